@@ -1,0 +1,20 @@
+"""The test suite: fast hashing, tasks run inline, mail kept in memory."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SUOTDOI_DEMO = True
+SECRET_KEY = "test-only-not-secret-suotdoi"  # noqa: S105 - tests only
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "1000/m/ip",
+    "reset_password": "1000/m/ip",
+}

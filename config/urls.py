@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from suotdoi.web import views as web_views
+
+admin.site.login = login_required(admin.site.login)  # one sign-in page: allauth's
+admin.site.site_header = "Suốt Đời"
+
+urlpatterns = [
+    path("", include("suotdoi.web.urls")),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("suotdoi.people.urls")),
+    path("notifications/", include("suotdoi.notifications.urls")),
+    path("audit/", include("suotdoi.audit.urls")),
+    path("units/", include("suotdoi.organisations.urls")),
+    path("api/v1/", include("suotdoi.api.router")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "suotdoi.web.views.error_400"
+handler403 = "suotdoi.web.views.error_403"
+handler404 = "suotdoi.web.views.error_404"
+handler500 = "suotdoi.web.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,41 @@
+"""The NinjaAPI root: one document at /api/v1/openapi.json, each app mounts its router."""
+
+from django.urls import path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import PersonSession
+from .schemas import MeOut
+
+api = NinjaAPI(
+    title="Suốt Đời API",
+    version="1.0.0",
+    description="REST API of Suốt Đời, the lifelong-learning platform. Errors are RFC 9457 "
+    "problem+json. Authentication: the browser session (CSRF token on writes).",
+    urls_namespace="api-v1",
+    auth=PersonSession(csrf=True),
+    # Swagger UI (served from our own static files) sets inline styles.
+    docs_decorator=csp_override({
+        "default-src": [CSP.SELF], "script-src": [CSP.SELF], "img-src": [CSP.SELF, "data:"],
+        "style-src": [CSP.SELF, CSP.UNSAFE_INLINE], "frame-ancestors": [CSP.NONE],
+    }),
+)
+errors.install(api)
+
+
+@api.get("/me", response=MeOut, tags=["people"], summary="The signed-in person")
+def me(request):
+    return request.auth
+
+
+def _mount() -> None:
+    from suotdoi.organisations.api import router as organisations_router
+
+    api.add_router("/", organisations_router)
+
+
+_mount()
+
+urlpatterns = [path("", api.urls)]

@@ -1,0 +1,45 @@
+"""Vietnamese text helpers: diacritic folding for search, name sorting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ASCII form used for diacritic-blind search.
+
+    "Nguyễn Thị Đặng" -> "nguyen thi dang". The letter đ/Đ does not decompose in Unicode, so it
+    is mapped by hand.
+    """
+    if not text:
+        return ""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def clean_name(text: str) -> str:
+    """Trim, collapse inner spaces and compose a person's or unit's name (NFC)."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+
+
+def given_name(full_name: str) -> str:
+    """The given name is the last word of a Vietnamese full name."""
+    parts = clean_name(full_name).split(" ")
+    return parts[-1] if parts else ""
+
+
+def name_sort_key(full_name: str) -> str:
+    """Sort Vietnamese names as people expect: by given name, then family and middle names.
+
+    "Nguyễn Văn An" sorts under "An". Folding keeps accents from deciding the order, and the
+    original spelling breaks ties so "Ánh" and "Anh" do not collide.
+    """
+    name = clean_name(full_name)
+    parts = name.split(" ")
+    reordered = " ".join([parts[-1], *parts[:-1]]) if parts else ""
+    return f"{fold(reordered)}|{reordered.lower()}"[:300]

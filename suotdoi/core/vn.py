@@ -1,0 +1,71 @@
+"""Vietnamese identity formats: mobile phone numbers and citizen ID (CCCD) numbers."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_PHONE_JUNK = re.compile(r"[\s\-\.\(\)]")
+_CCCD = re.compile(r"^\d{12}$")
+
+
+def normalise_phone(raw: str) -> str:
+    """Return a Vietnamese phone number in E.164 form (+84…), or raise ValidationError.
+
+    Accepts what people type: "0912 345 678", "0912.345.678", "+84 912 345 678", "84912345678".
+    """
+    value = _PHONE_JUNK.sub("", str(raw or ""))
+    if not value:
+        raise ValidationError(_("Enter a phone number."), code="phone_empty")
+    if value.startswith("84") and len(value) in (11, 12):
+        value = "+" + value
+    try:
+        parsed = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            _("“%(value)s” is not a Vietnamese phone number. Write it like 0912 345 678."),
+            code="phone_invalid",
+            params={"value": raw},
+        ) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(
+            _("“%(value)s” is not a Vietnamese phone number. Write it like 0912 345 678."),
+            code="phone_invalid",
+            params={"value": raw},
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str | None) -> str:
+    """Show a stored number the way Vietnamese people write it: 0912 345 678."""
+    if not e164:
+        return ""
+    try:
+        parsed = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return e164
+    if parsed.country_code == 84:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalise_cccd(raw: str | None) -> str:
+    """A citizen ID (căn cước công dân) has exactly 12 digits."""
+    value = re.sub(r"\s", "", str(raw or ""))
+    if not _CCCD.match(value):
+        raise ValidationError(
+            _("A citizen ID (CCCD) has exactly 12 digits; “%(value)s” has %(count)s."),
+            code="cccd_invalid",
+            params={"value": raw, "count": len(re.sub(r"\D", "", value))},
+        )
+    return value
+
+
+def mask_cccd(value: str | None) -> str:
+    """Show only the last three digits outside the person's own profile."""
+    if not value:
+        return ""
+    return "•" * (len(value) - 3) + value[-3:]

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from suotdoi.demo.world import build_world, world_is_built
+
+
+class Command(BaseCommand):
+    help = "Build the demo world if the database has none (development only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=["full", "small"], default="full")
+
+    def handle(self, *args, size, **options):
+        if not getattr(settings, "SUOTDOI_DEMO", False):
+            raise CommandError("The demo world is for development settings only.")
+        if world_is_built():
+            self.stdout.write("Demo world already present; nothing to do.")
+            return
+        world = build_world(size=size)
+        self.stdout.write(f"Demo world built: {len(world.units)} named units.")

@@ -1,0 +1,49 @@
+"""Tell a person something: in the app, and by email in the background."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Notification
+from .tasks import notification_send_email
+
+
+def notify(
+    *,
+    recipient,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Create a notification; the email is enqueued only once the transaction commits.
+
+    Callers translate `title` and `body` in the recipient's language. With a `dedupe_key`, a
+    second call for the same recipient and key does nothing and returns None.
+    """
+    try:
+        with transaction.atomic():
+            n = Notification.objects.create(
+                recipient=recipient, kind=kind, title=title[:200], body=body, url=url,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        if dedupe_key is None:
+            raise
+        return None
+    if email and recipient.email:
+        transaction.on_commit(partial(notification_send_email.enqueue, n.pk))
+    return n
+
+
+def notifications_mark_read(*, actor, ids: list[int] | None = None) -> int:
+    """Mark the actor's own notifications read (all of them when `ids` is None)."""
+    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.utils import timezone, translation
+
+from .models import Notification
+
+
+@task()
+def notification_send_email(notification_id: int) -> bool:
+    """Email one notification; safe to run twice (emailed_at guards it)."""
+    n = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if n is None or n.emailed_at is not None or not n.recipient.email:
+        return False
+    with translation.override(n.recipient.language or settings.LANGUAGE_CODE):
+        body = n.body
+        if n.url:
+            body = f"{body}\n\n{n.url}" if body else n.url
+        send_mail(
+            subject=f"[Suốt Đời] {n.title}",
+            message=body,
+            from_email=None,
+            recipient_list=[n.recipient.email],
+        )
+    Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    return True

@@ -1,0 +1,231 @@
+"""Actions of the member import: upload and check, confirm, run."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from suotdoi.audit.actions import audit_log
+from suotdoi.people.models import Person
+
+from . import importing
+from .errors import ImportRejected
+from .matching import PersonMatcher, _chunks
+from .models import ImportStatus, MemberImport, Membership, Unit
+
+BATCH = 1000
+MAX_STORED_ERRORS = 5000
+
+
+def progress_key(import_id: int) -> str:
+    return f"member-import-progress:{import_id}"
+
+
+def import_progress(imp: MemberImport) -> dict:
+    """What the progress bar shows: phase, rows done and total."""
+    if imp.status == ImportStatus.DONE:
+        return {"phase": "done", "done": imp.valid_rows, "total": imp.valid_rows}
+    data = cache.get(progress_key(imp.pk)) or {}
+    return {"phase": data.get("phase", imp.status), "done": data.get("done", 0),
+            "total": data.get("total", imp.valid_rows or imp.total_rows)}
+
+
+def _set_progress(import_id: int, phase: str, done: int, total: int) -> None:
+    cache.set(progress_key(import_id), {"phase": phase, "done": done, "total": total}, 3600)
+
+
+def member_import_upload(*, actor, unit: Unit, file_name: str, data: bytes) -> MemberImport:
+    """Store the file and check every row. Nothing is imported yet."""
+    imp = MemberImport(
+        unit=unit, uploaded_by=actor, file_name=file_name[:200],
+        file_sha256=importing.sha256(data), status=ImportStatus.VALIDATED,
+    )
+    try:
+        report = importing.check_file(data, unit=unit)
+    except ImportRejected as exc:
+        imp.status = ImportStatus.REJECTED
+        imp.file_error = str(exc.message)
+        with transaction.atomic():
+            imp.save()
+            audit_log(actor=actor, verb="member_import.reject", target=imp, unit=unit,
+                      data={"file": imp.file_name, "reason": imp.file_error})
+        return imp
+    imp.total_rows = report.total_rows
+    imp.valid_rows = len(report.valid)
+    imp.error_rows = len(report.invalid)
+    imp.row_errors = [
+        {"row": r.row, "errors": r.errors, "raw": [importing._cell(x) for x in r.raw]}
+        for r in report.invalid[:MAX_STORED_ERRORS]
+    ]
+    imp.header = report.header
+    with transaction.atomic():
+        imp.file.save(f"{imp.file_sha256}.xlsx", ContentFile(data), save=False)
+        imp.save()
+        audit_log(actor=actor, verb="member_import.upload", target=imp, unit=unit,
+                  data={"file": imp.file_name, "rows": imp.total_rows,
+                        "errors": imp.error_rows})
+    return imp
+
+
+def member_import_confirm(*, actor, imp: MemberImport) -> MemberImport:
+    """Queue the import of the valid rows. A second click changes nothing."""
+    from .tasks import member_import_run
+
+    with transaction.atomic():
+        updated = MemberImport.objects.filter(
+            pk=imp.pk, status=ImportStatus.VALIDATED, valid_rows__gt=0
+        ).update(status=ImportStatus.QUEUED)
+        if updated:
+            audit_log(actor=actor, verb="member_import.confirm", target=imp, unit=imp.unit)
+            _set_progress(imp.pk, "queued", 0, imp.valid_rows)
+            transaction.on_commit(partial(member_import_run.enqueue, imp.pk))
+    imp.refresh_from_db()
+    return imp
+
+
+def member_import_execute(*, import_id: int) -> MemberImport:
+    """Run a queued import: all valid rows land in one transaction, or none do."""
+    claimed = MemberImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING
+    )
+    imp = MemberImport.objects.select_related("unit", "uploaded_by").get(pk=import_id)
+    if not claimed:
+        return imp
+    try:
+        with imp.file.open("rb") as fh:
+            data = fh.read()
+        unit = imp.unit
+        _set_progress(imp.pk, "checking", 0, imp.valid_rows)
+        report = importing.check_file(
+            data, unit=unit,
+            progress=lambda n: _set_progress(imp.pk, "checking", n, imp.total_rows),
+        )
+        with transaction.atomic():
+            counts = _write(imp, report.valid)
+            MemberImport.objects.filter(pk=imp.pk).update(
+                status=ImportStatus.DONE, finished_at=timezone.now(),
+                valid_rows=len(report.valid), **counts,
+            )
+            audit_log(actor=imp.uploaded_by, verb="member_import.done", target=imp, unit=unit,
+                      data=counts)
+    except Exception as exc:
+        MemberImport.objects.filter(pk=imp.pk).update(
+            status=ImportStatus.FAILED,
+            file_error=_("The import stopped and nothing was imported: %(reason)s")
+            % {"reason": str(getattr(exc, "message", exc))[:500]},
+            finished_at=timezone.now(),
+        )
+        cache.delete(progress_key(imp.pk))
+        if not isinstance(exc, ImportRejected):
+            raise
+    imp.refresh_from_db()
+    return imp
+
+
+def _write(imp: MemberImport, rows) -> dict:
+    total = len(rows)
+    matcher = PersonMatcher()
+    matcher.load(rows)
+    unusable = make_password(None)
+    people_created = people_matched = 0
+    person_ids: list[int] = []
+    pending: list[tuple[int, Person]] = []
+    pending_keys: dict[tuple[str, str], int] = {}
+    alias: dict[int, int] = {}
+
+    def flush_people():
+        Person.objects.bulk_create([p for _i, p in pending], batch_size=BATCH)
+        for i, p in pending:
+            person_ids[i] = p.pk
+            matcher.remember(rows[i].values, p.pk)
+        pending.clear()
+        pending_keys.clear()
+
+    for i, r in enumerate(rows):
+        v = r.values
+        pid = matcher.find(v)
+        keys = [(k, v[k]) for k in ("national_id", "phone", "email") if v.get(k)]
+        if pid is None:
+            # Another row of this file may already create the same person (another unit).
+            twin = next((pending_keys[k] for k in keys if k in pending_keys), None)
+            if twin is not None:
+                alias[i] = twin
+                person_ids.append(0)
+                people_matched += 1
+                continue
+        person_ids.append(pid or 0)
+        if pid:
+            people_matched += 1
+        else:
+            p = Person(
+                full_name=v["full_name"], phone=v["phone"], email=v["email"],
+                national_id=v["national_id"], date_of_birth=v["date_of_birth"],
+                gender=v["gender"], password=unusable,
+            )
+            p.fill_derived()
+            pending.append((i, p))
+            for k in keys:
+                pending_keys[k] = i
+            people_created += 1
+            if len(pending) >= BATCH:
+                flush_people()
+        if i % 2000 == 0:
+            _set_progress(imp.pk, "people", i, total)
+    flush_people()
+    for i, j in alias.items():
+        person_ids[i] = person_ids[j]
+
+    names = dict(
+        (pid, ns)
+        for chunk in _chunks(sorted(set(person_ids)))
+        for pid, ns in Person.objects.filter(pk__in=chunk).values_list("pk", "name_sort")
+    )
+    existing: set[tuple[int, int]] = set()
+    for chunk in _chunks(sorted(set(person_ids))):
+        existing.update(
+            Membership.objects.filter(person_id__in=chunk, end_date__isnull=True).values_list(
+                "person_id", "unit_id"
+            )
+        )
+    today = timezone.localdate()
+    new_memberships = []
+    per_unit: dict[int, int] = {}
+    unchanged = 0
+    for i, r in enumerate(rows):
+        v = r.values
+        key = (person_ids[i], v["unit_id"])
+        if key in existing:
+            unchanged += 1
+            continue
+        existing.add(key)
+        new_memberships.append(
+            Membership(
+                person_id=person_ids[i], unit_id=v["unit_id"], role=v["role"],
+                position_title=v["position_title"], start_date=v["start_date"] or today,
+                unit_path=v["unit_path"], person_name_sort=names[person_ids[i]],
+                import_batch=imp,
+            )
+        )
+        per_unit[v["unit_id"]] = per_unit.get(v["unit_id"], 0) + 1
+        if len(new_memberships) >= BATCH:
+            Membership.objects.bulk_create(new_memberships, batch_size=BATCH)
+            new_memberships.clear()
+            _set_progress(imp.pk, "memberships", i, total)
+    Membership.objects.bulk_create(new_memberships, batch_size=BATCH)
+    for unit_id, n in sorted(per_unit.items()):
+        Unit.objects.filter(pk=unit_id).update(member_count=F("member_count") + n)
+    _set_progress(imp.pk, "done", total, total)
+    return {
+        "people_created": people_created,
+        "people_matched": people_matched,
+        "memberships_created": sum(per_unit.values()),
+        "memberships_unchanged": unchanged,
+    }
+

@@ -1,0 +1,456 @@
+"""Member import from Excel: the template, reading and checking every row, and the import.
+
+Reading is streamed (openpyxl read-only mode) so a 100,000-row file stays in bounded memory.
+Checking never writes. The import itself runs in one transaction: a file lands whole (all its
+valid rows) or not at all, and rows already on the platform are matched, never duplicated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from suotdoi.core.text import clean_name, fold
+from suotdoi.core.vn import normalise_cccd, normalise_phone
+
+from .errors import ImportRejected
+from .models import Role, Unit
+
+MAX_ROWS = 200_000
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: object  # lazy translation
+    aliases: tuple[str, ...]
+    required: bool = False
+    width: int = 18
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("full_name", gettext_lazy("Full name"), ("ho va ten", "ho ten", "full name"), True,
+           28),
+    Column("date_of_birth", gettext_lazy("Date of birth (dd/mm/yyyy)"),
+           ("ngay sinh", "date of birth")),
+    Column("gender", gettext_lazy("Gender (Nam/Nữ)"), ("gioi tinh", "gender"), width=12),
+    Column("phone", gettext_lazy("Phone"), ("so dien thoai", "dien thoai", "sdt", "phone")),
+    Column("email", gettext_lazy("Email"), ("email", "thu dien tu"), width=26),
+    Column("national_id", gettext_lazy("Citizen ID (CCCD)"),
+           ("so cccd", "cccd", "can cuoc", "citizen id")),
+    Column("unit_code", gettext_lazy("Unit code"), ("ma don vi", "unit code")),
+    Column("role", gettext_lazy("Role"), ("vai tro", "role"), width=14),
+    Column("position_title", gettext_lazy("Position"), ("chuc vu", "position"), width=20),
+    Column("start_date", gettext_lazy("Start date (dd/mm/yyyy)"), ("ngay vao", "start date")),
+)
+
+ROLE_WORDS = {
+    "": Role.MEMBER,
+    "doan vien": Role.MEMBER,
+    "hoi vien": Role.MEMBER,
+    "thanh vien": Role.MEMBER,
+    "member": Role.MEMBER,
+    "can bo": Role.OFFICER,
+    "officer": Role.OFFICER,
+    "nguoi danh gia": Role.EVALUATOR,
+    "danh gia": Role.EVALUATOR,
+    "evaluator": Role.EVALUATOR,
+    "bao cao": Role.REPORTER,
+    "reporter": Role.REPORTER,
+}
+GENDER_WORDS = {"nam": "male", "male": "male", "nu": "female", "female": "female",
+                "khac": "other", "other": "other", "": ""}
+
+
+def _header_key(text: object) -> str | None:
+    folded = fold(re.sub(r"\(.*?\)", "", str(text or ""))).strip(" :*")
+    for col in COLUMNS:
+        if folded in col.aliases:
+            return col.key
+    return None
+
+
+# --- The template -----------------------------------------------------------------------
+
+def template_bytes(*, unit: Unit) -> bytes:
+    """An XLSX with Vietnamese headers, one example row and a sheet of instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Members")
+    ws.append([str(c.header) for c in COLUMNS])
+    for i, col in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="A3161B")
+        ws.column_dimensions[cell.column_letter].width = col.width
+    # Text format for identity columns keeps leading zeros (CCCD and phones start with 0).
+    for key in ("phone", "national_id", "date_of_birth", "start_date", "unit_code"):
+        idx = [c.key for c in COLUMNS].index(key) + 1
+        for row in range(2, 2002):
+            ws.cell(row=row, column=idx).number_format = "@"
+    ws.freeze_panes = "A2"
+    help_ws = wb.create_sheet(_("Instructions"))
+    lines = [
+        _("How to fill in this file"),
+        _("One member per row. Keep the header row as it is."),
+        _("Full name is required. Give at least one of: citizen ID, phone, email or date of "
+          "birth, so the same person is never created twice."),
+        _("Dates as day/month/year, for example 25/12/1980."),
+        _("Citizen ID (CCCD): exactly 12 digits. Phone: e.g. 0912 345 678."),
+        _("Unit code: leave empty for %(unit)s, or give the code of a unit below it.")
+        % {"unit": f"{unit.name} ({unit.code})"},
+        _("Role: Đoàn viên / Hội viên / Thành viên (member), Cán bộ (officer), Báo cáo "
+          "(reporter). Empty means member."),
+        _("Do not merge cells."),
+    ]
+    for line in lines:
+        help_ws.append([line])
+    help_ws.column_dimensions["A"].width = 110
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --- Reading and checking ---------------------------------------------------------------
+
+@dataclass
+class RowResult:
+    row: int
+    raw: list
+    values: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    total_rows: int = 0
+    valid: list[RowResult] = field(default_factory=list)
+    invalid: list[RowResult] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+
+def _reject(message: str) -> ImportRejected:
+    return ImportRejected(message)
+
+
+def open_sheet(data: bytes):
+    """Open the first sheet of an XLSX, or reject the file with a clear reason."""
+    from openpyxl import load_workbook
+
+    limit = settings.SUOTDOI_MAX_IMPORT_BYTES
+    if len(data) > limit:
+        raise _reject(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": round(len(data) / 1048576, 1), "limit": limit // 1048576}
+        )
+    if len(data) == 0:
+        raise _reject(_("The file is empty."))
+    if not data.startswith(b"PK\x03\x04"):
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise _reject(_("This is an old Excel file (.xls). Open it in Excel and save it as "
+                            ".xlsx, then upload again."))
+        raise _reject(_("This is not an Excel file (.xlsx). If it is a CSV or text file, open "
+                        "it in Excel and save it as .xlsx."))
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names:
+            raise _reject(_("This is not an Excel file (.xlsx)."))
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a broken file
+        raise _reject(_("The Excel file could not be read; it may be damaged.")) from exc
+    if not wb.worksheets:
+        raise _reject(_("The file has no sheet."))
+    ws = wb.worksheets[0]
+    merged = _merged_ranges(zf, getattr(ws, "_worksheet_path", ""))
+    return wb, ws, merged
+
+
+def _merged_ranges(zf: zipfile.ZipFile, path: str) -> list[str]:
+    if not path:
+        return []
+    try:
+        with zf.open(path.lstrip("/")) as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 2_000_000))
+            tail = fh.read().decode("utf-8", "ignore")
+    except (KeyError, OSError):
+        return []
+    return re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', tail)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_name(str(value))
+
+
+def parse_date(value) -> dt.date | None:
+    """Dates arrive as real dates, Excel serial numbers, or text (dd/mm/yyyy, yyyy-mm-dd)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 80000:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError
+    text = str(value).strip()
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def iter_rows(ws) -> Iterator[tuple[int, list]]:
+    for idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        yield idx, list(row)
+
+
+def check_file(
+    data: bytes,
+    *,
+    unit: Unit,
+    progress: Callable[[int], None] | None = None,
+) -> CheckReport:
+    """Read and check every row; write nothing. Raises ImportRejected for a broken file."""
+    wb, ws, merged = open_sheet(data)
+    try:
+        rows = iter_rows(ws)
+        report = CheckReport()
+        header_row = None
+        for idx, values in rows:
+            if any(v not in (None, "") for v in values):
+                header_row = (idx, values)
+                break
+        if header_row is None:
+            raise _reject(_("The sheet is empty: no header row and no members."))
+        header_idx, header_values = header_row
+        mapping: dict[int, str] = {}
+        unknown = []
+        for pos, text in enumerate(header_values):
+            if text in (None, ""):
+                continue
+            key = _header_key(text)
+            if key is None:
+                unknown.append(str(text))
+            elif key in mapping.values():
+                raise _reject(_("The column “%(name)s” appears twice.") % {"name": text})
+            else:
+                mapping[pos] = key
+        report.header = [str(v or "") for v in header_values]
+        missing = [str(c.header) for c in COLUMNS if c.required and c.key not in mapping.values()]
+        if missing:
+            raise _reject(
+                _("The header row does not match the template: column “%(cols)s” is missing. "
+                  "Download the template and copy your data into it.")
+                % {"cols": ", ".join(missing)}
+            )
+        if unknown:
+            raise _reject(
+                _("The header row has columns the template does not know: %(cols)s. Use the "
+                  "headers of the template.") % {"cols": ", ".join(f"“{u}”" for u in unknown)}
+            )
+        if merged:
+            raise _reject(
+                _("The sheet has merged cells (%(ranges)s). Unmerge them and fill every cell, "
+                  "then upload again.") % {"ranges": ", ".join(merged[:5])}
+            )
+        checker = RowChecker(unit=unit)
+        for idx, values in rows:
+            if not any(v not in (None, "") and str(v).strip() != "" for v in values):
+                continue  # empty rows are skipped
+            report.total_rows += 1
+            if report.total_rows > MAX_ROWS:
+                raise _reject(_("The file has more than %(max)s rows. Split it into smaller "
+                                "files.") % {"max": f"{MAX_ROWS:,}".replace(",", ".")})
+            raw = {mapping[p]: (values[p] if p < len(values) else None) for p in mapping}
+            result = checker.check(idx, raw, values)
+            (report.invalid if result.errors else report.valid).append(result)
+            if progress and report.total_rows % 2000 == 0:
+                progress(report.total_rows)
+        if report.total_rows == 0:
+            raise _reject(_("The file has a header row but no members."))
+        checker.finish(report)
+        return report
+    finally:
+        wb.close()
+
+
+class RowChecker:
+    def __init__(self, *, unit: Unit):
+        self.unit = unit
+        self.today = timezone.localdate()
+        self.codes: dict[str, Unit | None] = {unit.code: unit}
+        self.seen: dict[tuple, int] = {}
+
+    def _unit_for(self, code: str) -> Unit | None:
+        code = code.strip().upper()
+        if code not in self.codes:
+            self.codes[code] = Unit.objects.filter(
+                tree_key=self.unit.tree_key, code=code, path__startswith=self.unit.path
+            ).first()
+        return self.codes[code]
+
+    def check(self, idx: int, raw: dict, values: list) -> RowResult:
+        r = RowResult(row=idx, raw=values)
+        v = r.values
+        err = r.errors
+        name = _text(raw.get("full_name"))
+        if not name:
+            err.append(_("Full name is missing."))
+        elif len(name) < 2 or len(name) > 150 or re.search(r"[<>{}\d]", name):
+            err.append(_("Full name “%(value)s” is not a person's name.") % {"value": name})
+        v["full_name"] = name
+        for key, label in (("date_of_birth", _("Date of birth")),
+                           ("start_date", _("Start date"))):
+            try:
+                d = parse_date(raw.get(key))
+            except (ValueError, OverflowError):
+                err.append(_("%(field)s “%(value)s” is not a date; write it as dd/mm/yyyy.")
+                           % {"field": label, "value": _text(raw.get(key))})
+                d = None
+            if d is not None and d > self.today:
+                err.append(_("%(field)s %(value)s is in the future.")
+                           % {"field": label, "value": d.strftime("%d/%m/%Y")})
+            if d is not None and d.year < 1900:
+                err.append(_("%(field)s %(value)s is too far in the past.")
+                           % {"field": label, "value": d.strftime("%d/%m/%Y")})
+            v[key] = d
+        gender = fold(_text(raw.get("gender")))
+        if gender not in GENDER_WORDS:
+            err.append(_("Gender “%(value)s” is not understood; write Nam or Nữ.")
+                       % {"value": _text(raw.get("gender"))})
+        v["gender"] = GENDER_WORDS.get(gender, "")
+        phone = _text(raw.get("phone"))
+        v["phone"] = None
+        if phone:
+            if isinstance(raw.get("phone"), int | float) and not phone.startswith("0"):
+                phone = "0" + phone  # Excel dropped the leading zero of a number cell
+            try:
+                v["phone"] = normalise_phone(phone)
+            except ValidationError as exc:
+                err.extend(exc.messages)
+        email = _text(raw.get("email")).lower()
+        v["email"] = None
+        if email:
+            try:
+                validate_email(email)
+                v["email"] = email
+            except ValidationError:
+                err.append(_("Email “%(value)s” is not valid.") % {"value": email})
+        cccd = _text(raw.get("national_id"))
+        v["national_id"] = None
+        if cccd:
+            try:
+                v["national_id"] = normalise_cccd(cccd)
+            except ValidationError as exc:
+                msg = exc.messages[0]
+                if isinstance(raw.get("national_id"), int | float):
+                    msg += " " + _("Excel may have removed a leading 0: format the column as "
+                                   "Text and type the number again.")
+                err.append(msg)
+        if not (cccd or phone or email or v.get("date_of_birth")):
+            err.append(_("Give at least one of citizen ID, phone, email or date of birth, so "
+                         "the person can be recognised."))
+        code = _text(raw.get("unit_code"))
+        target = self.unit if not code else self._unit_for(code)
+        if target is None:
+            err.append(_("Unit code “%(value)s” is not %(unit)s or a unit below it.")
+                       % {"value": code, "unit": self.unit.code})
+        v["unit_id"] = target.pk if target else None
+        v["unit_path"] = target.path if target else ""
+        role_text = fold(_text(raw.get("role")))
+        if role_text not in ROLE_WORDS:
+            err.append(_("Role “%(value)s” is not understood; leave it empty for a member.")
+                       % {"value": _text(raw.get("role"))})
+        v["role"] = ROLE_WORDS.get(role_text, Role.MEMBER)
+        v["position_title"] = _text(raw.get("position_title"))[:120]
+        if not err:
+            for kind in ("national_id", "phone", "email"):
+                if v[kind]:
+                    key = (kind, v[kind], v["unit_id"])
+                    if key in self.seen:
+                        err.append(_("Same person as row %(row)s.") % {"row": self.seen[key]})
+                        break
+                    self.seen[key] = idx
+        return r
+
+    def finish(self, report: CheckReport) -> None:
+        """Cross-row checks against people already on the platform."""
+        from .matching import PersonMatcher
+
+        matcher = PersonMatcher()
+        matcher.load(report.valid)
+        still_valid = []
+        for r in report.valid:
+            problem = matcher.conflict(r.values)
+            if problem:
+                r.errors.append(problem)
+                report.invalid.append(r)
+            else:
+                still_valid.append(r)
+        report.valid = still_valid
+        report.invalid.sort(key=lambda r: r.row)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def errors_workbook(*, header: list[str], invalid: list[dict]) -> bytes:
+    """The rejected rows as they were, with an error column the officer can fix and re-upload."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Rows to fix"))
+    title_font = Font(bold=True)
+    from openpyxl.cell import WriteOnlyCell
+
+    head = []
+    for text in [*header, _("Row"), _("Errors")]:
+        c = WriteOnlyCell(ws, value=text)
+        c.font = title_font
+        head.append(c)
+    ws.append(head)
+    for item in invalid:
+        raw = list(item.get("raw") or [])
+        raw += [None] * (len(header) - len(raw))
+        ws.append([*(_cell(x) for x in raw[: len(header)]), item["row"], "; ".join(item["errors"])])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, dt.datetime | dt.date | int | float) or value is None:
+        return value
+    return str(value)

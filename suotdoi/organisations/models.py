@@ -1,0 +1,239 @@
+"""Organisation trees, units, memberships and their history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from suotdoi.core.models import TimeStampedModel
+from suotdoi.core.text import clean_name, fold
+
+STEPLEN = 4  # 36**4 ≈ 1.7 million children per unit
+
+
+class TreeKind(models.TextChoices):
+    UNION = "union", _("Trade union")
+    ADMINISTRATIVE = "administrative", _("Administrative")
+    STUDY_PROMOTION = "study_promotion", _("Study Promotion Association")
+    AGENCY = "agency", _("Agency, enterprise or school")
+    VENUE = "venue", _("Learning venue")
+    FAMILY = "family", _("Clan and family")
+
+
+class UnitType(models.Model):
+    """A configurable list of unit types, seeded with the Vietnamese ones."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    tree_kind = models.CharField(_("tree"), max_length=20, choices=TreeKind.choices)
+    is_venue = models.BooleanField(_("learning venue"), default=False)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("unit type")
+        verbose_name_plural = _("unit types")
+        ordering = ["tree_kind", "order", "name"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Unit(MP_Node):
+    steplen = STEPLEN
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    code = models.CharField(_("code"), max_length=40)
+    unit_type = models.ForeignKey(
+        UnitType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="units"
+    )
+    tree_key = models.CharField(max_length=STEPLEN, editable=False, db_index=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active until"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Pre-aggregated: active memberships held directly in this unit. Maintained by actions
+    # with F() so a subtree total is a sum over unit rows, never a scan of memberships.
+    member_count = models.PositiveIntegerField(default=0)
+    search_text = models.CharField(max_length=300, editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["tree_key", "code"], name="unit_code_unique_in_tree")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def fill_derived(self) -> None:
+        self.name = clean_name(self.name)
+        self.code = (self.code or "").strip().upper()
+        self.tree_key = (self.path or "")[:STEPLEN]
+        self.search_text = fold(f"{self.name} {self.short_name} {self.code}")[:300]
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return self.active_to is None or self.active_to >= today
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    OFFICER = "officer", _("Officer")
+    ADMIN = "admin", _("Unit admin")
+    EVALUATOR = "evaluator", _("Evaluator")
+    REPORTER = "reporter", _("Reporter (read-only)")
+
+
+class Membership(TimeStampedModel):
+    """A person's belonging to a unit, with a role and dates. Ended, never deleted."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    position_title = models.CharField(_("position"), max_length=120, blank=True)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    # Denormalised for fast subtree lists: the unit's path and the person's sort key.
+    unit_path = models.CharField(max_length=255, editable=False, db_index=True)
+    person_name_sort = models.CharField(max_length=310, editable=False)
+    import_batch = models.ForeignKey(
+        "MemberImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_on_behalf = models.BooleanField(
+        _("added by an officer on the person's behalf"), default=False
+    )
+    consent_note = models.CharField(_("consent"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "unit"],
+                condition=Q(end_date__isnull=True),
+                name="membership_one_active_per_unit",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["person_name_sort", "id"], name="membership_name_idx"),
+            models.Index(fields=["unit", "end_date"], name="membership_unit_active_idx"),
+            models.Index(fields=["person", "end_date"], name="membership_person_active_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.unit} ({self.get_role_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None or self.end_date > timezone.localdate()
+
+
+class UnitEventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Details changed")
+    MOVED = "moved", _("Moved")
+    MERGED_INTO = "merged_into", _("Merged into another unit")
+    ABSORBED = "absorbed", _("Absorbed another unit")
+    CLOSED = "closed", _("Closed")
+
+
+class UnitEvent(models.Model):
+    """History of a unit's structure: what changed, effective when, by whom."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=UnitEventKind.choices)
+    effective_date = models.DateField(_("effective date"))
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.kind} {self.effective_date}"
+
+
+class UnitParentPeriod(models.Model):
+    """Which parent a unit had over which dates, so reports for a past date stay true."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="parent_periods")
+    parent = models.ForeignKey(
+        Unit, null=True, on_delete=models.PROTECT, related_name="child_periods"
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "valid_from"]
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATED = "validated", _("Checked, waiting for confirmation")
+    QUEUED = "queued", _("Waiting to run")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    REJECTED = "rejected", _("File rejected")
+
+
+class MemberImport(TimeStampedModel):
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    file_error = models.TextField(blank=True)
+    header = models.JSONField(default=list, blank=True)
+    row_errors = models.JSONField(default=list, blank=True)  # [{"row": 5, "errors": [...]}]
+    people_created = models.PositiveIntegerField(default=0)
+    people_matched = models.PositiveIntegerField(default=0)
+    memberships_created = models.PositiveIntegerField(default=0)
+    memberships_unchanged = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.unit}"

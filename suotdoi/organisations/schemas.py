@@ -1,0 +1,105 @@
+from datetime import date
+
+from ninja import Schema
+from pydantic import Field
+
+
+class UnitTypeOut(Schema):
+    code: str
+    name: str
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    code: str
+    unit_type: UnitTypeOut
+    depth: int
+    parent_id: int | None = None
+    member_count: int = Field(description="Active memberships held directly in this unit")
+    child_count: int
+    active_from: date | None
+    active_to: date | None
+
+    @staticmethod
+    def resolve_child_count(obj) -> int:
+        return obj.numchild
+
+    @staticmethod
+    def resolve_parent_id(obj) -> int | None:
+        return getattr(obj, "_parent_id", None)
+
+
+class UnitCreateIn(Schema):
+    name: str = Field(min_length=2, max_length=200)
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")
+    unit_type: str
+    short_name: str = ""
+    address: str = ""
+
+
+class UnitMoveIn(Schema):
+    new_parent_id: int
+    effective_date: date
+
+
+class UnitMergeIn(Schema):
+    target_id: int
+    effective_date: date
+
+
+class SubtreeSummaryOut(Schema):
+    unit_id: int
+    members: int
+    units: int
+
+
+class PersonBriefOut(Schema):
+    id: int
+    full_name: str
+    phone: str | None
+
+
+class MembershipOut(Schema):
+    id: int
+    person: PersonBriefOut
+    unit_id: int
+    role: str
+    position_title: str
+    start_date: date
+    end_date: date | None
+
+
+class MembershipCreateIn(Schema):
+    person_id: int | None = None
+    full_name: str | None = Field(default=None, max_length=150)
+    phone: str | None = None
+    email: str | None = None
+    national_id: str | None = None
+    date_of_birth: date | None = None
+    role: str = "member"
+    position_title: str = ""
+    start_date: date | None = None
+    consent: bool = Field(default=False, description="The person agreed to be registered")
+
+
+class MembershipEndIn(Schema):
+    end_date: date | None = None
+    reason: str = ""
+
+
+class ImportOut(Schema):
+    id: int
+    unit_id: int
+    file_name: str
+    status: str
+    total_rows: int
+    valid_rows: int
+    error_rows: int
+    file_error: str
+    people_created: int
+    people_matched: int
+    memberships_created: int
+    memberships_unchanged: int
+    row_errors: list[dict]

@@ -1,0 +1,102 @@
+"""Reads about units and memberships. Callers pass units already fetched through access."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from suotdoi.core.text import fold
+
+from .models import Membership, Role, Unit
+from .policies import STAFF_ROLES
+
+
+def unit_children(*, unit: Unit) -> QuerySet[Unit]:
+    """Direct children in order, with the size of each child's subtree pre-summed."""
+    return (
+        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+        .select_related("unit_type")
+        .order_by("path")
+    )
+
+
+def unit_subtree_member_count(*, unit: Unit) -> int:
+    """Active memberships in the unit and everything below it: a sum over unit rows."""
+    total = Unit.objects.filter(path__startswith=unit.path).aggregate(n=Sum("member_count"))["n"]
+    return int(total or 0)
+
+
+def unit_subtree_counts(*, units: list[Unit]) -> dict[int, dict[str, int]]:
+    """For each unit: members in its subtree and number of units below it (one query each)."""
+    result: dict[int, dict[str, int]] = {}
+    for u in units:
+        agg = Unit.objects.filter(path__startswith=u.path).aggregate(
+            members=Sum("member_count"), units=Count("pk")
+        )
+        result[u.pk] = {"members": int(agg["members"] or 0), "units": int(agg["units"]) - 1}
+    return result
+
+
+def unit_officers(*, unit: Unit) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(unit=unit, end_date__isnull=True, role__in=STAFF_ROLES)
+        .select_related("person")
+        .order_by("person_name_sort")
+    )
+
+
+def unit_ancestors(*, unit: Unit) -> list[Unit]:
+    paths = [unit.path[:i] for i in range(unit.steplen, len(unit.path), unit.steplen)]
+    return list(Unit.objects.filter(path__in=paths).order_by("depth"))
+
+
+def membership_list(
+    *,
+    unit: Unit,
+    include_subtree: bool = True,
+    query: str = "",
+    role: str = "",
+    unit_type: str = "",
+    active: str = "active",
+) -> QuerySet[Membership]:
+    """Members of a unit (and its subtree), sorted by given name.
+
+    Search is diacritic-blind: "nguyen thi" finds "Nguyễn Thị", "dang" finds "Đặng"; phone
+    numbers match in their 09x form too.
+    """
+    qs = Membership.objects.all()
+    if include_subtree:
+        qs = qs.filter(unit_path__startswith=unit.path)
+    else:
+        qs = qs.filter(unit=unit)
+    if active == "active":
+        qs = qs.filter(end_date__isnull=True)
+    elif active == "ended":
+        qs = qs.filter(end_date__isnull=False)
+    if role in Role.values:
+        qs = qs.filter(role=role)
+    if unit_type:
+        qs = qs.filter(unit__unit_type__code=unit_type)
+    folded = fold(query)
+    if folded:
+        for word in folded.split(" ")[:5]:
+            qs = qs.filter(person__search_text__contains=word)
+    return qs.select_related("person", "unit", "unit__unit_type").order_by(
+        "person_name_sort", "id"
+    )
+
+
+def memberships_of(*, person, active_only: bool = True) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(person=person)
+    if active_only:
+        qs = qs.filter(end_date__isnull=True)
+    return qs.select_related("unit", "unit__unit_type").order_by("unit__path")
+
+
+def unit_search(*, scope: Q | None, query: str, limit: int = 20) -> QuerySet[Unit]:
+    qs = Unit.objects.select_related("unit_type")
+    if scope is not None:
+        qs = qs.filter(scope)
+    for word in fold(query).split(" ")[:5]:
+        if word:
+            qs = qs.filter(search_text__contains=word)
+    return qs.order_by("depth", "path")[:limit]

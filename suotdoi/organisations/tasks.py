@@ -1,0 +1,9 @@
+from django.tasks import task
+
+
+@task()
+def member_import_run(import_id: int) -> str:
+    """Background part of the member import; safe to run twice (it claims the import)."""
+    from .import_actions import member_import_execute
+
+    return member_import_execute(import_id=import_id).status

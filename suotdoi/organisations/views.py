@@ -1,0 +1,351 @@
+"""Pages for units, members and imports. Each view: parse, access_*, one action or selector."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from suotdoi.audit.selectors import audit_events_for_subtree
+from suotdoi.core.errors import ApplicationError, NotFound
+from suotdoi.people.actions import person_create
+from suotdoi.people.models import Person
+
+from . import actions, exporting, import_actions, importing, selectors
+from .access import access_import_by_id, access_membership_by_id, access_unit_by_id, can
+from .access import grants_for, units_with
+from .forms import (
+    ImportUploadForm,
+    MemberAddForm,
+    MemberFilterForm,
+    MembershipEndForm,
+    UnitForm,
+    UnitMergeForm,
+    UnitMoveForm,
+)
+from .models import ImportStatus, Unit
+from .policies import Capability
+
+PAGE_SIZE = 50
+
+
+def _roots_for(person) -> list[Unit]:
+    if person.is_superuser:
+        return list(Unit.get_root_nodes().select_related("unit_type"))
+    ids = {g.unit_id for g in grants_for(person) if g.role != "member"}
+    units = list(Unit.objects.filter(pk__in=ids).select_related("unit_type").order_by("path"))
+    roots: list[Unit] = []
+    for u in units:
+        if not any(u.path.startswith(r.path) for r in roots):
+            roots.append(u)
+    return roots
+
+
+@login_required
+def my_units(request):
+    roots = _roots_for(request.user)
+    counts = selectors.unit_subtree_counts(units=roots)
+    return render(request, "organisations/my_units.html",
+                  {"roots": [(u, counts[u.pk]) for u in roots]})
+
+
+@login_required
+def my_memberships(request):
+    items = selectors.memberships_of(person=request.user, active_only=False)
+    return render(request, "organisations/my_memberships.html", {"items": items})
+
+
+@login_required
+def unit_detail(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id)
+    children = selectors.unit_children(unit=unit)
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.unit_subtree_counts(units=list(page.object_list))
+    ctx = {
+        "unit": unit,
+        "ancestors": [a for a in selectors.unit_ancestors(unit=unit)
+                      if can(request.user, a, Capability.VIEW)],
+        "children_page": page,
+        "children": [(c, counts[c.pk]) for c in page.object_list],
+        "member_total": selectors.unit_subtree_member_count(unit=unit),
+        "officers": selectors.unit_officers(unit=unit),
+        "events": audit_events_for_subtree(path=unit.path, limit=10)
+        if can(request.user, unit, Capability.VIEW_AUDIT) else [],
+        "can_manage_members": can(request.user, unit, Capability.MANAGE_MEMBERS),
+        "can_manage_units": can(request.user, unit, Capability.MANAGE_UNITS),
+        "history": unit.events.all()[:10],
+    }
+    return render(request, "organisations/unit_detail.html", ctx)
+
+
+@login_required
+def unit_children_partial(request, unit_id: int):
+    """Lazy tree browser: the children of one unit, loaded when it is opened."""
+    unit = access_unit_by_id(request.user, unit_id)
+    children = list(selectors.unit_children(unit=unit)[:500])
+    return render(request, "organisations/_tree_children.html",
+                  {"unit": unit, "children": children})
+
+
+@login_required
+def unit_add_child(request, unit_id: int):
+    parent = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = actions.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error("code", str(exc.message))
+        else:
+            messages.success(request, _("The unit has been created."))
+            return redirect("organisations:unit_detail", unit_id=child.pk)
+    return render(request, "organisations/unit_form.html",
+                  {"form": form, "unit": parent, "title": _("Add a unit below")})
+
+
+@login_required
+def unit_edit(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.unit_update(actor=request.user, unit=Unit.objects.get(pk=unit.pk),
+                                data=form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error("code", str(exc.message))
+        else:
+            messages.success(request, _("The unit has been saved."))
+            return redirect("organisations:unit_detail", unit_id=unit.pk)
+    return render(request, "organisations/unit_form.html",
+                  {"form": form, "unit": unit, "title": _("Edit unit")})
+
+
+def _unit_by_code_in_scope(request, unit: Unit, code: str, capability: Capability):
+    target = Unit.objects.filter(tree_key=unit.tree_key, code=code.strip().upper()).first()
+    if target is None or not can(request.user, target, capability):
+        return None
+    return target
+
+
+@login_required
+def unit_move(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
+    form = UnitMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = _unit_by_code_in_scope(request, unit, form.cleaned_data["new_parent_code"],
+                                        Capability.MANAGE_UNITS)
+        if target is None:
+            form.add_error("new_parent_code", _("No unit with this code that you manage."))
+        else:
+            try:
+                actions.unit_move(actor=request.user, unit=unit, new_parent=target,
+                                  effective_date=form.cleaned_data["effective_date"])
+            except ApplicationError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("The unit has been moved."))
+                return redirect("organisations:unit_detail", unit_id=unit.pk)
+    return render(request, "organisations/unit_action.html",
+                  {"form": form, "unit": unit, "title": _("Move this unit")})
+
+
+@login_required
+def unit_merge(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
+    form = UnitMergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = _unit_by_code_in_scope(request, unit, form.cleaned_data["target_code"],
+                                        Capability.MANAGE_UNITS)
+        if target is None:
+            form.add_error("target_code", _("No unit with this code that you manage."))
+        else:
+            try:
+                actions.unit_merge(actor=request.user, source=unit, target=target,
+                                   effective_date=form.cleaned_data["effective_date"])
+            except ApplicationError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("The units have been merged."))
+                return redirect("organisations:unit_detail", unit_id=target.pk)
+    return render(request, "organisations/unit_action.html",
+                  {"form": form, "unit": unit, "title": _("Merge into another unit")})
+
+
+@login_required
+def member_list(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, Capability.VIEW_MEMBERS)
+    data = request.GET.copy() if request.GET else {"subtree": "on", "active": "active"}
+    form = MemberFilterForm(data)
+    f = form.cleaned_data if form.is_valid() else {"subtree": True, "active": "active"}
+    qs = selectors.membership_list(
+        unit=unit, include_subtree=bool(f.get("subtree")), query=f.get("q", ""),
+        role=f.get("role", ""), unit_type=f.get("unit_type", ""),
+        active=f.get("active") or "active",
+    )
+    paginator = Paginator(qs, PAGE_SIZE)
+    paginator.count  # noqa: B018 - counted once here; the template reuses it
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {"unit": unit, "form": form, "page": page, "query": query.urlencode(),
+           "can_manage": can(request.user, unit, Capability.MANAGE_MEMBERS)}
+    template = ("organisations/_member_rows.html" if request.headers.get("HX-Request")
+                else "organisations/member_list.html")
+    return render(request, template, ctx)
+
+
+@login_required
+def member_export(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, Capability.VIEW_MEMBERS)
+    form = MemberFilterForm(request.GET or {"subtree": "on", "active": "active"})
+    f = form.cleaned_data if form.is_valid() else {"subtree": True, "active": "active"}
+    qs = selectors.membership_list(
+        unit=unit, include_subtree=bool(f.get("subtree")), query=f.get("q", ""),
+        role=f.get("role", ""), unit_type=f.get("unit_type", ""),
+        active=f.get("active") or "active",
+    )
+    actions_audit_export(request, unit)
+    fh = exporting.members_xlsx(qs)
+    return FileResponse(fh, as_attachment=True, filename=f"thanh-vien-{unit.code}.xlsx",
+                        content_type=exporting.XLSX)
+
+
+def actions_audit_export(request, unit):
+    from suotdoi.audit.actions import audit_log
+
+    audit_log(actor=request.user, verb="membership.export", target=unit, unit=unit)
+
+
+@login_required
+def member_add(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if d["role"] == "admin" and not can(request.user, unit, Capability.MANAGE_UNITS):
+            form.add_error("role", _("Only a unit admin can appoint another unit admin."))
+        else:
+            person = _find_person(d)
+            from django.db import transaction
+
+            with transaction.atomic():
+                if person is None:
+                    person = person_create(
+                        actor=request.user, full_name=d["full_name"], phone=d["phone"] or None,
+                        email=d["email"] or None, date_of_birth=d["date_of_birth"],
+                        gender=d["gender"], national_id=d["national_id"],
+                        on_behalf_consent=_("Consent confirmed by %(name)s")
+                        % {"name": request.user.full_name},
+                    )
+                m, created = actions.membership_add(
+                    actor=request.user, unit=unit, person=person, role=d["role"],
+                    position_title=d["position_title"], start_date=d["start_date"],
+                    on_behalf=True, consent_note=_("Consent confirmed by the officer"),
+                )
+            if created:
+                messages.success(request, _("%(name)s is now a member of %(unit)s.")
+                                 % {"name": person.full_name, "unit": unit.name})
+            else:
+                messages.info(request, _("%(name)s was already a member.")
+                              % {"name": person.full_name})
+            return redirect("organisations:member_list", unit_id=unit.pk)
+    return render(request, "organisations/member_add.html", {"form": form, "unit": unit})
+
+
+def _find_person(d) -> Person | None:
+    for field in ("national_id", "phone", "email"):
+        if d.get(field):
+            p = Person.objects.filter(**{field: d[field]}).first()
+            if p:
+                return p
+    return None
+
+
+@login_required
+def membership_end(request, membership_id: int):
+    m = access_membership_by_id(request.user, membership_id)
+    form = MembershipEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.membership_end(actor=request.user, membership=m,
+                                   end_date=form.cleaned_data["end_date"],
+                                   reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            form.add_error("end_date", str(exc.message))
+        else:
+            messages.success(request, _("The membership has ended. It stays in the history."))
+            return redirect("organisations:member_list", unit_id=m.unit_id)
+    return render(request, "organisations/membership_end.html", {"form": form, "m": m})
+
+
+# --- Import -----------------------------------------------------------------------------
+
+@login_required
+def import_template(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
+    response = HttpResponse(importing.template_bytes(unit=unit), content_type=exporting.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-thanh-vien.xlsx"'
+    return response
+
+
+@login_required
+def import_start(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > importing.settings.SUOTDOI_MAX_IMPORT_BYTES:
+            data = b"\0" * 0  # never read a huge file into memory
+            form.add_error("file", _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                           % {"size": round(upload.size / 1048576, 1),
+                              "limit": importing.settings.SUOTDOI_MAX_IMPORT_BYTES // 1048576})
+        else:
+            data = upload.read()
+            imp = import_actions.member_import_upload(
+                actor=request.user, unit=unit, file_name=upload.name, data=data
+            )
+            return redirect("organisations:import_detail", import_id=imp.pk)
+    recent = unit.imports.select_related("uploaded_by")[:10]
+    return render(request, "organisations/import_start.html",
+                  {"form": form, "unit": unit, "recent": recent})
+
+
+@login_required
+def import_detail(request, import_id: int):
+    imp = access_import_by_id(request.user, import_id)
+    ctx = {"imp": imp, "unit": imp.unit, "progress": import_actions.import_progress(imp),
+           "errors": imp.row_errors[:200]}
+    if request.headers.get("HX-Request"):
+        return render(request, "organisations/_import_progress.html", ctx)
+    return render(request, "organisations/import_detail.html", ctx)
+
+
+@require_POST
+@login_required
+def import_confirm(request, import_id: int):
+    imp = access_import_by_id(request.user, import_id)
+    import_actions.member_import_confirm(actor=request.user, imp=imp)
+    return redirect("organisations:import_detail", import_id=imp.pk)
+
+
+@login_required
+def import_errors_xlsx(request, import_id: int):
+    imp = access_import_by_id(request.user, import_id)
+    if not imp.row_errors:
+        raise NotFound()
+    data = importing.errors_workbook(header=imp.header, invalid=imp.row_errors)
+    response = HttpResponse(data, content_type=exporting.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="dong-can-sua.xlsx"'
+    return response
+
+
+def import_status_url(imp) -> str:
+    return reverse("organisations:import_detail", kwargs={"import_id": imp.pk})
+
+
+__all__ = ["ImportStatus", "units_with"]

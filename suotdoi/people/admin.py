@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import Person
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "phone", "email", "is_active", "is_staff"]
+    search_fields = ["search_text"]
+    exclude = ["password", "national_id"]
+    readonly_fields = ["last_login", "date_joined"]

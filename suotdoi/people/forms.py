@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from suotdoi.core.text import clean_name
+
+from .fields import BirthDateField, CCCDField, VietnamPhoneField
+from .models import Gender, Person
+
+
+class SignupExtraForm(forms.Form):
+    """Fields allauth's sign-up form adds to phone, email and password."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Nguyễn Văn An"}),
+    )
+    date_of_birth = BirthDateField(required=False)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False
+    )
+    national_id = CCCDField(
+        required=False,
+        help_text=_("Optional. 12 digits; lets units find you without creating a duplicate."),
+    )
+    field_order = ["full_name", "phone", "email", "date_of_birth", "gender", "national_id"]
+
+    def clean_full_name(self):
+        name = clean_name(self.cleaned_data["full_name"])
+        if len(name) < 2 or any(ch in name for ch in "<>{}"):
+            raise forms.ValidationError(_("Enter your full name."))
+        return name
+
+    def clean_national_id(self):
+        value = self.cleaned_data.get("national_id")
+        if value and Person.objects.filter(national_id=value).exists():
+            raise forms.ValidationError(
+                _("This citizen ID is already registered. Sign in, or ask your unit for help."),
+                code="cccd_taken",
+            )
+        return value
+
+    def signup(self, request, user):
+        """Required by allauth; the adapter already copied our fields."""
+
+
+class ProfileForm(forms.ModelForm):
+    phone = VietnamPhoneField(required=False)
+    date_of_birth = BirthDateField(required=False)
+    national_id = CCCDField(required=False)
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "phone", "email", "date_of_birth", "gender", "national_id",
+                  "language"]
+
+    def clean_full_name(self):
+        name = clean_name(self.cleaned_data["full_name"])
+        if len(name) < 2 or any(ch in name for ch in "<>{}"):
+            raise forms.ValidationError(_("Enter your full name."))
+        return name
+
+    def _unique(self, field: str, value, message):
+        if value and Person.objects.filter(**{field: value}).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_phone(self):
+        return self._unique(
+            "phone",
+            self.cleaned_data.get("phone") or None,
+            _("This phone number is already used by another account."),
+        )
+
+    def clean_email(self):
+        value = (self.cleaned_data.get("email") or "").strip().lower() or None
+        return self._unique(
+            "email__iexact", value, _("This email is already used by another account.")
+        )
+
+    def clean_national_id(self):
+        return self._unique(
+            "national_id",
+            self.cleaned_data.get("national_id"),
+            _("This citizen ID is already registered to another person."),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email"):
+            raise forms.ValidationError(_("Keep at least a phone number or an email to sign in."))
+        return data

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from suotdoi.people.actions import person_set_language
+
+from .home import next_steps_for
+
+
+def home(request):
+    steps = next_steps_for(request.user) if request.user.is_authenticated else []
+    return render(request, "web/home.html", {"steps": steps})
+
+
+@never_cache
+def healthz(request):
+    """Liveness plus a real round trip to the database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            ok = cursor.fetchone()[0] == 1
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        ok = False
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "database": connection.vendor},
+        status=200 if ok else 503,
+    )
+
+
+@require_POST
+def set_language(request):
+    language = request.POST.get("language", "")
+    valid = {code for code, _name in settings.LANGUAGES}
+    next_url = request.POST.get("next") or reverse("web:home")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("web:home")
+    response = HttpResponseRedirect(next_url)
+    if language in valid:
+        if request.user.is_authenticated:
+            person_set_language(actor=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)
