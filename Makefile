@@ -1,0 +1,48 @@
+# Suốt Đời — `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
+
+.PHONY: run test test-fast lint bench messages totp venv clean
+
+run: venv ## Set everything up and serve on http://127.0.0.1:$(PORT)
+	@PORT=$(PORT) ./scripts/run.sh
+
+test: venv ## The whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	$(VENV)/bin/pytest
+
+test-fast: venv ## Everything but the browser journeys
+	$(VENV)/bin/pytest -m "not browser"
+
+lint: venv ## ruff, import contracts, migrations, translations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check_translations
+
+bench: venv ## Benchmarks; each prints its figures
+	$(PY) bench/run.py
+
+messages: venv ## Refresh the Vietnamese catalogue after changing strings
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "bench/*" -i "tests/*"
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py compilemessages -v0 -i ".venv" -i "var"
+
+totp: venv ## Current two-factor code of the demo officers
+	@$(PY) -c "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings.dev');django.setup();from suotdoi.demo.management.commands.demo_logins import current_totp;print(current_totp())"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock
+	@PYBIN=$$(./scripts/find-python.sh) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then \
+	  rm -rf $(VENV); echo "Creating $(VENV) with $$PYBIN"; $$PYBIN -m venv $(VENV); fi
+	$(PY) -m pip install -q --disable-pip-version-check uv==0.13.8
+	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+	@rm -f $(VENV)/.installed-*; touch $@
+
+clean:
+	rm -rf $(VENV) var .pytest_cache test-artifacts

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Start the task worker and the web server; Ctrl-C stops both.
+set -euo pipefail
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
+mkdir -p var
+$PY manage.py migrate --no-input -v0
+$PY manage.py demo_world
+echo
+$PY manage.py demo_logins
+echo
+$PY manage.py db_worker --interval 1 >var/worker.log 2>&1 &
+WORKER=$!
+cleanup() { kill "$WORKER" 2>/dev/null || true; wait "$WORKER" 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+echo "Suốt Đời is running on http://127.0.0.1:${PORT}  (task worker log: var/worker.log; Ctrl-C stops)"
+.venv/bin/granian --interface wsgi --host 127.0.0.1 --port "$PORT" --workers 1 \
+  --blocking-threads 4 --no-ws --log-level warning config.wsgi:application
