@@ -18,3 +18,5 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "1000/m/ip",
     "reset_password": "1000/m/ip",
 }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+
+from suotdoi.core.vn import normalise_phone
 
 from suotdoi.audit.actions import audit_log
 
@@ -31,6 +34,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """Phone verification by SMS is not switched on; numbers are checked by officers."""
 
     def get_user_by_phone(self, phone):
+        # The login form hands over what the person typed ("0912 345 678"); normalise first.
+        try:
+            phone = normalise_phone(phone)
+        except ValidationError:
+            return None
         return Person.objects.filter(phone=phone, is_active=True).first()
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from .actions import person_update_profile
 from .forms import ProfileForm
+from .models import Person
 
 
 @login_required
@@ -14,7 +15,9 @@ def profile(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=person)
         if form.is_valid():
-            person_update_profile(actor=person, person=person, data=form.cleaned_data)
+            # The form has already copied the values onto `person`; compare with the stored row.
+            stored = Person.objects.get(pk=person.pk)
+            person = person_update_profile(actor=stored, person=stored, data=form.cleaned_data)
             translation.activate(person.language)
             messages.success(request, _("Your profile has been saved."))
             response = redirect("people:profile")

@@ -1,0 +1,61 @@
+"""Shared fixtures: the persona world (two organisation trees, one of them foreign)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+
+from suotdoi.demo.world import DEMO_PASSWORD, build_world
+
+
+@pytest.fixture
+def world(db):
+    """The small demo world: the same shape and personas as `make run`."""
+    return build_world(size="small")
+
+
+@pytest.fixture
+def people(world):
+    return world.people
+
+
+@pytest.fixture
+def units(world):
+    return world.units
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in client per persona (officers have two-factor enrolled in the world)."""
+
+    def make(person) -> Client:
+        c = Client()
+        if person is not None:
+            c.force_login(person)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def password():
+    return DEMO_PASSWORD
+
+
+def xlsx_bytes(rows: list[list], *, header: list | None = None, merge: str | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    from suotdoi.organisations.importing import COLUMNS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header if header is not None else [str(c.header) for c in COLUMNS])
+    for r in rows:
+        ws.append(r)
+    if merge:
+        ws.merge_cells(merge)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
