@@ -59,10 +59,10 @@ def unit_create(
     try:
         with transaction.atomic():
             if parent is None:
-                unit = Unit.add_root(**fields)
+                unit = Unit.objects.add_root(fields)
             else:
                 parent.refresh_from_db()
-                unit = parent.add_child(**fields)
+                unit = Unit.objects.add_child(parent, fields)
     except IntegrityError as exc:
         raise UnitCodeTaken() from exc
     UnitParentPeriod.objects.create(unit=unit, parent=parent, valid_from=unit.active_from)
@@ -116,7 +116,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, effective_date: dt.date) -
     old_parent = unit.get_parent()
     if old_parent and old_parent.pk == new_parent.pk:
         return unit
-    unit.move(new_parent, pos="last-child")
+    Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
     subtree_ids = list(Unit.get_tree(unit).values_list("pk", flat=True))
     _refresh_membership_paths(subtree_ids)
