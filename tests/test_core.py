@@ -7,8 +7,13 @@ from suotdoi.core.vn import display_phone, mask_cccd, normalise_cccd, normalise_
 
 @pytest.mark.parametrize(
     ("raw", "folded"),
-    [("Nguyễn Thị Mai", "nguyen thi mai"), ("ĐẶNG Văn Đức", "dang van duc"),
-     ("  Hồ   Xuân  Hương ", "ho xuan huong"), ("", ""), (None, "")],
+    [
+        ("Nguyễn Thị Mai", "nguyen thi mai"),
+        ("ĐẶNG Văn Đức", "dang van duc"),
+        ("  Hồ   Xuân  Hương ", "ho xuan huong"),
+        ("", ""),
+        (None, ""),
+    ],
 )
 def test_fold_is_diacritic_blind(raw, folded):
     assert fold(raw) == folded
@@ -22,8 +27,15 @@ def test_vietnamese_names_sort_by_given_name():
 
 @pytest.mark.parametrize(
     "raw",
-    ["0912345678", "0912 345 678", "0912.345.678", "+84 912 345 678", "84912345678",
-     "+84912345678", "(091) 234-5678"],
+    [
+        "0912345678",
+        "0912 345 678",
+        "0912.345.678",
+        "+84 912 345 678",
+        "84912345678",
+        "+84912345678",
+        "(091) 234-5678",
+    ],
 )
 def test_phone_formats_normalise_to_e164(raw):
     assert normalise_phone(raw) == "+84912345678"

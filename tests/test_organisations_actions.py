@@ -15,11 +15,17 @@ DAY = dt.date(2025, 7, 1)
 def test_unit_codes_are_unique_within_a_tree(units, people):
     t = UnitType.objects.get(code="to-cong-doan")
     with pytest.raises(ApplicationError):
-        actions.unit_create(actor=people["admin"], parent=units["grassroots"], name="Tổ mới",
-                            code="tcd-001-1", unit_type=t)
+        actions.unit_create(
+            actor=people["admin"],
+            parent=units["grassroots"],
+            name="Tổ mới",
+            code="tcd-001-1",
+            unit_type=t,
+        )
     # the same code in another tree is fine
-    u = actions.unit_create(actor=people["admin"], parent=units["commune"], name="Tổ mới",
-                            code="TCD-001-1", unit_type=t)
+    u = actions.unit_create(
+        actor=people["admin"], parent=units["commune"], name="Tổ mới", code="TCD-001-1", unit_type=t
+    )
     assert u.tree_key != units["grassroots"].tree_key
 
 
@@ -42,8 +48,9 @@ def test_membership_is_idempotent_and_counts_are_kept(units, people):
 
 def test_subtree_count_is_a_sum_of_unit_rows_and_matches_a_scan(units):
     fed = units["federation"]
-    scanned = Membership.objects.filter(unit__path__startswith=fed.path,
-                                        end_date__isnull=True).count()
+    scanned = Membership.objects.filter(
+        unit__path__startswith=fed.path, end_date__isnull=True
+    ).count()
     assert selectors.unit_subtree_member_count(unit=fed) == scanned > 0
 
 
@@ -53,8 +60,9 @@ def test_move_reparents_the_subtree_and_keeps_history(units, people):
     new_parent = Unit.objects.get(code="CD-YTE")
     if old_parent.pk == new_parent.pk:
         new_parent = Unit.objects.get(code="CD-HOALU")
-    actions.unit_move(actor=people["admin"], unit=grassroots, new_parent=new_parent,
-                      effective_date=DAY)
+    actions.unit_move(
+        actor=people["admin"], unit=grassroots, new_parent=new_parent, effective_date=DAY
+    )
     grassroots.refresh_from_db()
     assert grassroots.get_parent().pk == new_parent.pk
     group = Unit.objects.get(code="TCD-001-1")
@@ -69,32 +77,47 @@ def test_move_reparents_the_subtree_and_keeps_history(units, people):
 
 def test_move_refuses_cycles_and_other_trees(units, people):
     with pytest.raises(ApplicationError):
-        actions.unit_move(actor=people["admin"], unit=units["grassroots"],
-                          new_parent=units["group"], effective_date=DAY)
+        actions.unit_move(
+            actor=people["admin"],
+            unit=units["grassroots"],
+            new_parent=units["group"],
+            effective_date=DAY,
+        )
     with pytest.raises(ApplicationError):
-        actions.unit_move(actor=people["admin"], unit=units["grassroots"],
-                          new_parent=units["commune"], effective_date=DAY)
+        actions.unit_move(
+            actor=people["admin"],
+            unit=units["grassroots"],
+            new_parent=units["commune"],
+            effective_date=DAY,
+        )
     with pytest.raises(ApplicationError):
-        actions.unit_move(actor=people["admin"], unit=units["grassroots"],
-                          new_parent=units["federation"],
-                          effective_date=dt.date.today() + dt.timedelta(days=3))
+        actions.unit_move(
+            actor=people["admin"],
+            unit=units["grassroots"],
+            new_parent=units["federation"],
+            effective_date=dt.date.today() + dt.timedelta(days=3),
+        )
 
 
 def test_merge_moves_members_and_children_and_keeps_old_dates_true(units, people):
     a = units["grassroots"]
     b = Unit.objects.get(code="CDCS-002")
-    a_members = set(Membership.objects.filter(unit=a, end_date__isnull=True)
-                    .values_list("person_id", flat=True))
+    a_members = set(
+        Membership.objects.filter(unit=a, end_date__isnull=True).values_list("person_id", flat=True)
+    )
     total_before = selectors.unit_subtree_member_count(unit=units["federation"])
     actions.unit_merge(actor=people["admin"], source=a, target=b, effective_date=DAY)
     a.refresh_from_db()
     assert a.merged_into_id == b.pk and a.active_to == DAY
     assert not Membership.objects.filter(unit=a, end_date__isnull=True).exists()
     # old memberships ended on the effective date: a report for before it still counts them
-    assert set(Membership.objects.filter(unit=a, end_date=DAY)
-               .values_list("person_id", flat=True)) == a_members
-    assert a_members <= set(Membership.objects.filter(unit=b, end_date__isnull=True)
-                            .values_list("person_id", flat=True))
+    assert (
+        set(Membership.objects.filter(unit=a, end_date=DAY).values_list("person_id", flat=True))
+        == a_members
+    )
+    assert a_members <= set(
+        Membership.objects.filter(unit=b, end_date__isnull=True).values_list("person_id", flat=True)
+    )
     assert Unit.objects.get(code="TCD-001-1").get_parent().pk == b.pk
     assert selectors.unit_subtree_member_count(unit=units["federation"]) == total_before
     assert AuditEvent.objects.filter(verb="unit.merge").exists()
@@ -107,8 +130,9 @@ def test_member_search_is_diacritic_blind(units, people):
         assert "Nguyễn Thị Mai" in names, q
     p = Person.objects.create_user(full_name="Đặng Văn Sơn", phone="+84915333444", password="x")
     actions.membership_add(actor=people["admin"], unit=units["group"], person=p)
-    assert [m.person.full_name for m in selectors.membership_list(unit=fed, query="dang van")
-            ] == ["Đặng Văn Sơn"]
+    assert [m.person.full_name for m in selectors.membership_list(unit=fed, query="dang van")] == [
+        "Đặng Văn Sơn"
+    ]
 
 
 def test_member_list_sorts_by_given_name(units):

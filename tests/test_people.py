@@ -71,8 +71,12 @@ def test_duplicate_cccd_is_refused_clearly():
 
 
 def test_login_by_phone_in_any_format_and_by_email():
-    Person.objects.create_user(full_name="Bùi Văn Long", phone="+84912555666",
-                               email="long@example.vn", password="Hoc-tap-2026!")
+    Person.objects.create_user(
+        full_name="Bùi Văn Long",
+        phone="+84912555666",
+        email="long@example.vn",
+        password="Hoc-tap-2026!",
+    )
     for login in ["0912 555 666", "+84912555666", "long@example.vn"]:
         c = Client()
         r = c.post("/accounts/login/", {"login": login, "password": "Hoc-tap-2026!"})
@@ -81,15 +85,17 @@ def test_login_by_phone_in_any_format_and_by_email():
 
 
 def test_wrong_password_is_refused_in_vietnamese():
-    Person.objects.create_user(full_name="Bùi Văn Long", phone="+84912555666",
-                               password="Hoc-tap-2026!")
+    Person.objects.create_user(
+        full_name="Bùi Văn Long", phone="+84912555666", password="Hoc-tap-2026!"
+    )
     r = Client().post("/accounts/login/", {"login": "0912555666", "password": "sai"})
     assert "Số điện thoại hoặc mật khẩu không đúng" in r.content.decode()
 
 
 def test_login_is_rate_limited():
-    Person.objects.create_user(full_name="Bùi Văn Long", phone="+84912555666",
-                               password="Hoc-tap-2026!")
+    Person.objects.create_user(
+        full_name="Bùi Văn Long", phone="+84912555666", password="Hoc-tap-2026!"
+    )
     c = Client()
     for _ in range(5):
         c.post("/accounts/login/", {"login": "0912555666", "password": "sai"})
@@ -99,15 +105,25 @@ def test_login_is_rate_limited():
 
 
 def test_profile_edit_and_language_choice():
-    p = Person.objects.create_user(full_name="Bùi Văn Long", phone="+84912555666",
-                                   password="x", national_id="001090012345")
+    p = Person.objects.create_user(
+        full_name="Bùi Văn Long", phone="+84912555666", password="x", national_id="001090012345"
+    )
     c = Client()
     c.force_login(p)
     page = c.get("/profile/").content.decode()
     assert "001090012345" in page  # the person sees their own full ID
-    r = c.post("/profile/", {"full_name": "Bùi Văn Lộc", "phone": "0912555666", "email": "",
-                             "date_of_birth": "", "gender": "male",
-                             "national_id": "001090012345", "language": "en"})
+    r = c.post(
+        "/profile/",
+        {
+            "full_name": "Bùi Văn Lộc",
+            "phone": "0912555666",
+            "email": "",
+            "date_of_birth": "",
+            "gender": "male",
+            "national_id": "001090012345",
+            "language": "en",
+        },
+    )
     assert r.status_code == 302
     p.refresh_from_db()
     assert p.full_name == "Bùi Văn Lộc" and p.language == "en"
@@ -125,7 +141,12 @@ def test_check_deploy_is_clean_with_prod_settings(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "ALLOWED_HOSTS": "suotdoi.example.vn",
     }
-    r = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
-                        "WARNING"], cwd=root, env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout

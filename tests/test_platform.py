@@ -29,8 +29,7 @@ def test_audit_log_is_append_only(people):
 
 def test_audit_records_where_the_request_came_from(people, client_for):
     c = client_for(people["member"])
-    c.post("/language/", {"language": "en"}, REMOTE_ADDR="203.113.1.9",
-           HTTP_USER_AGENT="Nokia")
+    c.post("/language/", {"language": "en"}, REMOTE_ADDR="203.113.1.9", HTTP_USER_AGENT="Nokia")
     ev = AuditEvent.objects.get(verb="person.set_language")
     assert ev.actor == people["member"] and ev.ip == "203.113.1.9"
     assert ev.user_agent == "Nokia"
@@ -41,11 +40,14 @@ def test_audit_page_is_for_platform_admins_only(people, client_for):
     assert client_for(people["provincial_officer"]).get("/audit/").status_code == 404
 
 
-def test_notification_in_app_and_by_email_after_commit(people, client_for, django_capture_on_commit_callbacks):
+def test_notification_in_app_and_by_email_after_commit(
+    people, client_for, django_capture_on_commit_callbacks
+):
     member = people["member"]
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipient=member, kind="test", title="Lịch sinh hoạt mới", body="Thứ Bảy 8h",
-               url="/")
+        notify(
+            recipient=member, kind="test", title="Lịch sinh hoạt mới", body="Thứ Bảy 8h", url="/"
+        )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [member.email]
     n = Notification.objects.get()
@@ -64,8 +66,9 @@ def test_notification_dedupe_key_makes_replays_harmless(people):
 
 
 def test_officer_without_two_factor_is_sent_to_set_it_up(units, people):
-    newcomer = Person.objects.create_user(full_name="Ngô Thị Bích", phone="+84915000111",
-                                          password="x")
+    newcomer = Person.objects.create_user(
+        full_name="Ngô Thị Bích", phone="+84915000111", password="x"
+    )
     membership_add(actor=people["admin"], unit=units["group"], person=newcomer, role="officer")
     c = Client()
     c.post("/accounts/login/", {"login": "0915000111", "password": "x"})

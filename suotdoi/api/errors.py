@@ -41,9 +41,7 @@ def install(api) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def invalid(request: HttpRequest, exc: NinjaValidationError):
-        return problem(
-            422, "invalid", _("Some of the data is not valid."), errors=exc.errors
-        )
+        return problem(422, "invalid", _("Some of the data is not valid."), errors=exc.errors)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError):

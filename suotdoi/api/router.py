@@ -17,10 +17,15 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=PersonSession(csrf=True),
     # Swagger UI (served from our own static files) sets inline styles.
-    docs_decorator=csp_override({
-        "default-src": [CSP.SELF], "script-src": [CSP.SELF], "img-src": [CSP.SELF, "data:"],
-        "style-src": [CSP.SELF, CSP.UNSAFE_INLINE], "frame-ancestors": [CSP.NONE],
-    }),
+    docs_decorator=csp_override(
+        {
+            "default-src": [CSP.SELF],
+            "script-src": [CSP.SELF],
+            "img-src": [CSP.SELF, "data:"],
+            "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+            "frame-ancestors": [CSP.NONE],
+        }
+    ),
 )
 errors.install(api)
 

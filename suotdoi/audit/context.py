@@ -12,4 +12,5 @@ class RequestOrigin:
     user_agent: str = ""
 
 
-current_origin: ContextVar[RequestOrigin] = ContextVar("current_origin", default=RequestOrigin())
+_NOWHERE = RequestOrigin()  # frozen, so sharing it is safe
+current_origin: ContextVar[RequestOrigin] = ContextVar("current_origin", default=_NOWHERE)

@@ -22,29 +22,123 @@ from suotdoi.people.models import Person
 DEMO_PASSWORD = "HocTapSuotDoi@2026"  # noqa: S105 - published demo password, dev only
 # Officers must use two-factor sign-in; demo officers share this published TOTP secret so that
 # an authenticator app (or `manage.py demo_logins`) gives the code.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - published, dev only
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
-          "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Mai", "Tạ"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trịnh",
+    "Mai",
+    "Tạ",
+]
 MIDDLE_F = ["Thị", "Thị", "Ngọc", "Thu", "Thanh", "Hồng", "Kim", "Minh", "Phương", "Thùy"]
 MIDDLE_M = ["Văn", "Văn", "Hữu", "Đức", "Minh", "Quốc", "Xuân", "Thanh", "Công", "Đình"]
-GIVEN_F = ["An", "Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Huyền", "Lan",
-           "Liên", "Linh", "Mai", "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Thảo",
-           "Thủy", "Trang", "Vân", "Yến", "Ánh", "Duyên", "Loan"]
-GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Giang", "Hải", "Hiếu", "Hùng", "Huy", "Khánh",
-           "Long", "Minh", "Nam", "Phong", "Quang", "Sơn", "Tâm", "Thắng", "Thành", "Toàn",
-           "Trung", "Tuấn", "Việt", "Vinh", "Đức", "Lực"]
-COMPANIES = ["Công ty TNHH May Hoa Lư", "Công ty CP Xi măng Tam Điệp", "Công ty TNHH Giày Kim Sơn",
-             "Nhà máy Phân đạm Ninh Bình", "Công ty CP Bia Hà Nam", "Công ty TNHH Điện tử Gián Khẩu",
-             "Công ty CP Dệt Nam Định", "Công ty TNHH Chế biến Gỗ Gia Viễn",
-             "Công ty CP Du lịch Tràng An", "Công ty TNHH Cơ khí Yên Mô",
-             "Bệnh viện Đa khoa tỉnh", "Công ty Điện lực Ninh Bình", "Công ty CP Cấp nước Ninh Bình",
-             "Công ty TNHH Thực phẩm Ý Yên", "Công ty CP Vận tải Phủ Lý",
-             "Công ty TNHH Linh kiện Khánh Phú", "Hợp tác xã Nông nghiệp Gia Tân",
-             "Công ty CP Gạch Tuynel Yên Khánh", "Trường Cao đẳng Cơ điện Xây dựng",
-             "Công ty TNHH Thêu ren Văn Lâm"]
-COMMUNES = ["Phường Hoa Lư", "Phường Tam Điệp", "Xã Gia Viễn", "Xã Yên Mô", "Xã Kim Sơn",
-            "Phường Phủ Lý", "Xã Ý Yên", "Phường Nam Định"]
+GIVEN_F = [
+    "An",
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Huyền",
+    "Lan",
+    "Liên",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Ngọc",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quỳnh",
+    "Thảo",
+    "Thủy",
+    "Trang",
+    "Vân",
+    "Yến",
+    "Ánh",
+    "Duyên",
+    "Loan",
+]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Giang",
+    "Hải",
+    "Hiếu",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Long",
+    "Minh",
+    "Nam",
+    "Phong",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Thắng",
+    "Thành",
+    "Toàn",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Đức",
+    "Lực",
+]
+COMPANIES = [
+    "Công ty TNHH May Hoa Lư",
+    "Công ty CP Xi măng Tam Điệp",
+    "Công ty TNHH Giày Kim Sơn",
+    "Nhà máy Phân đạm Ninh Bình",
+    "Công ty CP Bia Hà Nam",
+    "Công ty TNHH Điện tử Gián Khẩu",
+    "Công ty CP Dệt Nam Định",
+    "Công ty TNHH Chế biến Gỗ Gia Viễn",
+    "Công ty CP Du lịch Tràng An",
+    "Công ty TNHH Cơ khí Yên Mô",
+    "Bệnh viện Đa khoa tỉnh",
+    "Công ty Điện lực Ninh Bình",
+    "Công ty CP Cấp nước Ninh Bình",
+    "Công ty TNHH Thực phẩm Ý Yên",
+    "Công ty CP Vận tải Phủ Lý",
+    "Công ty TNHH Linh kiện Khánh Phú",
+    "Hợp tác xã Nông nghiệp Gia Tân",
+    "Công ty CP Gạch Tuynel Yên Khánh",
+    "Trường Cao đẳng Cơ điện Xây dựng",
+    "Công ty TNHH Thêu ren Văn Lâm",
+]
+COMMUNES = [
+    "Phường Hoa Lư",
+    "Phường Tam Điệp",
+    "Xã Gia Viễn",
+    "Xã Yên Mô",
+    "Xã Kim Sơn",
+    "Phường Phủ Lý",
+    "Xã Ý Yên",
+    "Phường Nam Định",
+]
 VILLAGES = ["Thôn Đông", "Thôn Đoài", "Thôn Thượng", "Tổ dân phố số 3"]
 CLANS = ["Dòng họ Nguyễn Văn", "Dòng họ Đinh", "Dòng họ Phạm Đức"]
 
@@ -62,13 +156,28 @@ PERSONAS = [
     Persona("member", "Nguyễn Thị Mai", "+84912000001", "female", "Member (worker)"),
     Persona("group_leader", "Trần Văn Hùng", "+84912000002", "male", "Union-group leader"),
     Persona("grassroots_chair", "Lê Thị Hương", "+84912000003", "female", "Grassroots union chair"),
-    Persona("provincial_officer", "Phạm Quốc Tuấn", "+84912000004", "male",
-            "Provincial federation officer"),
-    Persona("association_officer", "Hoàng Thị Lan", "+84912000005", "female",
-            "Study Promotion Association officer"),
+    Persona(
+        "provincial_officer",
+        "Phạm Quốc Tuấn",
+        "+84912000004",
+        "male",
+        "Provincial federation officer",
+    ),
+    Persona(
+        "association_officer",
+        "Hoàng Thị Lan",
+        "+84912000005",
+        "female",
+        "Study Promotion Association officer",
+    ),
     Persona("commune_officer", "Vũ Đức Nam", "+84912000006", "male", "Commune officer"),
-    Persona("foreign_officer", "Đinh Văn Cường", "+84913000007", "male",
-            "Officer of another province's federation (foreign tree)"),
+    Persona(
+        "foreign_officer",
+        "Đinh Văn Cường",
+        "+84913000007",
+        "male",
+        "Officer of another province's federation (foreign tree)",
+    ),
 ]
 
 
@@ -84,17 +193,24 @@ def _types() -> dict[str, UnitType]:
 
 def _random_person(rng: random.Random, n: int) -> Person:
     female = rng.random() < 0.5
-    name = " ".join([
-        rng.choice(FAMILY),
-        rng.choice(MIDDLE_F if female else MIDDLE_M),
-        rng.choice(GIVEN_F if female else GIVEN_M),
-    ])
+    name = " ".join(
+        [
+            rng.choice(FAMILY),
+            rng.choice(MIDDLE_F if female else MIDDLE_M),
+            rng.choice(GIVEN_F if female else GIVEN_M),
+        ]
+    )
     born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 45))
     # Demo numbers live in a reserved-looking block so nobody real is messaged.
     phone = f"+8498{n:07d}" if rng.random() < 0.85 else None
     cccd = f"0{rng.randrange(1, 96):02d}{1 if born.year < 2000 else 3}{born.year % 100:02d}{n:06d}"
-    return Person(full_name=name, gender="female" if female else "male", date_of_birth=born,
-                  phone=phone, national_id=cccd)
+    return Person(
+        full_name=name,
+        gender="female" if female else "male",
+        date_of_birth=born,
+        phone=phone,
+        national_id=cccd,
+    )
 
 
 @transaction.atomic
@@ -104,24 +220,45 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
     small = size == "small"
     t = _types()
     admin = Person.objects.create_superuser(
-        email="admin@suotdoi.local", password=DEMO_PASSWORD, full_name="Quản trị Hệ thống",
+        email="admin@suotdoi.local",
+        password=DEMO_PASSWORD,
+        full_name="Quản trị Hệ thống",
         phone="+84912000000",
     )
     u: dict[str, Unit] = {}
 
     def unit(key, parent, name, code, type_code, **kw):
-        u[key] = org.unit_create(actor=admin, parent=parent, name=name, code=code,
-                                 unit_type=t[type_code], **kw)
+        u[key] = org.unit_create(
+            actor=admin, parent=parent, name=name, code=code, unit_type=t[type_code], **kw
+        )
         return u[key]
 
     # Trade-union tree
-    unit("vgcl", None, "Tổng Liên đoàn Lao động Việt Nam", "TLD", "tong-lien-doan",
-         short_name="Tổng LĐLĐVN")
-    unit("federation", u["vgcl"], "Liên đoàn Lao động tỉnh Ninh Bình", "LDLD-NB", "ldld-tinh",
-         short_name="LĐLĐ Ninh Bình", address="Đường Lê Hồng Phong, phường Hoa Lư, Ninh Bình")
+    unit(
+        "vgcl",
+        None,
+        "Tổng Liên đoàn Lao động Việt Nam",
+        "TLD",
+        "tong-lien-doan",
+        short_name="Tổng LĐLĐVN",
+    )
+    unit(
+        "federation",
+        u["vgcl"],
+        "Liên đoàn Lao động tỉnh Ninh Bình",
+        "LDLD-NB",
+        "ldld-tinh",
+        short_name="LĐLĐ Ninh Bình",
+        address="Đường Lê Hồng Phong, phường Hoa Lư, Ninh Bình",
+    )
     superiors = [
-        unit("sup1", u["federation"], "Công đoàn các Khu công nghiệp tỉnh Ninh Bình",
-             "CD-KCN", "cdct-truc-tiep"),
+        unit(
+            "sup1",
+            u["federation"],
+            "Công đoàn các Khu công nghiệp tỉnh Ninh Bình",
+            "CD-KCN",
+            "cdct-truc-tiep",
+        ),
         unit("sup2", u["federation"], "Công đoàn phường Hoa Lư", "CD-HOALU", "cdct-truc-tiep"),
         unit("sup3", u["federation"], "Công đoàn ngành Y tế tỉnh", "CD-YTE", "cdct-truc-tiep"),
     ]
@@ -129,20 +266,38 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
     groups: list[Unit] = []
     grassroots: list[Unit] = []
     for i in range(n_grassroots):
-        g = unit(f"grassroots{i}", superiors[i % 3], f"Công đoàn cơ sở {COMPANIES[i]}",
-                 f"CDCS-{i + 1:03d}", "cdcs")
+        g = unit(
+            f"grassroots{i}",
+            superiors[i % 3],
+            f"Công đoàn cơ sở {COMPANIES[i]}",
+            f"CDCS-{i + 1:03d}",
+            "cdcs",
+        )
         grassroots.append(g)
         for j in range(3):
-            groups.append(unit(f"group{i}_{j}", g, f"Tổ công đoàn số {j + 1}",
-                               f"TCD-{i + 1:03d}-{j + 1}", "to-cong-doan"))
+            groups.append(
+                unit(
+                    f"group{i}_{j}",
+                    g,
+                    f"Tổ công đoàn số {j + 1}",
+                    f"TCD-{i + 1:03d}-{j + 1}",
+                    "to-cong-doan",
+                )
+            )
     u["grassroots"] = grassroots[0]
     u["group"] = groups[0]
     u["sibling_group"] = groups[1]
     # Foreign tree: another province's federation, same confederation root.
-    unit("foreign_federation", u["vgcl"], "Liên đoàn Lao động tỉnh Cao Bằng", "LDLD-CB",
-         "ldld-tinh")
-    unit("foreign_grassroots", u["foreign_federation"],
-         "Công đoàn cơ sở Công ty CP Khoáng sản Cao Bằng", "CDCS-CB-001", "cdcs")
+    unit(
+        "foreign_federation", u["vgcl"], "Liên đoàn Lao động tỉnh Cao Bằng", "LDLD-CB", "ldld-tinh"
+    )
+    unit(
+        "foreign_grassroots",
+        u["foreign_federation"],
+        "Công đoàn cơ sở Công ty CP Khoáng sản Cao Bằng",
+        "CDCS-CB-001",
+        "cdcs",
+    )
 
     # Administrative tree and Study Promotion Association tree over the same people
     unit("province", None, "Tỉnh Ninh Bình", "NB", "tinh")
@@ -152,26 +307,40 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
     communes = COMMUNES[:2] if small else COMMUNES
     for i, cname in enumerate(communes):
         c = unit(f"commune{i}", u["province"], cname, f"XA-{i + 1:02d}", "xa")
-        a = unit(f"assoc_commune{i}", u["association"], f"Hội Khuyến học {cname.lower()}",
-                 f"HKH-XA-{i + 1:02d}", "hkh-xa")
+        a = unit(
+            f"assoc_commune{i}",
+            u["association"],
+            f"Hội Khuyến học {cname.lower()}",
+            f"HKH-XA-{i + 1:02d}",
+            "hkh-xa",
+        )
         for j, vname in enumerate(VILLAGES[: 2 if small else 4]):
             villages.append(unit(f"village{i}_{j}", c, vname, f"TH-{i + 1:02d}-{j + 1}", "thon"))
-            branches.append(unit(f"branch{i}_{j}", a, f"Chi hội khuyến học {vname.lower()}",
-                                 f"CH-{i + 1:02d}-{j + 1}", "chi-hoi"))
+            branches.append(
+                unit(
+                    f"branch{i}_{j}",
+                    a,
+                    f"Chi hội khuyến học {vname.lower()}",
+                    f"CH-{i + 1:02d}-{j + 1}",
+                    "chi-hoi",
+                )
+            )
         if i == 0:
             for k, clan in enumerate(CLANS):
                 unit(f"clan{k}", a, clan, f"DH-{i + 1:02d}-{k + 1}", "dong-ho")
     u["commune"] = u["commune0"]
     u["village"] = villages[0]
     unit("library", u["commune0"], "Thư viện tỉnh Ninh Bình", "TV-NB", "thu-vien")
-    unit("clc", u["commune0"], "Trung tâm học tập cộng đồng phường Hoa Lư", "TTHTCD-HL",
-         "tthtcd")
+    unit("clc", u["commune0"], "Trung tâm học tập cộng đồng phường Hoa Lư", "TTHTCD-HL", "tthtcd")
 
     # Personas, through the real actions
     people: dict[str, Person] = {"admin": admin}
     for p in PERSONAS:
         people[p.key] = Person.objects.create_user(
-            full_name=p.full_name, phone=p.phone, gender=p.gender, password=DEMO_PASSWORD,
+            full_name=p.full_name,
+            phone=p.phone,
+            gender=p.gender,
+            password=DEMO_PASSWORD,
             email=f"{p.key.replace('_', '.')}@demo.suotdoi.local",
         )
     today = dt.date(2025, 7, 1)
@@ -187,12 +356,24 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
         ("foreign_officer", "foreign_federation", Role.ADMIN, "Trưởng ban Tổ chức"),
     ]
     for who, where, role, title in grants:
-        org.membership_add(actor=admin, unit=u[where], person=people[who], role=role,
-                           position_title=title, start_date=today)
+        org.membership_add(
+            actor=admin,
+            unit=u[where],
+            person=people[who],
+            role=role,
+            position_title=title,
+            start_date=today,
+        )
     from allauth.mfa.totp.internal.auth import TOTP
 
-    for key in ("group_leader", "grassroots_chair", "provincial_officer", "association_officer",
-                "commune_officer", "foreign_officer"):
+    for key in (
+        "group_leader",
+        "grassroots_chair",
+        "provincial_officer",
+        "association_officer",
+        "commune_officer",
+        "foreign_officer",
+    ):
         TOTP.activate(people[key], DEMO_TOTP_SECRET)
     TOTP.activate(admin, DEMO_TOTP_SECRET)
 
@@ -214,10 +395,17 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
             rows.append((p, branches[i % len(branches)]))
     start = dt.date(2020, 1, 1)
     Membership.objects.bulk_create(
-        [Membership(person=p, unit=unit_, role=Role.MEMBER, unit_path=unit_.path,
-                    person_name_sort=p.name_sort,
-                    start_date=start + dt.timedelta(days=rng.randrange(0, 1800)))
-         for p, unit_ in rows],
+        [
+            Membership(
+                person=p,
+                unit=unit_,
+                role=Role.MEMBER,
+                unit_path=unit_.path,
+                person_name_sort=p.name_sort,
+                start_date=start + dt.timedelta(days=rng.randrange(0, 1800)),
+            )
+            for p, unit_ in rows
+        ],
         batch_size=1000,
     )
     foreign_people = [_random_person(rng, 900000 + i) for i in range(5 if small else 50)]
@@ -226,8 +414,16 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
         p.fill_derived()
     Person.objects.bulk_create(foreign_people)
     Membership.objects.bulk_create(
-        [Membership(person=p, unit=u["foreign_grassroots"], unit_path=u["foreign_grassroots"].path,
-                    person_name_sort=p.name_sort, start_date=start) for p in foreign_people]
+        [
+            Membership(
+                person=p,
+                unit=u["foreign_grassroots"],
+                unit_path=u["foreign_grassroots"].path,
+                person_name_sort=p.name_sort,
+                start_date=start,
+            )
+            for p in foreign_people
+        ]
     )
     org.unit_recount_members()
     audit_log(actor=admin, verb="demo.build_world", data={"size": size, "people": n_people})

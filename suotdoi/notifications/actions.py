@@ -29,7 +29,11 @@ def notify(
     try:
         with transaction.atomic():
             n = Notification.objects.create(
-                recipient=recipient, kind=kind, title=title[:200], body=body, url=url,
+                recipient=recipient,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                url=url,
                 dedupe_key=dedupe_key,
             )
     except IntegrityError:

@@ -8,7 +8,5 @@ def notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "unread_notifications": SimpleLazyObject(
-            lambda: notification_unread_count(person=user)
-        )
+        "unread_notifications": SimpleLazyObject(lambda: notification_unread_count(person=user))
     }

@@ -22,7 +22,5 @@ def notification_send_email(notification_id: int) -> bool:
             from_email=None,
             recipient_list=[n.recipient.email],
         )
-    Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return True

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from suotdoi.core.errors import NotFound
 
-from .models import Membership, MemberImport, Unit
+from .models import MemberImport, Membership, Unit
 from .policies import STAFF_ROLES, Capability, role_allows
 
 
@@ -53,8 +53,7 @@ def can(person, unit: Unit, capability: Capability) -> bool:
     if person.is_superuser:
         return True
     return any(
-        unit.path.startswith(g.path) and role_allows(g.role, capability)
-        for g in grants_for(person)
+        unit.path.startswith(g.path) and role_allows(g.role, capability) for g in grants_for(person)
     )
 
 
@@ -96,16 +95,18 @@ def access_unit_by_id(person, unit_id, capability: Capability = Capability.VIEW)
     return unit
 
 
-def access_unit_by_code(person, tree_key: str, code: str,
-                        capability: Capability = Capability.VIEW) -> Unit:
+def access_unit_by_code(
+    person, tree_key: str, code: str, capability: Capability = Capability.VIEW
+) -> Unit:
     unit = Unit.objects.filter(tree_key=tree_key, code=code.strip().upper()).first()
     if unit is None or not can(person, unit, capability):
         raise NotFound()
     return unit
 
 
-def access_membership_by_id(person, membership_id,
-                            capability: Capability = Capability.MANAGE_MEMBERS) -> Membership:
+def access_membership_by_id(
+    person, membership_id, capability: Capability = Capability.MANAGE_MEMBERS
+) -> Membership:
     try:
         membership = Membership.objects.select_related("unit", "person").get(pk=int(membership_id))
     except (Membership.DoesNotExist, TypeError, ValueError):

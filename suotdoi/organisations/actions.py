@@ -50,10 +50,16 @@ def unit_create(
     active_from: dt.date | None = None,
 ) -> Unit:
     """Add a root unit (parent None) or a child unit at the end of its parent's children."""
-    fields = dict(
-        name=name, code=code, unit_type=unit_type, short_name=short_name, address=address,
-        phone=phone, email=email, active_from=active_from or timezone.localdate(),
-    )
+    fields = {
+        "name": name,
+        "code": code,
+        "unit_type": unit_type,
+        "short_name": short_name,
+        "address": address,
+        "phone": phone,
+        "email": email,
+        "active_from": active_from or timezone.localdate(),
+    }
     if parent is not None and _code_taken(parent.tree_key, code):
         raise UnitCodeTaken()
     try:
@@ -67,7 +73,10 @@ def unit_create(
         raise UnitCodeTaken() from exc
     UnitParentPeriod.objects.create(unit=unit, parent=parent, valid_from=unit.active_from)
     UnitEvent.objects.create(
-        unit=unit, kind=UnitEventKind.CREATED, effective_date=unit.active_from, actor=actor,
+        unit=unit,
+        kind=UnitEventKind.CREATED,
+        effective_date=unit.active_from,
+        actor=actor,
         data={"parent": parent.pk if parent else None},
     )
     audit_log(actor=actor, verb="unit.create", target=unit, unit=unit)
@@ -87,11 +96,13 @@ def unit_update(*, actor, unit: Unit, data: dict) -> Unit:
     if changed:
         unit.save(update_fields=[*changed, "search_text", "tree_key"])
         UnitEvent.objects.create(
-            unit=unit, kind=UnitEventKind.UPDATED, effective_date=timezone.localdate(),
-            actor=actor, data={"fields": changed},
+            unit=unit,
+            kind=UnitEventKind.UPDATED,
+            effective_date=timezone.localdate(),
+            actor=actor,
+            data={"fields": changed},
         )
-        audit_log(actor=actor, verb="unit.update", target=unit, unit=unit,
-                  data={"fields": changed})
+        audit_log(actor=actor, verb="unit.update", target=unit, unit=unit, data={"fields": changed})
     return unit
 
 
@@ -125,13 +136,22 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, effective_date: dt.date) -
     )
     UnitParentPeriod.objects.create(unit=unit, parent=new_parent, valid_from=effective_date)
     UnitEvent.objects.create(
-        unit=unit, kind=UnitEventKind.MOVED, effective_date=effective_date, actor=actor,
+        unit=unit,
+        kind=UnitEventKind.MOVED,
+        effective_date=effective_date,
+        actor=actor,
         data={"from": old_parent.pk if old_parent else None, "to": new_parent.pk},
     )
     audit_log(
-        actor=actor, verb="unit.move", target=unit, unit=unit,
-        data={"from": old_parent.pk if old_parent else None, "to": new_parent.pk,
-              "effective_date": effective_date.isoformat()},
+        actor=actor,
+        verb="unit.move",
+        target=unit,
+        unit=unit,
+        data={
+            "from": old_parent.pk if old_parent else None,
+            "to": new_parent.pk,
+            "effective_date": effective_date.isoformat(),
+        },
     )
     return unit
 
@@ -153,32 +173,44 @@ def unit_merge(*, actor, source: Unit, target: Unit, effective_date: dt.date) ->
     for child in list(source.get_children()):
         unit_move(actor=actor, unit=child, new_parent=target, effective_date=effective_date)
     moved = 0
-    for m in Membership.objects.select_related("person").filter(
-        unit=source, end_date__isnull=True
-    ):
+    for m in Membership.objects.select_related("person").filter(unit=source, end_date__isnull=True):
         _end(m, effective_date, reason="merged")
         if not Membership.objects.filter(
             unit=target, person=m.person, end_date__isnull=True
         ).exists():
             Membership.objects.create(
-                person=m.person, unit=target, role=m.role, position_title=m.position_title,
-                start_date=effective_date, unit_path=target.path,
+                person=m.person,
+                unit=target,
+                role=m.role,
+                position_title=m.position_title,
+                start_date=effective_date,
+                unit_path=target.path,
                 person_name_sort=m.person_name_sort,
             )
             Unit.objects.filter(pk=target.pk).update(member_count=F("member_count") + 1)
             moved += 1
-    Unit.objects.filter(pk=source.pk).update(
-        active_to=effective_date, merged_into=target
+    Unit.objects.filter(pk=source.pk).update(active_to=effective_date, merged_into=target)
+    UnitEvent.objects.create(
+        unit=source,
+        kind=UnitEventKind.MERGED_INTO,
+        effective_date=effective_date,
+        actor=actor,
+        data={"into": target.pk, "members": moved},
     )
-    UnitEvent.objects.create(unit=source, kind=UnitEventKind.MERGED_INTO,
-                             effective_date=effective_date, actor=actor,
-                             data={"into": target.pk, "members": moved})
-    UnitEvent.objects.create(unit=target, kind=UnitEventKind.ABSORBED,
-                             effective_date=effective_date, actor=actor,
-                             data={"from": source.pk, "members": moved})
-    audit_log(actor=actor, verb="unit.merge", target=source, unit=target,
-              data={"into": target.pk, "members": moved,
-                    "effective_date": effective_date.isoformat()})
+    UnitEvent.objects.create(
+        unit=target,
+        kind=UnitEventKind.ABSORBED,
+        effective_date=effective_date,
+        actor=actor,
+        data={"from": source.pk, "members": moved},
+    )
+    audit_log(
+        actor=actor,
+        verb="unit.merge",
+        target=source,
+        unit=target,
+        data={"into": target.pk, "members": moved, "effective_date": effective_date.isoformat()},
+    )
     source.refresh_from_db()
     return source
 
@@ -207,14 +239,22 @@ def membership_add(
     if existing is not None:
         return existing, False
     m = Membership.objects.create(
-        person=person, unit=unit, role=role, position_title=position_title,
-        start_date=start_date or timezone.localdate(), unit_path=unit.path,
-        person_name_sort=person.name_sort, added_on_behalf=on_behalf,
+        person=person,
+        unit=unit,
+        role=role,
+        position_title=position_title,
+        start_date=start_date or timezone.localdate(),
+        unit_path=unit.path,
+        person_name_sort=person.name_sort,
+        added_on_behalf=on_behalf,
         consent_note=consent_note,
     )
     Unit.objects.filter(pk=unit.pk).update(member_count=F("member_count") + 1)
     audit_log(
-        actor=actor, verb="membership.add", target=m, unit=unit,
+        actor=actor,
+        verb="membership.add",
+        target=m,
+        unit=unit,
         on_behalf_of=person if on_behalf else None,
         data={"role": role, "person": person.pk},
     )
@@ -222,8 +262,9 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_change_role(*, actor, membership: Membership, role: str,
-                           position_title: str | None = None) -> Membership:
+def membership_change_role(
+    *, actor, membership: Membership, role: str, position_title: str | None = None
+) -> Membership:
     fields = []
     if membership.role != role:
         membership.role = role
@@ -233,14 +274,20 @@ def membership_change_role(*, actor, membership: Membership, role: str,
         fields.append("position_title")
     if fields:
         membership.save(update_fields=[*fields, "updated_at"])
-        audit_log(actor=actor, verb="membership.change_role", target=membership,
-                  unit=membership.unit, data={"role": role})
+        audit_log(
+            actor=actor,
+            verb="membership.change_role",
+            target=membership,
+            unit=membership.unit,
+            data={"role": role},
+        )
     return membership
 
 
 @transaction.atomic
-def membership_end(*, actor, membership: Membership, end_date: dt.date | None = None,
-                   reason: str = "") -> Membership:
+def membership_end(
+    *, actor, membership: Membership, end_date: dt.date | None = None, reason: str = ""
+) -> Membership:
     """A person leaves a unit. The membership is kept with its end date, never deleted."""
     end_date = _check_effective(end_date or timezone.localdate())
     m = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -249,8 +296,13 @@ def membership_end(*, actor, membership: Membership, end_date: dt.date | None = 
     if end_date < m.start_date:
         raise InvalidDate(code="end_before_start")
     _end(m, end_date, reason)
-    audit_log(actor=actor, verb="membership.end", target=m, unit=m.unit,
-              data={"end_date": end_date.isoformat(), "reason": reason[:200]})
+    audit_log(
+        actor=actor,
+        verb="membership.end",
+        target=m,
+        unit=m.unit,
+        data={"end_date": end_date.isoformat(), "reason": reason[:200]},
+    )
     return m
 
 
@@ -258,9 +310,7 @@ def unit_recount_members(*, root: Unit | None = None) -> int:
     """Recompute the pre-aggregated member counts (after bulk loads, or to repair drift)."""
     from django.db.models import Count
 
-    units = Unit.objects.all() if root is None else Unit.objects.filter(
-        path__startswith=root.path
-    )
+    units = Unit.objects.all() if root is None else Unit.objects.filter(path__startswith=root.path)
     counts = dict(
         Membership.objects.filter(unit__in=units, end_date__isnull=True)
         .values_list("unit_id")

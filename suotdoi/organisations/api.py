@@ -1,6 +1,5 @@
 """REST endpoints for units, memberships and imports. Same access rules as the pages."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -69,8 +68,13 @@ def unit_create_child(request, unit_id: int, payload: UnitCreateIn):
     if unit_type is None:
         raise ValidationFailed(_("Unknown unit type."))
     unit = actions.unit_create(
-        actor=request.auth, parent=parent, name=payload.name, code=payload.code,
-        unit_type=unit_type, short_name=payload.short_name, address=payload.address,
+        actor=request.auth,
+        parent=parent,
+        name=payload.name,
+        code=payload.code,
+        unit_type=unit_type,
+        short_name=payload.short_name,
+        address=payload.address,
     )
     return 201, unit
 
@@ -79,16 +83,18 @@ def unit_create_child(request, unit_id: int, payload: UnitCreateIn):
 def unit_move(request, unit_id: int, payload: UnitMoveIn):
     unit = access_unit_by_id(request.auth, unit_id, Capability.MANAGE_UNITS)
     target = access_unit_by_id(request.auth, payload.new_parent_id, Capability.MANAGE_UNITS)
-    return actions.unit_move(actor=request.auth, unit=unit, new_parent=target,
-                             effective_date=payload.effective_date)
+    return actions.unit_move(
+        actor=request.auth, unit=unit, new_parent=target, effective_date=payload.effective_date
+    )
 
 
 @router.post("/units/{unit_id}/merge", response=UnitOut)
 def unit_merge(request, unit_id: int, payload: UnitMergeIn):
     unit = access_unit_by_id(request.auth, unit_id, Capability.MANAGE_UNITS)
     target = access_unit_by_id(request.auth, payload.target_id, Capability.MANAGE_UNITS)
-    return actions.unit_merge(actor=request.auth, source=unit, target=target,
-                              effective_date=payload.effective_date)
+    return actions.unit_merge(
+        actor=request.auth, source=unit, target=target, effective_date=payload.effective_date
+    )
 
 
 class MemberFilter(Schema):
@@ -102,8 +108,13 @@ class MemberFilter(Schema):
 @paginate(LimitOffsetPagination)
 def membership_list(request, unit_id: int, filters: Query[MemberFilter]):
     unit = access_unit_by_id(request.auth, unit_id, Capability.VIEW_MEMBERS)
-    return selectors.membership_list(unit=unit, include_subtree=filters.subtree,
-                                     query=filters.q, role=filters.role, active=filters.active)
+    return selectors.membership_list(
+        unit=unit,
+        include_subtree=filters.subtree,
+        query=filters.q,
+        role=filters.role,
+        active=filters.active,
+    )
 
 
 @router.post("/units/{unit_id}/memberships", response={201: MembershipOut, 200: MembershipOut})
@@ -125,13 +136,15 @@ def membership_create(request, unit_id: int, payload: MembershipCreateIn):
             visible = selectors.Membership.objects.filter(
                 person_id=payload.person_id, unit_path__startswith=unit.path[:4]
             )
-            person = Person.objects.filter(pk=payload.person_id).first() if (
-                visible.exists() or request.auth.is_superuser) else None
+            person = (
+                Person.objects.filter(pk=payload.person_id).first()
+                if (visible.exists() or request.auth.is_superuser)
+                else None
+            )
             if person is None:
                 raise NotFound()
         else:
-            for field, value in (("national_id", cccd), ("phone", phone),
-                                 ("email", payload.email)):
+            for field, value in (("national_id", cccd), ("phone", phone), ("email", payload.email)):
                 if value:
                     person = Person.objects.filter(**{field: value}).first()
                     if person:
@@ -142,13 +155,21 @@ def membership_create(request, unit_id: int, payload: MembershipCreateIn):
                 if not payload.consent:
                     raise ValidationFailed(_("The person's consent is required."))
                 person = person_create(
-                    actor=request.auth, full_name=payload.full_name, phone=phone,
-                    email=payload.email, date_of_birth=payload.date_of_birth,
-                    national_id=cccd, on_behalf_consent="api",
+                    actor=request.auth,
+                    full_name=payload.full_name,
+                    phone=phone,
+                    email=payload.email,
+                    date_of_birth=payload.date_of_birth,
+                    national_id=cccd,
+                    on_behalf_consent="api",
                 )
         m, created = actions.membership_add(
-            actor=request.auth, unit=unit, person=person, role=payload.role,
-            position_title=payload.position_title, start_date=payload.start_date,
+            actor=request.auth,
+            unit=unit,
+            person=person,
+            role=payload.role,
+            position_title=payload.position_title,
+            start_date=payload.start_date,
             on_behalf=payload.person_id is None,
         )
     return (201 if created else 200), m
@@ -157,8 +178,9 @@ def membership_create(request, unit_id: int, payload: MembershipCreateIn):
 @router.post("/memberships/{membership_id}/end", response=MembershipOut)
 def membership_end(request, membership_id: int, payload: MembershipEndIn):
     m = access_membership_by_id(request.auth, membership_id)
-    return actions.membership_end(actor=request.auth, membership=m,
-                                  end_date=payload.end_date, reason=payload.reason)
+    return actions.membership_end(
+        actor=request.auth, membership=m, end_date=payload.end_date, reason=payload.reason
+    )
 
 
 @router.post("/units/{unit_id}/imports", response={201: ImportOut})

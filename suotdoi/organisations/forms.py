@@ -9,8 +9,9 @@ from suotdoi.people.fields import BirthDateField, CCCDField, VietnamPhoneField
 
 from .models import Role, Unit, UnitType
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"},
-                              format="%d/%m/%Y")
+DATE_WIDGET = forms.DateInput(
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y"
+)
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
 
@@ -20,8 +21,9 @@ class EffectiveDateField(forms.DateField):
         kwargs.setdefault("input_formats", DATE_FORMATS)
         kwargs.setdefault("widget", DATE_WIDGET)
         kwargs.setdefault("initial", timezone.localdate)
-        kwargs.setdefault("error_messages",
-                          {"invalid": _("Write the date as day/month/year, e.g. 01/07/2025.")})
+        kwargs.setdefault(
+            "error_messages", {"invalid": _("Write the date as day/month/year, e.g. 01/07/2025.")}
+        )
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -70,8 +72,10 @@ class UnitMergeForm(forms.Form):
     target_code = forms.CharField(label=_("Code of the unit it merges into"), max_length=40)
     effective_date = EffectiveDateField()
     confirm = forms.BooleanField(
-        label=_("I understand: members and child units move to the other unit, and this unit "
-                "closes on the effective date."),
+        label=_(
+            "I understand: members and child units move to the other unit, and this unit "
+            "closes on the effective date."
+        ),
     )
 
 
@@ -82,9 +86,14 @@ class MemberAddForm(forms.Form):
     national_id = CCCDField(required=False)
     date_of_birth = BirthDateField(required=False)
     gender = forms.ChoiceField(
-        label=_("Gender"), required=False,
-        choices=[("", "—"), ("female", _("Female")), ("male", _("Male")),
-                 ("other", _("Other / prefer not to say"))],
+        label=_("Gender"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("female", _("Female")),
+            ("male", _("Male")),
+            ("other", _("Other / prefer not to say")),
+        ],
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
     position_title = forms.CharField(label=_("Position"), max_length=120, required=False)
@@ -118,16 +127,24 @@ class ImportUploadForm(forms.Form):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search by name, phone or email"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search by name, phone or email"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     subtree = forms.BooleanField(label=_("Include units below"), required=False, initial=True)
-    role = forms.ChoiceField(label=_("Role"), required=False,
-                             choices=[("", _("All roles")), *Role.choices])
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )
     unit_type = forms.ChoiceField(label=_("Unit type"), required=False)
     active = forms.ChoiceField(
-        label=_("Status"), required=False,
-        choices=[("active", _("Current members")), ("ended", _("Former members")),
-                 ("all", _("Everyone"))],
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("active", _("Current members")),
+            ("ended", _("Former members")),
+            ("all", _("Everyone")),
+        ],
     )
 
     def __init__(self, *args, **kwargs):

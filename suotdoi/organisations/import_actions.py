@@ -33,8 +33,11 @@ def import_progress(imp: MemberImport) -> dict:
     if imp.status == ImportStatus.DONE:
         return {"phase": "done", "done": imp.valid_rows, "total": imp.valid_rows}
     data = cache.get(progress_key(imp.pk)) or {}
-    return {"phase": data.get("phase", imp.status), "done": data.get("done", 0),
-            "total": data.get("total", imp.valid_rows or imp.total_rows)}
+    return {
+        "phase": data.get("phase", imp.status),
+        "done": data.get("done", 0),
+        "total": data.get("total", imp.valid_rows or imp.total_rows),
+    }
 
 
 def _set_progress(import_id: int, phase: str, done: int, total: int) -> None:
@@ -44,8 +47,11 @@ def _set_progress(import_id: int, phase: str, done: int, total: int) -> None:
 def member_import_upload(*, actor, unit: Unit, file_name: str, data: bytes) -> MemberImport:
     """Store the file and check every row. Nothing is imported yet."""
     imp = MemberImport(
-        unit=unit, uploaded_by=actor, file_name=file_name[:200],
-        file_sha256=importing.sha256(data), status=ImportStatus.VALIDATED,
+        unit=unit,
+        uploaded_by=actor,
+        file_name=file_name[:200],
+        file_sha256=importing.sha256(data),
+        status=ImportStatus.VALIDATED,
     )
     try:
         report = importing.check_file(data, unit=unit)
@@ -54,8 +60,13 @@ def member_import_upload(*, actor, unit: Unit, file_name: str, data: bytes) -> M
         imp.file_error = str(exc.message)
         with transaction.atomic():
             imp.save()
-            audit_log(actor=actor, verb="member_import.reject", target=imp, unit=unit,
-                      data={"file": imp.file_name, "reason": imp.file_error})
+            audit_log(
+                actor=actor,
+                verb="member_import.reject",
+                target=imp,
+                unit=unit,
+                data={"file": imp.file_name, "reason": imp.file_error},
+            )
         return imp
     imp.total_rows = report.total_rows
     imp.valid_rows = len(report.valid)
@@ -68,9 +79,13 @@ def member_import_upload(*, actor, unit: Unit, file_name: str, data: bytes) -> M
     with transaction.atomic():
         imp.file.save(f"{imp.file_sha256}.xlsx", ContentFile(data), save=False)
         imp.save()
-        audit_log(actor=actor, verb="member_import.upload", target=imp, unit=unit,
-                  data={"file": imp.file_name, "rows": imp.total_rows,
-                        "errors": imp.error_rows})
+        audit_log(
+            actor=actor,
+            verb="member_import.upload",
+            target=imp,
+            unit=unit,
+            data={"file": imp.file_name, "rows": imp.total_rows, "errors": imp.error_rows},
+        )
     return imp
 
 
@@ -104,17 +119,21 @@ def member_import_execute(*, import_id: int) -> MemberImport:
         unit = imp.unit
         _set_progress(imp.pk, "checking", 0, imp.valid_rows)
         report = importing.check_file(
-            data, unit=unit,
+            data,
+            unit=unit,
             progress=lambda n: _set_progress(imp.pk, "checking", n, imp.total_rows),
         )
         with transaction.atomic():
             counts = _write(imp, report.valid)
             MemberImport.objects.filter(pk=imp.pk).update(
-                status=ImportStatus.DONE, finished_at=timezone.now(),
-                valid_rows=len(report.valid), **counts,
+                status=ImportStatus.DONE,
+                finished_at=timezone.now(),
+                valid_rows=len(report.valid),
+                **counts,
             )
-            audit_log(actor=imp.uploaded_by, verb="member_import.done", target=imp, unit=unit,
-                      data=counts)
+            audit_log(
+                actor=imp.uploaded_by, verb="member_import.done", target=imp, unit=unit, data=counts
+            )
     except Exception as exc:
         MemberImport.objects.filter(pk=imp.pk).update(
             status=ImportStatus.FAILED,
@@ -165,9 +184,13 @@ def _write(imp: MemberImport, rows) -> dict:
             people_matched += 1
         else:
             p = Person(
-                full_name=v["full_name"], phone=v["phone"], email=v["email"],
-                national_id=v["national_id"], date_of_birth=v["date_of_birth"],
-                gender=v["gender"], password=unusable,
+                full_name=v["full_name"],
+                phone=v["phone"],
+                email=v["email"],
+                national_id=v["national_id"],
+                date_of_birth=v["date_of_birth"],
+                gender=v["gender"],
+                password=unusable,
             )
             p.fill_derived()
             pending.append((i, p))
@@ -182,11 +205,11 @@ def _write(imp: MemberImport, rows) -> dict:
     for i, j in alias.items():
         person_ids[i] = person_ids[j]
 
-    names = dict(
-        (pid, ns)
+    names = {
+        pid: ns
         for chunk in _chunks(sorted(set(person_ids)))
         for pid, ns in Person.objects.filter(pk__in=chunk).values_list("pk", "name_sort")
-    )
+    }
     existing: set[tuple[int, int]] = set()
     for chunk in _chunks(sorted(set(person_ids))):
         existing.update(
@@ -207,9 +230,13 @@ def _write(imp: MemberImport, rows) -> dict:
         existing.add(key)
         new_memberships.append(
             Membership(
-                person_id=person_ids[i], unit_id=v["unit_id"], role=v["role"],
-                position_title=v["position_title"], start_date=v["start_date"] or today,
-                unit_path=v["unit_path"], person_name_sort=names[person_ids[i]],
+                person_id=person_ids[i],
+                unit_id=v["unit_id"],
+                role=v["role"],
+                position_title=v["position_title"],
+                start_date=v["start_date"] or today,
+                unit_path=v["unit_path"],
+                person_name_sort=names[person_ids[i]],
                 import_batch=imp,
             )
         )
@@ -228,4 +255,3 @@ def _write(imp: MemberImport, rows) -> dict:
         "memberships_created": sum(per_unit.values()),
         "memberships_unchanged": unchanged,
     }
-

@@ -42,15 +42,18 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("full_name", gettext_lazy("Full name"), ("ho va ten", "ho ten", "full name"), True,
-           28),
-    Column("date_of_birth", gettext_lazy("Date of birth (dd/mm/yyyy)"),
-           ("ngay sinh", "date of birth")),
+    Column("full_name", gettext_lazy("Full name"), ("ho va ten", "ho ten", "full name"), True, 28),
+    Column(
+        "date_of_birth", gettext_lazy("Date of birth (dd/mm/yyyy)"), ("ngay sinh", "date of birth")
+    ),
     Column("gender", gettext_lazy("Gender (Nam/Nữ)"), ("gioi tinh", "gender"), width=12),
     Column("phone", gettext_lazy("Phone"), ("so dien thoai", "dien thoai", "sdt", "phone")),
     Column("email", gettext_lazy("Email"), ("email", "thu dien tu"), width=26),
-    Column("national_id", gettext_lazy("Citizen ID (CCCD)"),
-           ("so cccd", "cccd", "can cuoc", "citizen id")),
+    Column(
+        "national_id",
+        gettext_lazy("Citizen ID (CCCD)"),
+        ("so cccd", "cccd", "can cuoc", "citizen id"),
+    ),
     Column("unit_code", gettext_lazy("Unit code"), ("ma don vi", "unit code")),
     Column("role", gettext_lazy("Role"), ("vai tro", "role"), width=14),
     Column("position_title", gettext_lazy("Position"), ("chuc vu", "position"), width=20),
@@ -71,8 +74,15 @@ ROLE_WORDS = {
     "bao cao": Role.REPORTER,
     "reporter": Role.REPORTER,
 }
-GENDER_WORDS = {"nam": "male", "male": "male", "nu": "female", "female": "female",
-                "khac": "other", "other": "other", "": ""}
+GENDER_WORDS = {
+    "nam": "male",
+    "male": "male",
+    "nu": "female",
+    "female": "female",
+    "khac": "other",
+    "other": "other",
+    "": "",
+}
 
 
 def _header_key(text: object) -> str | None:
@@ -84,6 +94,7 @@ def _header_key(text: object) -> str | None:
 
 
 # --- The template -----------------------------------------------------------------------
+
 
 def template_bytes(*, unit: Unit) -> bytes:
     """An XLSX with Vietnamese headers, one example row and a sheet of instructions."""
@@ -109,14 +120,18 @@ def template_bytes(*, unit: Unit) -> bytes:
     lines = [
         _("How to fill in this file"),
         _("One member per row. Keep the header row as it is."),
-        _("Full name is required. Give at least one of: citizen ID, phone, email or date of "
-          "birth, so the same person is never created twice."),
+        _(
+            "Full name is required. Give at least one of: citizen ID, phone, email or date of "
+            "birth, so the same person is never created twice."
+        ),
         _("Dates as day/month/year, for example 25/12/1980."),
         _("Citizen ID (CCCD): exactly 12 digits. Phone: e.g. 0912 345 678."),
         _("Unit code: leave empty for %(unit)s, or give the code of a unit below it.")
         % {"unit": f"{unit.name} ({unit.code})"},
-        _("Role: Đoàn viên / Hội viên / Thành viên (member), Cán bộ (officer), Báo cáo "
-          "(reporter). Empty means member."),
+        _(
+            "Role: Đoàn viên / Hội viên / Thành viên (member), Cán bộ (officer), Báo cáo "
+            "(reporter). Empty means member."
+        ),
         _("Do not merge cells."),
     ]
     for line in lines:
@@ -128,6 +143,7 @@ def template_bytes(*, unit: Unit) -> bytes:
 
 
 # --- Reading and checking ---------------------------------------------------------------
+
 
 @dataclass
 class RowResult:
@@ -163,10 +179,18 @@ def open_sheet(data: bytes):
         raise _reject(_("The file is empty."))
     if not data.startswith(b"PK\x03\x04"):
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise _reject(_("This is an old Excel file (.xls). Open it in Excel and save it as "
-                            ".xlsx, then upload again."))
-        raise _reject(_("This is not an Excel file (.xlsx). If it is a CSV or text file, open "
-                        "it in Excel and save it as .xlsx."))
+            raise _reject(
+                _(
+                    "This is an old Excel file (.xls). Open it in Excel and save it as "
+                    ".xlsx, then upload again."
+                )
+            )
+        raise _reject(
+            _(
+                "This is not an Excel file (.xlsx). If it is a CSV or text file, open "
+                "it in Excel and save it as .xlsx."
+            )
+        )
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
@@ -269,19 +293,27 @@ def check_file(
         missing = [str(c.header) for c in COLUMNS if c.required and c.key not in mapping.values()]
         if missing:
             raise _reject(
-                _("The header row does not match the template: column “%(cols)s” is missing. "
-                  "Download the template and copy your data into it.")
+                _(
+                    "The header row does not match the template: column “%(cols)s” is missing. "
+                    "Download the template and copy your data into it."
+                )
                 % {"cols": ", ".join(missing)}
             )
         if unknown:
             raise _reject(
-                _("The header row has columns the template does not know: %(cols)s. Use the "
-                  "headers of the template.") % {"cols": ", ".join(f"“{u}”" for u in unknown)}
+                _(
+                    "The header row has columns the template does not know: %(cols)s. Use the "
+                    "headers of the template."
+                )
+                % {"cols": ", ".join(f"“{u}”" for u in unknown)}
             )
         if merged:
             raise _reject(
-                _("The sheet has merged cells (%(ranges)s). Unmerge them and fill every cell, "
-                  "then upload again.") % {"ranges": ", ".join(merged[:5])}
+                _(
+                    "The sheet has merged cells (%(ranges)s). Unmerge them and fill every cell, "
+                    "then upload again."
+                )
+                % {"ranges": ", ".join(merged[:5])}
             )
         checker = RowChecker(unit=unit)
         for idx, values in rows:
@@ -289,8 +321,10 @@ def check_file(
                 continue  # empty rows are skipped
             report.total_rows += 1
             if report.total_rows > MAX_ROWS:
-                raise _reject(_("The file has more than %(max)s rows. Split it into smaller "
-                                "files.") % {"max": f"{MAX_ROWS:,}".replace(",", ".")})
+                raise _reject(
+                    _("The file has more than %(max)s rows. Split it into smaller files.")
+                    % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
+                )
             raw = {mapping[p]: (values[p] if p < len(values) else None) for p in mapping}
             result = checker.check(idx, raw, values)
             (report.invalid if result.errors else report.valid).append(result)
@@ -329,25 +363,32 @@ class RowChecker:
         elif len(name) < 2 or len(name) > 150 or re.search(r"[<>{}\d]", name):
             err.append(_("Full name “%(value)s” is not a person's name.") % {"value": name})
         v["full_name"] = name
-        for key, label in (("date_of_birth", _("Date of birth")),
-                           ("start_date", _("Start date"))):
+        for key, label in (("date_of_birth", _("Date of birth")), ("start_date", _("Start date"))):
             try:
                 d = parse_date(raw.get(key))
             except (ValueError, OverflowError):
-                err.append(_("%(field)s “%(value)s” is not a date; write it as dd/mm/yyyy.")
-                           % {"field": label, "value": _text(raw.get(key))})
+                err.append(
+                    _("%(field)s “%(value)s” is not a date; write it as dd/mm/yyyy.")
+                    % {"field": label, "value": _text(raw.get(key))}
+                )
                 d = None
             if d is not None and d > self.today:
-                err.append(_("%(field)s %(value)s is in the future.")
-                           % {"field": label, "value": d.strftime("%d/%m/%Y")})
+                err.append(
+                    _("%(field)s %(value)s is in the future.")
+                    % {"field": label, "value": d.strftime("%d/%m/%Y")}
+                )
             if d is not None and d.year < 1900:
-                err.append(_("%(field)s %(value)s is too far in the past.")
-                           % {"field": label, "value": d.strftime("%d/%m/%Y")})
+                err.append(
+                    _("%(field)s %(value)s is too far in the past.")
+                    % {"field": label, "value": d.strftime("%d/%m/%Y")}
+                )
             v[key] = d
         gender = fold(_text(raw.get("gender")))
         if gender not in GENDER_WORDS:
-            err.append(_("Gender “%(value)s” is not understood; write Nam or Nữ.")
-                       % {"value": _text(raw.get("gender"))})
+            err.append(
+                _("Gender “%(value)s” is not understood; write Nam or Nữ.")
+                % {"value": _text(raw.get("gender"))}
+            )
         v["gender"] = GENDER_WORDS.get(gender, "")
         phone = _text(raw.get("phone"))
         v["phone"] = None
@@ -374,23 +415,33 @@ class RowChecker:
             except ValidationError as exc:
                 msg = exc.messages[0]
                 if isinstance(raw.get("national_id"), int | float):
-                    msg += " " + _("Excel may have removed a leading 0: format the column as "
-                                   "Text and type the number again.")
+                    msg += " " + _(
+                        "Excel may have removed a leading 0: format the column as "
+                        "Text and type the number again."
+                    )
                 err.append(msg)
         if not (cccd or phone or email or v.get("date_of_birth")):
-            err.append(_("Give at least one of citizen ID, phone, email or date of birth, so "
-                         "the person can be recognised."))
+            err.append(
+                _(
+                    "Give at least one of citizen ID, phone, email or date of birth, so "
+                    "the person can be recognised."
+                )
+            )
         code = _text(raw.get("unit_code"))
         target = self.unit if not code else self._unit_for(code)
         if target is None:
-            err.append(_("Unit code “%(value)s” is not %(unit)s or a unit below it.")
-                       % {"value": code, "unit": self.unit.code})
+            err.append(
+                _("Unit code “%(value)s” is not %(unit)s or a unit below it.")
+                % {"value": code, "unit": self.unit.code}
+            )
         v["unit_id"] = target.pk if target else None
         v["unit_path"] = target.path if target else ""
         role_text = fold(_text(raw.get("role")))
         if role_text not in ROLE_WORDS:
-            err.append(_("Role “%(value)s” is not understood; leave it empty for a member.")
-                       % {"value": _text(raw.get("role"))})
+            err.append(
+                _("Role “%(value)s” is not understood; leave it empty for a member.")
+                % {"value": _text(raw.get("role"))}
+            )
         v["role"] = ROLE_WORDS.get(role_text, Role.MEMBER)
         v["position_title"] = _text(raw.get("position_title"))[:120]
         if not err:

@@ -43,8 +43,11 @@ class PersonMatcher:
         for chunk in _chunks(emails):
             for pid, c, p, e in Person.objects.filter(email__in=chunk).values_list(*fields):
                 self.by_email[e] = (pid, c, p)
-        bare = [r for r in rows if not (r.values.get("national_id") or r.values.get("phone")
-                                        or r.values.get("email"))]
+        bare = [
+            r
+            for r in rows
+            if not (r.values.get("national_id") or r.values.get("phone") or r.values.get("email"))
+        ]
         unit_ids = sorted({r.values["unit_id"] for r in bare})
         for chunk in _chunks(unit_ids):
             qs = Membership.objects.filter(unit_id__in=chunk, end_date__isnull=True).values_list(
@@ -70,8 +73,10 @@ class PersonMatcher:
             if v.get("national_id") and cccd and cccd != v["national_id"]:
                 return _("This email belongs to a person with another citizen ID.")
         if len(ids) > 1:
-            return _("The citizen ID, phone and email belong to different people on the "
-                     "platform. Check this row.")
+            return _(
+                "The citizen ID, phone and email belong to different people on the "
+                "platform. Check this row."
+            )
         return None
 
     def find(self, v: dict) -> int | None:

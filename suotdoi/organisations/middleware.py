@@ -34,14 +34,16 @@ class OfficerTwoFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not request.session.get("suotdoi_mfa_ok")
-        ):
-            if needs_two_factor(user):
-                if not has_two_factor(user):
-                    if request.path.startswith("/api/"):
-                        from suotdoi.api.errors import problem
+        ) and needs_two_factor(user):
+            if not has_two_factor(user):
+                if request.path.startswith("/api/"):
+                    from suotdoi.api.errors import problem
 
-                        return problem(403, "two_factor_required",
-                                       "Two-factor authentication is required for officers.")
-                    return redirect(reverse("mfa_activate_totp") + "?required=1")
-                request.session["suotdoi_mfa_ok"] = True
+                    return problem(
+                        403,
+                        "two_factor_required",
+                        "Two-factor authentication is required for officers.",
+                    )
+                return redirect(reverse("mfa_activate_totp") + "?required=1")
+            request.session["suotdoi_mfa_ok"] = True
         return self.get_response(request)

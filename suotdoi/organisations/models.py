@@ -201,6 +201,9 @@ class UnitParentPeriod(models.Model):
     class Meta:
         ordering = ["unit", "valid_from"]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} under {self.parent_id} from {self.valid_from}"
+
 
 class ImportStatus(models.TextChoices):
     VALIDATED = "validated", _("Checked, waiting for confirmation")

@@ -19,8 +19,7 @@ class Capability(StrEnum):
 POLICY: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
     Role.OFFICER: frozenset(
-        {Capability.VIEW, Capability.VIEW_MEMBERS, Capability.MANAGE_MEMBERS,
-         Capability.VIEW_AUDIT}
+        {Capability.VIEW, Capability.VIEW_MEMBERS, Capability.MANAGE_MEMBERS, Capability.VIEW_AUDIT}
     ),
     Role.EVALUATOR: frozenset({Capability.VIEW, Capability.VIEW_MEMBERS, Capability.EVALUATE}),
     Role.REPORTER: frozenset({Capability.VIEW, Capability.VIEW_MEMBERS}),

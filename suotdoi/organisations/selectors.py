@@ -26,13 +26,34 @@ def unit_subtree_member_count(*, unit: Unit) -> int:
 
 
 def unit_subtree_counts(*, units: list[Unit]) -> dict[int, dict[str, int]]:
-    """For each unit: members in its subtree and number of units below it (one query each)."""
-    result: dict[int, dict[str, int]] = {}
+    """For each unit: members in its subtree and number of units below it.
+
+    One grouped query per distinct depth (a page of children is one query), summing the
+    pre-aggregated unit rows by path prefix.
+    """
+    from django.db.models.functions import Substr
+
+    result: dict[int, dict[str, int]] = {u.pk: {"members": 0, "units": 0} for u in units}
+    by_depth: dict[int, list[Unit]] = {}
     for u in units:
-        agg = Unit.objects.filter(path__startswith=u.path).aggregate(
-            members=Sum("member_count"), units=Count("pk")
+        by_depth.setdefault(u.depth, []).append(u)
+    for depth, group in by_depth.items():
+        width = depth * Unit.steplen
+        by_path = {u.path: u.pk for u in group}
+        q = Q()
+        for path in by_path:
+            q |= Q(path__startswith=path)
+        rows = (
+            Unit.objects.filter(q)
+            .annotate(prefix=Substr("path", 1, width))
+            .values("prefix")
+            .annotate(members=Sum("member_count"), units=Count("pk"))
+            .order_by()
         )
-        result[u.pk] = {"members": int(agg["members"] or 0), "units": int(agg["units"]) - 1}
+        for row in rows:
+            pk = by_path.get(row["prefix"])
+            if pk is not None:
+                result[pk] = {"members": int(row["members"] or 0), "units": row["units"] - 1}
     return result
 
 
@@ -64,10 +85,7 @@ def membership_list(
     numbers match in their 09x form too.
     """
     qs = Membership.objects.all()
-    if include_subtree:
-        qs = qs.filter(unit_path__startswith=unit.path)
-    else:
-        qs = qs.filter(unit=unit)
+    qs = qs.filter(unit_path__startswith=unit.path) if include_subtree else qs.filter(unit=unit)
     if active == "active":
         qs = qs.filter(end_date__isnull=True)
     elif active == "ended":
@@ -80,9 +98,7 @@ def membership_list(
     if folded:
         for word in folded.split(" ")[:5]:
             qs = qs.filter(person__search_text__contains=word)
-    return qs.select_related("person", "unit", "unit__unit_type").order_by(
-        "person_name_sort", "id"
-    )
+    return qs.select_related("person", "unit", "unit__unit_type").order_by("person_name_sort", "id")
 
 
 def memberships_of(*, person, active_only: bool = True) -> QuerySet[Membership]:

@@ -17,8 +17,14 @@ from suotdoi.people.actions import person_create
 from suotdoi.people.models import Person
 
 from . import actions, exporting, import_actions, importing, selectors
-from .access import access_import_by_id, access_membership_by_id, access_unit_by_id, can
-from .access import grants_for, units_with
+from .access import (
+    access_import_by_id,
+    access_membership_by_id,
+    access_unit_by_id,
+    can,
+    grants_for,
+    units_with,
+)
 from .forms import (
     ImportUploadForm,
     MemberAddForm,
@@ -50,8 +56,9 @@ def _roots_for(person) -> list[Unit]:
 def my_units(request):
     roots = _roots_for(request.user)
     counts = selectors.unit_subtree_counts(units=roots)
-    return render(request, "organisations/my_units.html",
-                  {"roots": [(u, counts[u.pk]) for u in roots]})
+    return render(
+        request, "organisations/my_units.html", {"roots": [(u, counts[u.pk]) for u in roots]}
+    )
 
 
 @login_required
@@ -68,14 +75,16 @@ def unit_detail(request, unit_id: int):
     counts = selectors.unit_subtree_counts(units=list(page.object_list))
     ctx = {
         "unit": unit,
-        "ancestors": [a for a in selectors.unit_ancestors(unit=unit)
-                      if can(request.user, a, Capability.VIEW)],
+        "ancestors": [
+            a for a in selectors.unit_ancestors(unit=unit) if can(request.user, a, Capability.VIEW)
+        ],
         "children_page": page,
         "children": [(c, counts[c.pk]) for c in page.object_list],
         "member_total": selectors.unit_subtree_member_count(unit=unit),
         "officers": selectors.unit_officers(unit=unit),
         "events": audit_events_for_subtree(path=unit.path, limit=10)
-        if can(request.user, unit, Capability.VIEW_AUDIT) else [],
+        if can(request.user, unit, Capability.VIEW_AUDIT)
+        else [],
         "can_manage_members": can(request.user, unit, Capability.MANAGE_MEMBERS),
         "can_manage_units": can(request.user, unit, Capability.MANAGE_UNITS),
         "history": unit.events.all()[:10],
@@ -88,8 +97,9 @@ def unit_children_partial(request, unit_id: int):
     """Lazy tree browser: the children of one unit, loaded when it is opened."""
     unit = access_unit_by_id(request.user, unit_id)
     children = list(selectors.unit_children(unit=unit)[:500])
-    return render(request, "organisations/_tree_children.html",
-                  {"unit": unit, "children": children})
+    return render(
+        request, "organisations/_tree_children.html", {"unit": unit, "children": children}
+    )
 
 
 @login_required
@@ -104,8 +114,11 @@ def unit_add_child(request, unit_id: int):
         else:
             messages.success(request, _("The unit has been created."))
             return redirect("organisations:unit_detail", unit_id=child.pk)
-    return render(request, "organisations/unit_form.html",
-                  {"form": form, "unit": parent, "title": _("Add a unit below")})
+    return render(
+        request,
+        "organisations/unit_form.html",
+        {"form": form, "unit": parent, "title": _("Add a unit below")},
+    )
 
 
 @login_required
@@ -114,15 +127,19 @@ def unit_edit(request, unit_id: int):
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.unit_update(actor=request.user, unit=Unit.objects.get(pk=unit.pk),
-                                data=form.cleaned_data)
+            actions.unit_update(
+                actor=request.user, unit=Unit.objects.get(pk=unit.pk), data=form.cleaned_data
+            )
         except ApplicationError as exc:
             form.add_error("code", str(exc.message))
         else:
             messages.success(request, _("The unit has been saved."))
             return redirect("organisations:unit_detail", unit_id=unit.pk)
-    return render(request, "organisations/unit_form.html",
-                  {"form": form, "unit": unit, "title": _("Edit unit")})
+    return render(
+        request,
+        "organisations/unit_form.html",
+        {"form": form, "unit": unit, "title": _("Edit unit")},
+    )
 
 
 def _unit_by_code_in_scope(request, unit: Unit, code: str, capability: Capability):
@@ -137,21 +154,29 @@ def unit_move(request, unit_id: int):
     unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
     form = UnitMoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        target = _unit_by_code_in_scope(request, unit, form.cleaned_data["new_parent_code"],
-                                        Capability.MANAGE_UNITS)
+        target = _unit_by_code_in_scope(
+            request, unit, form.cleaned_data["new_parent_code"], Capability.MANAGE_UNITS
+        )
         if target is None:
             form.add_error("new_parent_code", _("No unit with this code that you manage."))
         else:
             try:
-                actions.unit_move(actor=request.user, unit=unit, new_parent=target,
-                                  effective_date=form.cleaned_data["effective_date"])
+                actions.unit_move(
+                    actor=request.user,
+                    unit=unit,
+                    new_parent=target,
+                    effective_date=form.cleaned_data["effective_date"],
+                )
             except ApplicationError as exc:
                 form.add_error(None, str(exc.message))
             else:
                 messages.success(request, _("The unit has been moved."))
                 return redirect("organisations:unit_detail", unit_id=unit.pk)
-    return render(request, "organisations/unit_action.html",
-                  {"form": form, "unit": unit, "title": _("Move this unit")})
+    return render(
+        request,
+        "organisations/unit_action.html",
+        {"form": form, "unit": unit, "title": _("Move this unit")},
+    )
 
 
 @login_required
@@ -159,21 +184,29 @@ def unit_merge(request, unit_id: int):
     unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
     form = UnitMergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        target = _unit_by_code_in_scope(request, unit, form.cleaned_data["target_code"],
-                                        Capability.MANAGE_UNITS)
+        target = _unit_by_code_in_scope(
+            request, unit, form.cleaned_data["target_code"], Capability.MANAGE_UNITS
+        )
         if target is None:
             form.add_error("target_code", _("No unit with this code that you manage."))
         else:
             try:
-                actions.unit_merge(actor=request.user, source=unit, target=target,
-                                   effective_date=form.cleaned_data["effective_date"])
+                actions.unit_merge(
+                    actor=request.user,
+                    source=unit,
+                    target=target,
+                    effective_date=form.cleaned_data["effective_date"],
+                )
             except ApplicationError as exc:
                 form.add_error(None, str(exc.message))
             else:
                 messages.success(request, _("The units have been merged."))
                 return redirect("organisations:unit_detail", unit_id=target.pk)
-    return render(request, "organisations/unit_action.html",
-                  {"form": form, "unit": unit, "title": _("Merge into another unit")})
+    return render(
+        request,
+        "organisations/unit_action.html",
+        {"form": form, "unit": unit, "title": _("Merge into another unit")},
+    )
 
 
 @login_required
@@ -183,8 +216,11 @@ def member_list(request, unit_id: int):
     form = MemberFilterForm(data)
     f = form.cleaned_data if form.is_valid() else {"subtree": True, "active": "active"}
     qs = selectors.membership_list(
-        unit=unit, include_subtree=bool(f.get("subtree")), query=f.get("q", ""),
-        role=f.get("role", ""), unit_type=f.get("unit_type", ""),
+        unit=unit,
+        include_subtree=bool(f.get("subtree")),
+        query=f.get("q", ""),
+        role=f.get("role", ""),
+        unit_type=f.get("unit_type", ""),
         active=f.get("active") or "active",
     )
     paginator = Paginator(qs, PAGE_SIZE)
@@ -192,10 +228,18 @@ def member_list(request, unit_id: int):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    ctx = {"unit": unit, "form": form, "page": page, "query": query.urlencode(),
-           "can_manage": can(request.user, unit, Capability.MANAGE_MEMBERS)}
-    template = ("organisations/_member_rows.html" if request.headers.get("HX-Request")
-                else "organisations/member_list.html")
+    ctx = {
+        "unit": unit,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_manage": can(request.user, unit, Capability.MANAGE_MEMBERS),
+    }
+    template = (
+        "organisations/_member_rows.html"
+        if request.headers.get("HX-Request")
+        else "organisations/member_list.html"
+    )
     return render(request, template, ctx)
 
 
@@ -205,14 +249,18 @@ def member_export(request, unit_id: int):
     form = MemberFilterForm(request.GET or {"subtree": "on", "active": "active"})
     f = form.cleaned_data if form.is_valid() else {"subtree": True, "active": "active"}
     qs = selectors.membership_list(
-        unit=unit, include_subtree=bool(f.get("subtree")), query=f.get("q", ""),
-        role=f.get("role", ""), unit_type=f.get("unit_type", ""),
+        unit=unit,
+        include_subtree=bool(f.get("subtree")),
+        query=f.get("q", ""),
+        role=f.get("role", ""),
+        unit_type=f.get("unit_type", ""),
         active=f.get("active") or "active",
     )
     actions_audit_export(request, unit)
     fh = exporting.members_xlsx(qs)
-    return FileResponse(fh, as_attachment=True, filename=f"thanh-vien-{unit.code}.xlsx",
-                        content_type=exporting.XLSX)
+    return FileResponse(
+        fh, as_attachment=True, filename=f"thanh-vien-{unit.code}.xlsx", content_type=exporting.XLSX
+    )
 
 
 def actions_audit_export(request, unit):
@@ -236,23 +284,36 @@ def member_add(request, unit_id: int):
             with transaction.atomic():
                 if person is None:
                     person = person_create(
-                        actor=request.user, full_name=d["full_name"], phone=d["phone"] or None,
-                        email=d["email"] or None, date_of_birth=d["date_of_birth"],
-                        gender=d["gender"], national_id=d["national_id"],
+                        actor=request.user,
+                        full_name=d["full_name"],
+                        phone=d["phone"] or None,
+                        email=d["email"] or None,
+                        date_of_birth=d["date_of_birth"],
+                        gender=d["gender"],
+                        national_id=d["national_id"],
                         on_behalf_consent=_("Consent confirmed by %(name)s")
                         % {"name": request.user.full_name},
                     )
                 m, created = actions.membership_add(
-                    actor=request.user, unit=unit, person=person, role=d["role"],
-                    position_title=d["position_title"], start_date=d["start_date"],
-                    on_behalf=True, consent_note=_("Consent confirmed by the officer"),
+                    actor=request.user,
+                    unit=unit,
+                    person=person,
+                    role=d["role"],
+                    position_title=d["position_title"],
+                    start_date=d["start_date"],
+                    on_behalf=True,
+                    consent_note=_("Consent confirmed by the officer"),
                 )
             if created:
-                messages.success(request, _("%(name)s is now a member of %(unit)s.")
-                                 % {"name": person.full_name, "unit": unit.name})
+                messages.success(
+                    request,
+                    _("%(name)s is now a member of %(unit)s.")
+                    % {"name": person.full_name, "unit": unit.name},
+                )
             else:
-                messages.info(request, _("%(name)s was already a member.")
-                              % {"name": person.full_name})
+                messages.info(
+                    request, _("%(name)s was already a member.") % {"name": person.full_name}
+                )
             return redirect("organisations:member_list", unit_id=unit.pk)
     return render(request, "organisations/member_add.html", {"form": form, "unit": unit})
 
@@ -272,9 +333,12 @@ def membership_end(request, membership_id: int):
     form = MembershipEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.membership_end(actor=request.user, membership=m,
-                                   end_date=form.cleaned_data["end_date"],
-                                   reason=form.cleaned_data["reason"])
+            actions.membership_end(
+                actor=request.user,
+                membership=m,
+                end_date=form.cleaned_data["end_date"],
+                reason=form.cleaned_data["reason"],
+            )
         except ApplicationError as exc:
             form.add_error("end_date", str(exc.message))
         else:
@@ -284,6 +348,7 @@ def membership_end(request, membership_id: int):
 
 
 # --- Import -----------------------------------------------------------------------------
+
 
 @login_required
 def import_template(request, unit_id: int):
@@ -301,9 +366,14 @@ def import_start(request, unit_id: int):
         upload = form.cleaned_data["file"]
         if upload.size > importing.settings.SUOTDOI_MAX_IMPORT_BYTES:
             data = b"\0" * 0  # never read a huge file into memory
-            form.add_error("file", _("The file is %(size)s MB; the limit is %(limit)s MB.")
-                           % {"size": round(upload.size / 1048576, 1),
-                              "limit": importing.settings.SUOTDOI_MAX_IMPORT_BYTES // 1048576})
+            form.add_error(
+                "file",
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "size": round(upload.size / 1048576, 1),
+                    "limit": importing.settings.SUOTDOI_MAX_IMPORT_BYTES // 1048576,
+                },
+            )
         else:
             data = upload.read()
             imp = import_actions.member_import_upload(
@@ -311,15 +381,20 @@ def import_start(request, unit_id: int):
             )
             return redirect("organisations:import_detail", import_id=imp.pk)
     recent = unit.imports.select_related("uploaded_by")[:10]
-    return render(request, "organisations/import_start.html",
-                  {"form": form, "unit": unit, "recent": recent})
+    return render(
+        request, "organisations/import_start.html", {"form": form, "unit": unit, "recent": recent}
+    )
 
 
 @login_required
 def import_detail(request, import_id: int):
     imp = access_import_by_id(request.user, import_id)
-    ctx = {"imp": imp, "unit": imp.unit, "progress": import_actions.import_progress(imp),
-           "errors": imp.row_errors[:200]}
+    ctx = {
+        "imp": imp,
+        "unit": imp.unit,
+        "progress": import_actions.import_progress(imp),
+        "errors": imp.row_errors[:200],
+    }
     if request.headers.get("HX-Request"):
         return render(request, "organisations/_import_progress.html", ctx)
     return render(request, "organisations/import_detail.html", ctx)

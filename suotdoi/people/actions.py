@@ -8,8 +8,15 @@ from suotdoi.audit.actions import audit_log
 
 from .models import Person
 
-PROFILE_FIELDS = ("full_name", "phone", "email", "date_of_birth", "gender", "national_id",
-                  "language")
+PROFILE_FIELDS = (
+    "full_name",
+    "phone",
+    "email",
+    "date_of_birth",
+    "gender",
+    "national_id",
+    "language",
+)
 
 
 @transaction.atomic
@@ -29,8 +36,12 @@ def person_create(
     They get no usable password; they can claim the account later with a password reset.
     """
     person = Person(
-        full_name=full_name, phone=phone or None, email=email or None,
-        date_of_birth=date_of_birth, gender=gender or "", national_id=national_id or None,
+        full_name=full_name,
+        phone=phone or None,
+        email=email or None,
+        date_of_birth=date_of_birth,
+        gender=gender or "",
+        national_id=national_id or None,
     )
     person.set_unusable_password()
     person.save()

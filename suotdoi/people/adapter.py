@@ -8,9 +8,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from suotdoi.core.vn import normalise_phone
-
 from suotdoi.audit.actions import audit_log
+from suotdoi.core.vn import normalise_phone
 
 from .fields import VietnamPhoneField
 from .models import Person

@@ -53,8 +53,15 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["full_name", "phone", "email", "date_of_birth", "gender", "national_id",
-                  "language"]
+        fields = [
+            "full_name",
+            "phone",
+            "email",
+            "date_of_birth",
+            "gender",
+            "national_id",
+            "language",
+        ]
 
     def clean_full_name(self):
         name = clean_name(self.cleaned_data["full_name"])

@@ -96,16 +96,14 @@ class Person(AbstractBaseUser, PermissionsMixin):
         self.email = self.email or None
         self.national_id = self.national_id or None
         local_phone = "0" + self.phone[3:] if (self.phone or "").startswith("+84") else ""
-        self.search_text = fold(
-            " ".join(filter(None, [self.full_name, local_phone, self.email]))
-        )[:400]
+        self.search_text = fold(" ".join(filter(None, [self.full_name, local_phone, self.email])))[
+            :400
+        ]
 
     def save(self, *args, **kwargs):
         self.fill_derived()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and (
-            {"full_name", "phone", "email"} & set(update_fields)
-        ):
+        if update_fields is not None and ({"full_name", "phone", "email"} & set(update_fields)):
             kwargs["update_fields"] = {*update_fields, "name_sort", "search_text"}
         super().save(*args, **kwargs)
 

@@ -21,8 +21,9 @@ def profile(request):
             translation.activate(person.language)
             messages.success(request, _("Your profile has been saved."))
             response = redirect("people:profile")
-            response.set_cookie("suotdoi_language", person.language, samesite="Lax",
-                                max_age=365 * 24 * 3600)
+            response.set_cookie(
+                "suotdoi_language", person.language, samesite="Lax", max_age=365 * 24 * 3600
+            )
             return response
         person.refresh_from_db()
     else:

@@ -55,6 +55,7 @@ class ApplicationErrorMiddleware:
         if isinstance(exception, ApplicationError):
             from django.shortcuts import render
 
-            return render(request, "errors/400.html", {"message": exception.message},
-                          status=exception.status)
+            return render(
+                request, "errors/400.html", {"message": exception.message}, status=exception.status
+            )
         return None

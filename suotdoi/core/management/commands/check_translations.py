@@ -85,8 +85,13 @@ class Command(BaseCommand):
                 import os
 
                 os.chdir(tmp_root)
-                call_command("makemessages", locale=["vi"], no_location=True, verbosity=0,
-                             ignore_patterns=["*/static/*"])
+                call_command(
+                    "makemessages",
+                    locale=["vi"],
+                    no_location=True,
+                    verbosity=0,
+                    ignore_patterns=["*/static/*"],
+                )
             finally:
                 os.chdir(cwd)
             fresh = parse_po((tmp_root / "locale/vi/LC_MESSAGES/django.po").read_text())
@@ -117,12 +122,14 @@ class Command(BaseCommand):
         with mo.open("rb") as fh:
             catalog = gettext.GNUTranslations(fh)._catalog
         stale = [
-            e["msgid"] for e in current.values()
-            if e.get("msgid") and "msgid_plural" not in e and "fuzzy" not in e["flags"]
+            e["msgid"]
+            for e in current.values()
+            if e.get("msgid")
+            and "msgid_plural" not in e
+            and "fuzzy" not in e["flags"]
             and e.get("msgstr")
-            and catalog.get(
-                f"{e['msgctxt']}\x04{e['msgid']}" if e.get("msgctxt") else e["msgid"]
-            ) != _unescape(e["msgstr"])
+            and catalog.get(f"{e['msgctxt']}\x04{e['msgid']}" if e.get("msgctxt") else e["msgid"])
+            != _unescape(e["msgstr"])
         ]
         if stale:
             raise CommandError(

@@ -31,35 +31,56 @@ class Command(BaseCommand):
             person = Person.objects.filter(phone=p.phone).first()
             if person is None:
                 continue
-            ms = list(Membership.objects.filter(person=person, end_date__isnull=True)
-                      .select_related("unit").order_by("-role"))
+            ms = list(
+                Membership.objects.filter(person=person, end_date__isnull=True)
+                .select_related("unit")
+                .order_by("-role")
+            )
             staff = [m for m in ms if m.role != "member"]
             main = staff[0] if staff else (ms[0] if ms else None)
-            rows.append({
-                "persona": p.key,
-                "name": person.full_name,
-                "login": display_phone(person.phone),
-                "email": person.email,
+            rows.append(
+                {
+                    "persona": p.key,
+                    "name": person.full_name,
+                    "login": display_phone(person.phone),
+                    "email": person.email,
+                    "password": DEMO_PASSWORD,
+                    "role": main.role if main else "member",
+                    "description": p.role_label,
+                    "unit_code": main.unit.code if main else "",
+                    "unit": main.unit.name if main else "",
+                    "two_factor": bool(main and main.role in ROLES_REQUIRING_MFA),
+                }
+            )
+        rows.append(
+            {
+                "persona": "admin",
+                "name": "Quản trị Hệ thống",
+                "login": "admin@suotdoi.local",
+                "email": "admin@suotdoi.local",
                 "password": DEMO_PASSWORD,
-                "role": main.role if main else "member",
-                "description": p.role_label,
-                "unit_code": main.unit.code if main else "",
-                "unit": main.unit.name if main else "",
-                "two_factor": bool(main and main.role in ROLES_REQUIRING_MFA),
-            })
-        rows.append({"persona": "admin", "name": "Quản trị Hệ thống", "login":
-                     "admin@suotdoi.local", "email": "admin@suotdoi.local",
-                     "password": DEMO_PASSWORD, "role": "platform_admin",
-                     "description": "Platform administrator", "unit_code": "", "unit": "",
-                     "two_factor": True})
+                "role": "platform_admin",
+                "description": "Platform administrator",
+                "unit_code": "",
+                "unit": "",
+                "two_factor": True,
+            }
+        )
         if options["json"]:
-            self.stdout.write(json.dumps({"personas": rows, "totp_secret": DEMO_TOTP_SECRET},
-                                         ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {"personas": rows, "totp_secret": DEMO_TOTP_SECRET},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for r in rows:
-            self.stdout.write(f"  {r['login']:<22} {r['name']:<20} {r['description']}"
-                              f"{' — ' + r['unit_code'] if r['unit_code'] else ''}")
+            self.stdout.write(
+                f"  {r['login']:<22} {r['name']:<20} {r['description']}"
+                f"{' — ' + r['unit_code'] if r['unit_code'] else ''}"
+            )
         self.stdout.write(
             f"Officers sign in with two-factor: authenticator secret {DEMO_TOTP_SECRET}; "
             f"code right now: {current_totp()} (or run: make totp)"
