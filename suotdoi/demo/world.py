@@ -188,6 +188,15 @@ class World:
 
 
 def _types() -> dict[str, UnitType]:
+    if not UnitType.objects.exists():
+        # A flushed test database loses migration data; seed the types again (idempotent).
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("suotdoi.organisations.migrations.0002_seed_unit_types").seed(
+            apps, None
+        )
     return {t.code: t for t in UnitType.objects.all()}
 
 
