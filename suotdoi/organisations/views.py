@@ -209,11 +209,20 @@ def unit_merge(request, unit_id: int):
     )
 
 
+def _filter_data(request):
+    """Filters from the query string. A link without the form's marker (f=1) gets the
+    defaults: the whole subtree, current members — an unchecked box is absent from GET."""
+    data = request.GET.copy()
+    if "f" not in data:
+        data.setdefault("subtree", "on")
+        data.setdefault("active", "active")
+    return data
+
+
 @login_required
 def member_list(request, unit_id: int):
     unit = access_unit_by_id(request.user, unit_id, Capability.VIEW_MEMBERS)
-    data = request.GET.copy() if request.GET else {"subtree": "on", "active": "active"}
-    form = MemberFilterForm(data)
+    form = MemberFilterForm(_filter_data(request))
     f = form.cleaned_data if form.is_valid() else {"subtree": True, "active": "active"}
     qs = selectors.membership_list(
         unit=unit,
@@ -246,7 +255,7 @@ def member_list(request, unit_id: int):
 @login_required
 def member_export(request, unit_id: int):
     unit = access_unit_by_id(request.user, unit_id, Capability.VIEW_MEMBERS)
-    form = MemberFilterForm(request.GET or {"subtree": "on", "active": "active"})
+    form = MemberFilterForm(_filter_data(request))
     f = form.cleaned_data if form.is_valid() else {"subtree": True, "active": "active"}
     qs = selectors.membership_list(
         unit=unit,
