@@ -10,10 +10,18 @@ $PY manage.py demo_world
 echo
 $PY manage.py demo_logins
 echo
-$PY manage.py db_worker --interval 1 >var/worker.log 2>&1 &
+$PY manage.py db_worker --interval 1 --no-reload >var/worker.log 2>&1 &
 WORKER=$!
-cleanup() { kill "$WORKER" 2>/dev/null || true; wait "$WORKER" 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
-echo "Suốt Đời is running on http://127.0.0.1:${PORT}  (task worker log: var/worker.log; Ctrl-C stops)"
 .venv/bin/granian --interface wsgi --host 127.0.0.1 --port "$PORT" --workers 1 \
-  --blocking-threads 4 --no-ws --log-level warning config.wsgi:application
+  --blocking-threads 4 --no-ws --log-level warning config.wsgi:application &
+SERVER=$!
+stop() {
+  trap - INT TERM EXIT
+  kill -TERM "$SERVER" "$WORKER" 2>/dev/null || true
+  wait "$SERVER" "$WORKER" 2>/dev/null || true
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+echo "Suốt Đời is running on http://127.0.0.1:${PORT}  (task worker log: var/worker.log; Ctrl-C stops)"
+# Return as soon as either process ends (or on Ctrl-C); the trap stops the other.
+wait -n "$SERVER" "$WORKER"

@@ -190,3 +190,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# --- Cache: shared by the web server and the task worker (rate limits, import progress) ---
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
