@@ -20,6 +20,7 @@ stop() {
   kill -TERM "$SERVER" "$WORKER" 2>/dev/null || true
   wait "$SERVER" "$WORKER" 2>/dev/null || true
   echo "Stopped."
+  exit 0
 }
 trap stop INT TERM EXIT
 echo "Suốt Đời is running on http://127.0.0.1:${PORT}  (task worker log: var/worker.log; Ctrl-C stops)"
