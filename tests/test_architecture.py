@@ -12,8 +12,13 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 def _run(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(tmp_path / "pyproject.toml")],
-                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(tmp_path / "pyproject.toml")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_contracts_hold_on_the_tree(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -12,14 +13,29 @@ _PHONE_JUNK = re.compile(r"[\s\-\.\(\)]")
 _CCCD = re.compile(r"^\d{12}$")
 
 
+_MOBILE = re.compile(r"^(?:\+84|84|0)([35789]\d{8})$")
+
+
+@lru_cache(maxsize=4096)
+def _mobile_prefix_valid(prefix: str) -> bool:
+    """Whether numbers starting +84<prefix> (3 digits) are valid mobiles, per libphonenumber."""
+    sample = phonenumbers.parse(f"+84{prefix}123456", None)
+    return phonenumbers.is_valid_number(sample)
+
+
 def normalise_phone(raw: str) -> str:
     """Return a Vietnamese phone number in E.164 form (+84…), or raise ValidationError.
 
     Accepts what people type: "0912 345 678", "0912.345.678", "+84 912 345 678", "84912345678".
+    Mobile numbers take a fast path (a regex and a cached per-prefix check against
+    libphonenumber's metadata); anything else goes through libphonenumber in full.
     """
     value = _PHONE_JUNK.sub("", str(raw or ""))
     if not value:
         raise ValidationError(_("Enter a phone number."), code="phone_empty")
+    mobile = _MOBILE.match(value)
+    if mobile and _mobile_prefix_valid(mobile.group(1)[:3]):
+        return "+84" + mobile.group(1)
     if value.startswith("84") and len(value) in (11, 12):
         value = "+" + value
     try:

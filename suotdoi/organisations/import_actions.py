@@ -78,6 +78,9 @@ def member_import_upload(*, actor, unit: Unit, file_name: str, data: bytes) -> M
     imp.header = report.header
     with transaction.atomic():
         imp.file.save(f"{imp.file_sha256}.xlsx", ContentFile(data), save=False)
+        imp.rows_file.save(
+            f"{imp.file_sha256}.rows.json.gz", ContentFile(_pack_rows(report.valid)), save=False
+        )
         imp.save()
         audit_log(
             actor=actor,
@@ -114,21 +117,17 @@ def member_import_execute(*, import_id: int) -> MemberImport:
     if not claimed:
         return imp
     try:
-        with imp.file.open("rb") as fh:
-            data = fh.read()
         unit = imp.unit
         _set_progress(imp.pk, "checking", 0, imp.valid_rows)
-        report = importing.check_file(
-            data,
-            unit=unit,
-            progress=lambda n: _set_progress(imp.pk, "checking", n, imp.total_rows),
-        )
+        with imp.rows_file.open("rb") as fh:
+            rows = _unpack_rows(fh.read())
+        _refresh_units(unit, rows)
         with transaction.atomic():
-            counts = _write(imp, report.valid)
+            counts = _write(imp, rows)
             MemberImport.objects.filter(pk=imp.pk).update(
                 status=ImportStatus.DONE,
                 finished_at=timezone.now(),
-                valid_rows=len(report.valid),
+                valid_rows=len(rows),
                 **counts,
             )
             audit_log(
@@ -148,10 +147,67 @@ def member_import_execute(*, import_id: int) -> MemberImport:
     return imp
 
 
+def _pack_rows(rows) -> bytes:
+    import gzip
+    import json
+
+    payload = [
+        {
+            **r.values,
+            "row": r.row,
+            "date_of_birth": r.values["date_of_birth"].isoformat()
+            if r.values["date_of_birth"]
+            else None,
+            "start_date": r.values["start_date"].isoformat() if r.values["start_date"] else None,
+        }
+        for r in rows
+    ]
+    return gzip.compress(json.dumps(payload, ensure_ascii=False).encode(), compresslevel=5)
+
+
+def _unpack_rows(blob: bytes) -> list:
+    import datetime as dt
+    import gzip
+    import json
+
+    rows = []
+    for v in json.loads(gzip.decompress(blob)):
+        for key in ("date_of_birth", "start_date"):
+            v[key] = dt.date.fromisoformat(v[key]) if v[key] else None
+        rows.append(importing.RowResult(row=v.pop("row"), raw=[], values=v))
+    return rows
+
+
+def _refresh_units(unit: Unit, rows) -> None:
+    """Units may have moved since the check: take their current paths, and refuse rows whose
+    unit has left the importing unit's subtree."""
+    ids = sorted({r.values["unit_id"] for r in rows})
+    paths = dict(
+        Unit.objects.filter(pk__in=ids, path__startswith=unit.path).values_list("pk", "path")
+    )
+    gone = sorted({r.row for r in rows if r.values["unit_id"] not in paths})
+    if gone:
+        raise ImportRejected(
+            _("Units of rows %(rows)s are no longer below %(unit)s. Upload the file again.")
+            % {"rows": ", ".join(map(str, gone[:10])), "unit": unit.code}
+        )
+    for r in rows:
+        r.values["unit_path"] = paths[r.values["unit_id"]]
+
+
 def _write(imp: MemberImport, rows) -> dict:
     total = len(rows)
     matcher = PersonMatcher()
     matcher.load(rows)
+    conflicts = [r.row for r in rows if matcher.conflict(r.values)]
+    if conflicts:
+        raise ImportRejected(
+            _(
+                "Since the check, people were added whose details conflict with rows %(rows)s. "
+                "Upload the file again to see why."
+            )
+            % {"rows": ", ".join(map(str, conflicts[:10]))}
+        )
     unusable = make_password(None)
     people_created = people_matched = 0
     person_ids: list[int] = []

@@ -30,6 +30,7 @@ from .models import Role, Unit
 
 MAX_ROWS = 200_000
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,9 @@ def parse_date(value) -> dt.date | None:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueError
     text = str(value).strip()
+    m = _DMY.match(text)
+    if m:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
     for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"):
@@ -327,7 +331,11 @@ def check_file(
                 )
             raw = {mapping[p]: (values[p] if p < len(values) else None) for p in mapping}
             result = checker.check(idx, raw, values)
-            (report.invalid if result.errors else report.valid).append(result)
+            if result.errors:
+                report.invalid.append(result)
+            else:
+                result.raw = []  # only rejected rows are echoed back; keeps 100k rows small
+                report.valid.append(result)
             if progress and report.total_rows % 2000 == 0:
                 progress(report.total_rows)
         if report.total_rows == 0:

@@ -222,6 +222,8 @@ class MemberImport(TimeStampedModel):
     file = models.FileField(upload_to="imports/%Y/%m/")
     file_name = models.CharField(max_length=200)
     file_sha256 = models.CharField(max_length=64, db_index=True)
+    # The checked rows (gzipped JSON), so the import itself does not parse the file again.
+    rows_file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     status = models.CharField(max_length=12, choices=ImportStatus.choices)
     total_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)

@@ -28,8 +28,12 @@ def browser():
             executable_path=CHROMIUM,
             args=[
                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
                 "--disable-sync",
             ],
         )
@@ -42,8 +46,12 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(width=360, height=780, locale="en-US"):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
-                                  accept_downloads=True, base_url=live_server.url)
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale=locale,
+            accept_downloads=True,
+            base_url=live_server.url,
+        )
         ctx.set_default_timeout(15000)
         contexts.append(ctx)
         return ctx.new_page()

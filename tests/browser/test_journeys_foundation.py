@@ -14,7 +14,8 @@ def test_newcomer_signs_up_logs_in_and_switches_to_english(new_page, shot):
         page.goto("/")
         assert page.locator("html").get_attribute("lang") == "vi"
         assert page.get_by_role("heading", level=1).inner_text() == (
-            "Học tập suốt đời, ghi nhận suốt đời")
+            "Học tập suốt đời, ghi nhận suốt đời"
+        )
         shot(page, f"home-vi-{width}")
     page = new_page(width=360)
     page.goto("/")
@@ -67,10 +68,12 @@ def test_bad_sign_up_shows_vietnamese_errors_and_keeps_nothing(new_page, shot):
 def test_officer_is_made_to_set_up_two_factor(world, new_page, shot):
     from suotdoi.organisations.actions import membership_add
 
-    officer = Person.objects.create_user(full_name="Đoàn Thị Nga", phone="+84916000222",
-                                         password="Hoc-tap-2026!")
-    membership_add(actor=world.people["admin"], unit=world.units["group"], person=officer,
-                   role="officer")
+    officer = Person.objects.create_user(
+        full_name="Đoàn Thị Nga", phone="+84916000222", password="Hoc-tap-2026!"
+    )
+    membership_add(
+        actor=world.people["admin"], unit=world.units["group"], person=officer, role="officer"
+    )
     page = new_page()
     sign_in(page, "0916000222", "Hoc-tap-2026!", wait=False)
     # straight after sign-in the officer is sent to set up two-factor (password asked again)

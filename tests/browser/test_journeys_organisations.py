@@ -18,9 +18,20 @@ def _sheet(download):
     with open(download.path(), "rb") as fh:
         return load_workbook(io.BytesIO(fh.read())).active
 
+
 GOOD = [
-    ["Nguyễn Văn Toàn", "15/03/1988", "Nam", "0977 111 001", "", "001088000001", "TCD-001-1",
-     "Đoàn viên", "Thợ hàn", "01/01/2024"],
+    [
+        "Nguyễn Văn Toàn",
+        "15/03/1988",
+        "Nam",
+        "0977 111 001",
+        "",
+        "001088000001",
+        "TCD-001-1",
+        "Đoàn viên",
+        "Thợ hàn",
+        "01/01/2024",
+    ],
     ["Trần Thị Bích Ngọc", "20/05/1990", "Nữ", "0977111002", "", "", "TCD-001-2", "", "", ""],
     ["Đặng Văn Lâm", "02/11/1979", "Nam", "0977111003", "", "", "", "", "", ""],
 ]

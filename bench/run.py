@@ -1,0 +1,26 @@
+"""`make bench`: run every benchmark and print its figures.
+
+SQLite always; PostgreSQL ones when BENCH_DATABASE_URL points at a database they may wipe.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+def run(*args: str) -> None:
+    print("$", " ".join(["python", *args]), flush=True)
+    subprocess.run([PY, *args], cwd=HERE, check=True)
+
+
+rows = os.environ.get("BENCH_ROWS", "100000")
+run("import_members.py", "--db", "sqlite", "--rows", rows)
+if os.environ.get("BENCH_DATABASE_URL"):
+    run("import_members.py", "--db", "postgres", "--rows", rows)
+    run("national_tree.py")
+else:
+    print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")
