@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)  # SQLite database, cache and uploads of a local install
 
 DEBUG = False
 ALLOWED_HOSTS: list[str] = []

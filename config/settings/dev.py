@@ -1,7 +1,6 @@
 """Local development: `make run`. Never used in production."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
 
 DEBUG = True
 SUOTDOI_DEMO = True
@@ -12,6 +11,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-VAR_DIR.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
