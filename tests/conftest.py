@@ -10,6 +10,16 @@ from django.test import Client
 from suotdoi.demo.world import DEMO_PASSWORD, build_world
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and progress live in the cache; no test may see another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     """The small demo world: the same shape and personas as `make run`."""

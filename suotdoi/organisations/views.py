@@ -233,7 +233,14 @@ def member_list(request, unit_id: int):
         active=f.get("active") or "active",
     )
     paginator = Paginator(qs, PAGE_SIZE)
-    paginator.count  # noqa: B018 - counted once here; the template reuses it
+    if (
+        f.get("subtree")
+        and (f.get("active") or "active") == "active"
+        and not (f.get("q") or f.get("role") or f.get("unit_type"))
+    ):
+        # Unfiltered: the total is the pre-aggregated subtree count, not a scan of
+        # hundreds of thousands of memberships.
+        paginator.count = selectors.unit_subtree_member_count(unit=unit)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
