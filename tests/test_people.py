@@ -150,3 +150,31 @@ def test_check_deploy_is_clean_with_prod_settings(tmp_path):
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout
+
+
+def test_password_reset_by_email():
+    import re
+
+    from django.core import mail
+
+    Person.objects.create_user(
+        full_name="Bùi Văn Long",
+        phone="+84912555666",
+        email="long@example.vn",
+        password="Cu-2026-mat-khau",
+    )
+    c = Client()
+    r = c.post("/accounts/password/reset/", {"email": "long@example.vn"})
+    assert r.status_code == 302
+    assert len(mail.outbox) == 1
+    msg = mail.outbox[0]
+    assert "Chọn mật khẩu mới cho Suốt Đời" in msg.subject
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", msg.body).group(1)
+    r = c.get(link, follow=True)
+    form_url = r.redirect_chain[-1][0] if r.redirect_chain else link
+    r = c.post(form_url, {"password1": "Moi-2026-mat-khau", "password2": "Moi-2026-mat-khau"})
+    assert r.status_code == 302
+    ok = Client().post(
+        "/accounts/login/", {"login": "long@example.vn", "password": "Moi-2026-mat-khau"}
+    )
+    assert ok.status_code == 302
