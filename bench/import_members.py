@@ -15,35 +15,12 @@ import time
 
 from _setup import peak_rss_mb, use_database
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
-MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Thu", "Quốc"]
-GIVEN = [
-    "An",
-    "Bình",
-    "Chi",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hoa",
-    "Hùng",
-    "Lan",
-    "Linh",
-    "Long",
-    "Mai",
-    "Nam",
-    "Nga",
-    "Phương",
-    "Quang",
-    "Sơn",
-    "Tâm",
-    "Trang",
-    "Tuấn",
-    "Yến",
-]
-
 
 def make_file(rows: int, group_codes: list[str]) -> bytes:
+    from suotdoi.demo.world import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M
+
+    MIDDLE = sorted(set(MIDDLE_F + MIDDLE_M))
+    GIVEN = sorted(set(GIVEN_F + GIVEN_M))
     from openpyxl import Workbook
 
     from suotdoi.organisations.importing import COLUMNS

@@ -20,57 +20,6 @@ import time
 from _setup import use_database
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-FAMILY = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-]
-MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Thu", "Quốc", "Xuân"]
-GIVEN = [
-    "An",
-    "Bình",
-    "Chi",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hoa",
-    "Hùng",
-    "Hương",
-    "Lan",
-    "Linh",
-    "Long",
-    "Mai",
-    "Nam",
-    "Nga",
-    "Phương",
-    "Quang",
-    "Sơn",
-    "Tâm",
-    "Thảo",
-    "Trang",
-    "Tuấn",
-    "Vân",
-    "Yến",
-    "Khánh",
-    "Đạt",
-    "Huy",
-    "Ánh",
-    "Vinh",
-]
 
 
 def b36(n: int) -> str:
@@ -82,6 +31,10 @@ def b36(n: int) -> str:
 
 
 def generate(people: int) -> None:
+    from suotdoi.demo.world import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M
+
+    MIDDLE = sorted(set(MIDDLE_F + MIDDLE_M))
+    GIVEN = sorted(set(GIVEN_F + GIVEN_M))
     from django.db import connection
     from django.utils import timezone
 

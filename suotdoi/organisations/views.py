@@ -149,63 +149,62 @@ def _unit_by_code_in_scope(request, unit: Unit, code: str, capability: Capabilit
     return target
 
 
-@login_required
-def unit_move(request, unit_id: int):
+def _restructure(request, unit_id, *, form_class, code_field, run, done, title):
+    """Move and merge share one shape: a target unit by code (within the actor's scope), an
+    effective date, one action, the unit page afterwards."""
     unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
-    form = UnitMoveForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         target = _unit_by_code_in_scope(
-            request, unit, form.cleaned_data["new_parent_code"], Capability.MANAGE_UNITS
+            request, unit, form.cleaned_data[code_field], Capability.MANAGE_UNITS
         )
         if target is None:
-            form.add_error("new_parent_code", _("No unit with this code that you manage."))
+            form.add_error(code_field, _("No unit with this code that you manage."))
         else:
             try:
-                actions.unit_move(
-                    actor=request.user,
-                    unit=unit,
-                    new_parent=target,
-                    effective_date=form.cleaned_data["effective_date"],
-                )
+                landing = run(unit, target, form.cleaned_data["effective_date"])
             except ApplicationError as exc:
                 form.add_error(None, str(exc.message))
             else:
-                messages.success(request, _("The unit has been moved."))
-                return redirect("organisations:unit_detail", unit_id=unit.pk)
+                messages.success(request, done)
+                return redirect("organisations:unit_detail", unit_id=landing.pk)
     return render(
+        request, "organisations/unit_form.html", {"form": form, "unit": unit, "title": title}
+    )
+
+
+@login_required
+def unit_move(request, unit_id: int):
+    def run(unit, target, date):
+        return actions.unit_move(
+            actor=request.user, unit=unit, new_parent=target, effective_date=date
+        )
+
+    return _restructure(
         request,
-        "organisations/unit_action.html",
-        {"form": form, "unit": unit, "title": _("Move this unit")},
+        unit_id,
+        form_class=UnitMoveForm,
+        code_field="new_parent_code",
+        run=run,
+        done=_("The unit has been moved."),
+        title=_("Move this unit"),
     )
 
 
 @login_required
 def unit_merge(request, unit_id: int):
-    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
-    form = UnitMergeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        target = _unit_by_code_in_scope(
-            request, unit, form.cleaned_data["target_code"], Capability.MANAGE_UNITS
-        )
-        if target is None:
-            form.add_error("target_code", _("No unit with this code that you manage."))
-        else:
-            try:
-                actions.unit_merge(
-                    actor=request.user,
-                    source=unit,
-                    target=target,
-                    effective_date=form.cleaned_data["effective_date"],
-                )
-            except ApplicationError as exc:
-                form.add_error(None, str(exc.message))
-            else:
-                messages.success(request, _("The units have been merged."))
-                return redirect("organisations:unit_detail", unit_id=target.pk)
-    return render(
+    def run(unit, target, date):
+        actions.unit_merge(actor=request.user, source=unit, target=target, effective_date=date)
+        return target
+
+    return _restructure(
         request,
-        "organisations/unit_action.html",
-        {"form": form, "unit": unit, "title": _("Merge into another unit")},
+        unit_id,
+        form_class=UnitMergeForm,
+        code_field="target_code",
+        run=run,
+        done=_("The units have been merged."),
+        title=_("Merge into another unit"),
     )
 
 

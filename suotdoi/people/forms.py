@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suotdoi.core.text import clean_name
 
+from .actions import PROFILE_FIELDS
 from .fields import BirthDateField, CCCDField, VietnamPhoneField
 from .models import Gender, Person
 
@@ -53,15 +54,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "full_name",
-            "phone",
-            "email",
-            "date_of_birth",
-            "gender",
-            "national_id",
-            "language",
-        ]
+        fields = list(PROFILE_FIELDS)
 
     def clean_full_name(self):
         name = clean_name(self.cleaned_data["full_name"])
