@@ -75,6 +75,17 @@ def test_move_reparents_the_subtree_and_keeps_history(units, people):
     assert periods[-1].parent_id == new_parent.pk
 
 
+def test_move_cannot_predate_the_current_placement(units, people):
+    with pytest.raises(ApplicationError) as exc:
+        actions.unit_move(
+            actor=people["admin"],
+            unit=units["grassroots"],
+            new_parent=Unit.objects.get(code="CD-YTE"),
+            effective_date=dt.date(2019, 12, 31),
+        )
+    assert exc.value.code == "before_current_placement"
+
+
 def test_move_refuses_cycles_and_other_trees(units, people):
     with pytest.raises(ApplicationError):
         actions.unit_move(
@@ -141,3 +152,16 @@ def test_member_list_sorts_by_given_name(units):
     from suotdoi.core.text import fold
 
     assert [fold(g) for g in given] == sorted(fold(g) for g in given)
+
+
+def test_reports_for_a_date_before_a_merge_stay_true(units, people):
+    a = units["grassroots"]
+    b = Unit.objects.get(code="CDCS-002")
+    before = dt.date(2025, 6, 30)
+    a_then = selectors.membership_count_at(unit=a, on=before)
+    b_then = selectors.membership_count_at(unit=b, on=before)
+    actions.unit_merge(actor=people["admin"], source=a, target=b, effective_date=DAY)
+    a.refresh_from_db()
+    assert selectors.membership_count_at(unit=a, on=before) == a_then
+    assert selectors.membership_count_at(unit=b, on=before) == b_then
+    assert selectors.membership_count_at(unit=a, on=DAY, include_subtree=False) == 0

@@ -237,6 +237,7 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
     u: dict[str, Unit] = {}
 
     def unit(key, parent, name, code, type_code, **kw):
+        kw.setdefault("active_from", dt.date(2020, 1, 1))
         u[key] = org.unit_create(
             actor=admin, parent=parent, name=name, code=code, unit_type=t[type_code], **kw
         )

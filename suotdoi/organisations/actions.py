@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from suotdoi.audit.actions import audit_log
 
@@ -127,6 +128,13 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, effective_date: dt.date) -
     old_parent = unit.get_parent()
     if old_parent and old_parent.pk == new_parent.pk:
         return unit
+    current = UnitParentPeriod.objects.filter(unit=unit, valid_to__isnull=True).first()
+    if current is not None and effective_date < current.valid_from:
+        # History must stay a sequence: a move cannot predate the unit's current placement.
+        raise InvalidDate(
+            _("The effective date is before the unit's current placement."),
+            code="before_current_placement",
+        )
     Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
     subtree_ids = list(Unit.get_tree(unit).values_list("pk", flat=True))

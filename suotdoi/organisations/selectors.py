@@ -116,3 +116,49 @@ def unit_search(*, scope: Q | None, query: str, limit: int = 20) -> QuerySet[Uni
         if word:
             qs = qs.filter(search_text__contains=word)
     return qs.order_by("depth", "path")[:limit]
+
+
+def units_in_subtree_at(*, unit: Unit, on) -> set[int]:
+    """The units that were in `unit`'s subtree on a past date, from the parent history.
+
+    A unit whose first recorded parent starts after `on` counts under that first parent.
+    """
+    from .models import UnitParentPeriod
+
+    chosen: dict[int, tuple] = {}
+    periods = UnitParentPeriod.objects.filter(unit__tree_key=unit.tree_key).values_list(
+        "unit_id", "parent_id", "valid_from", "valid_to"
+    )
+    for unit_id, parent_id, start, end in periods:
+        valid = start <= on and (end is None or end > on)
+        best = chosen.get(unit_id)
+        if valid:
+            chosen[unit_id] = (0, start, parent_id)
+        elif best is None or (best[0] == 1 and start < best[1]):
+            chosen[unit_id] = (1, start, parent_id)
+    children: dict[int | None, list[int]] = {}
+    for unit_id, (_rank, _start, parent_id) in chosen.items():
+        children.setdefault(parent_id, []).append(unit_id)
+    found, todo = {unit.pk}, [unit.pk]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def membership_count_at(*, unit: Unit, on, include_subtree: bool = True) -> int:
+    """Members on a past date: memberships that had started and not yet ended that day, in
+    the units that formed the subtree on that date.
+
+    Memberships are ended, never deleted; merges end them on the effective date and moves
+    keep the parent history, so a report for a date before a merge or a move stays true.
+    """
+    ids = units_in_subtree_at(unit=unit, on=on) if include_subtree else {unit.pk}
+    active = Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gt=on))
+    total = 0
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 900):
+        total += Membership.objects.filter(active, unit_id__in=ordered[i : i + 900]).count()
+    return total
