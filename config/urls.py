@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("suotdoi.notifications.urls")),
     path("audit/", include("suotdoi.audit.urls")),
     path("units/", include("suotdoi.organisations.urls")),
+    path("record/", include("suotdoi.records.urls")),
     path("api/v1/", include("suotdoi.api.router")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "suotdoi.people",
     "suotdoi.notifications",
     "suotdoi.organisations",
+    "suotdoi.records",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",

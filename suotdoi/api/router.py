@@ -37,8 +37,10 @@ def me(request):
 
 def _mount() -> None:
     from suotdoi.organisations.api import router as organisations_router
+    from suotdoi.records.api import router as records_router
 
     api.add_router("/", organisations_router)
+    api.add_router("/", records_router)
 
 
 _mount()

@@ -1,0 +1,225 @@
+"""The one write path into the learning record. Other apps call `entry_record`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from suotdoi.audit.actions import audit_log
+from suotdoi.notifications.actions import notify
+
+from .errors import EntryLocked, NotPending
+from .models import EntryStatus, LearningEntry, LearningGoal, Provenance, UnitFigure
+from .rules import check_entry
+
+
+def _figure(entry: LearningEntry, *, entries: int, hours: Decimal, verified: Decimal) -> None:
+    """Keep the unit's monthly figures in step (F() updates, no read-modify-write)."""
+    if entry.unit_id is None:
+        return
+    key = {"unit_id": entry.unit_id, "year": entry.start_date.year, "month": entry.start_date.month}
+    UnitFigure.objects.get_or_create(**key, defaults={"unit_path": entry.unit_path})
+    UnitFigure.objects.filter(**key).update(
+        entries=F("entries") + entries,
+        hours=F("hours") + hours,
+        verified_hours=F("verified_hours") + verified,
+    )
+
+
+@transaction.atomic
+def entry_record(
+    *,
+    actor,
+    person,
+    source_key: str,
+    title: str,
+    kind: str,
+    start_date: dt.date,
+    hours: Decimal,
+    provenance: str,
+    unit=None,
+    end_date: dt.date | None = None,
+    credits: Decimal | None = None,
+    tags=(),
+    issued_by: str = "",
+    evidence_url: str = "",
+    evidence_file=None,
+    note: str = "",
+) -> tuple[LearningEntry, bool]:
+    """Record learning. Idempotent by `source_key`: a replayed event returns the first entry.
+
+    Self-declared entries tied to a unit wait for that unit's verification; unit-verified and
+    issued entries count as verified at once.
+    """
+    existing = LearningEntry.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing, False
+    hours = Decimal(hours)
+    check_entry(title=title, start_date=start_date, end_date=end_date, hours=hours)
+    if provenance == Provenance.SELF_DECLARED:
+        status = EntryStatus.PENDING if unit is not None else EntryStatus.UNVERIFIED
+    else:
+        status = EntryStatus.VERIFIED
+    entry = LearningEntry(
+        person=person,
+        title=title.strip(),
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        hours=hours,
+        credits=credits,
+        unit=unit,
+        unit_path=unit.path if unit else "",
+        provenance=provenance,
+        status=status,
+        issued_by=issued_by,
+        evidence_url=evidence_url,
+        note=note,
+        source_key=source_key,
+    )
+    if provenance != Provenance.SELF_DECLARED:
+        entry.verified_by = actor if getattr(actor, "pk", None) else None
+        entry.verified_at = timezone.now()
+    if evidence_file is not None:
+        entry.evidence_file.save(evidence_file.name, evidence_file, save=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # Two deliveries of the same event raced; the other one won.
+        return LearningEntry.objects.get(source_key=source_key), False
+    if tags:
+        entry.tags.set(tags)
+    _figure(
+        entry,
+        entries=1,
+        hours=hours,
+        verified=hours if status == EntryStatus.VERIFIED else Decimal("0"),
+    )
+    audit_log(
+        actor=actor,
+        verb="entry.record",
+        target=entry,
+        unit=unit,
+        on_behalf_of=person if actor != person else None,
+        data={"provenance": provenance, "source": source_key, "hours": str(hours)},
+    )
+    return entry, True
+
+
+def new_declaration_key() -> str:
+    """A key for a self-declaration form: sent back with the form so a double submit counts once."""
+    return f"self:{uuid.uuid4()}"
+
+
+@transaction.atomic
+def entry_verify(*, actor, entry: LearningEntry) -> LearningEntry:
+    e = LearningEntry.objects.select_for_update().get(pk=entry.pk)
+    if e.status != EntryStatus.PENDING:
+        raise NotPending()
+    e.status = EntryStatus.VERIFIED
+    e.provenance = Provenance.UNIT_VERIFIED
+    e.verified_by = actor
+    e.verified_at = timezone.now()
+    e.save(update_fields=["status", "provenance", "verified_by", "verified_at", "updated_at"])
+    _figure(e, entries=0, hours=Decimal("0"), verified=e.hours)
+    audit_log(actor=actor, verb="entry.verify", target=e, unit=e.unit, data={"person": e.person_id})
+    with override(e.person.language):
+        notify(
+            recipient=e.person,
+            kind="entry.verified",
+            title=_("Your learning was verified: %(title)s") % {"title": e.title},
+            body=_("%(unit)s confirmed %(hours)s hours.") % {"unit": e.unit.name, "hours": e.hours},
+            url="/record/",
+            dedupe_key=f"entry.verified:{e.pk}",
+        )
+    return e
+
+
+@transaction.atomic
+def entry_reject(*, actor, entry: LearningEntry, reason: str) -> LearningEntry:
+    e = LearningEntry.objects.select_for_update().get(pk=entry.pk)
+    if e.status != EntryStatus.PENDING:
+        raise NotPending()
+    e.status = EntryStatus.REJECTED
+    e.reject_reason = reason.strip()[:300]
+    e.verified_by = actor
+    e.verified_at = timezone.now()
+    e.save(update_fields=["status", "reject_reason", "verified_by", "verified_at", "updated_at"])
+    _figure(e, entries=-1, hours=-e.hours, verified=Decimal("0"))
+    audit_log(
+        actor=actor,
+        verb="entry.reject",
+        target=e,
+        unit=e.unit,
+        data={"person": e.person_id, "reason": e.reject_reason},
+    )
+    with override(e.person.language):
+        notify(
+            recipient=e.person,
+            kind="entry.rejected",
+            title=_("Your learning was not accepted: %(title)s") % {"title": e.title},
+            body=_("Reason: %(reason)s") % {"reason": e.reject_reason},
+            url="/record/",
+            dedupe_key=f"entry.rejected:{e.pk}",
+        )
+    return e
+
+
+@transaction.atomic
+def entry_supersede(*, actor, entry: LearningEntry, **changes) -> LearningEntry:
+    """Correct an entry: a new entry replaces it and the old one stays in the history."""
+    old = LearningEntry.objects.select_for_update().get(pk=entry.pk)
+    if old.status == EntryStatus.SUPERSEDED:
+        raise EntryLocked()
+    fields = {
+        "title": old.title,
+        "kind": old.kind,
+        "start_date": old.start_date,
+        "end_date": old.end_date,
+        "hours": old.hours,
+        "credits": old.credits,
+        "unit": old.unit,
+        "evidence_url": old.evidence_url,
+        "note": old.note,
+    }
+    fields.update(changes)
+    new, _created = entry_record(
+        actor=actor,
+        person=old.person,
+        source_key=f"correction:{old.pk}",
+        provenance=Provenance.SELF_DECLARED,
+        tags=list(old.tags.all()),
+        **fields,
+    )
+    if old.counts:
+        _figure(
+            old,
+            entries=-1,
+            hours=-old.hours,
+            verified=-old.hours if old.status == EntryStatus.VERIFIED else Decimal("0"),
+        )
+    old.status = EntryStatus.SUPERSEDED
+    old.save(update_fields=["status", "updated_at"])
+    LearningEntry.objects.filter(pk=new.pk).update(supersedes=old)
+    new.refresh_from_db()
+    audit_log(
+        actor=actor, verb="entry.supersede", target=new, unit=new.unit, data={"replaces": old.pk}
+    )
+    return new
+
+
+@transaction.atomic
+def goal_set(*, actor, year: int, hours: int) -> LearningGoal:
+    goal, _created = LearningGoal.objects.update_or_create(
+        person=actor, year=year, defaults={"hours": hours}
+    )
+    audit_log(actor=actor, verb="goal.set", target=goal, data={"year": year, "hours": hours})
+    return goal

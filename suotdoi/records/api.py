@@ -1,0 +1,76 @@
+"""Learning record endpoints: the caller's own entries, self-declaration, verification."""
+
+from ninja import Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from suotdoi.core.errors import NotFound, ValidationFailed
+from suotdoi.organisations.selectors import memberships_of
+
+from . import actions, selectors
+from .access import access_entry_to_verify_by_id, access_own_entry_by_id
+from .models import CompetenceTag, EntryKind, Provenance
+from .schemas import EntryDeclareIn, EntryOut, RejectIn
+
+router = Router(tags=["learning record"])
+
+
+@router.get("/record/entries", response=list[EntryOut], summary="The caller's own entries")
+@paginate(LimitOffsetPagination)
+def entry_list(request):
+    return selectors.entry_list_for(person=request.auth)
+
+
+@router.get("/record/entries/{entry_id}", response=EntryOut)
+def entry_get(request, entry_id: int):
+    return access_own_entry_by_id(request.auth, entry_id)
+
+
+@router.post(
+    "/record/entries",
+    response={201: EntryOut, 200: EntryOut},
+    summary="Declare learning (self-declared)",
+)
+def entry_declare(request, payload: EntryDeclareIn):
+    if payload.kind not in EntryKind.values:
+        raise ValidationFailed("kind")
+    unit = None
+    if payload.unit_id is not None:
+        unit = next(
+            (m.unit for m in memberships_of(person=request.auth) if m.unit_id == payload.unit_id),
+            None,
+        )
+        if unit is None:
+            raise NotFound()
+    tags = list(CompetenceTag.objects.filter(code__in=payload.tags))
+    key = (
+        f"api:{request.auth.pk}:{payload.idempotency_key}"
+        if payload.idempotency_key
+        else actions.new_declaration_key()
+    )
+    entry, created = actions.entry_record(
+        actor=request.auth,
+        person=request.auth,
+        source_key=key,
+        title=payload.title,
+        kind=payload.kind,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        hours=payload.hours,
+        provenance=Provenance.SELF_DECLARED,
+        unit=unit,
+        tags=tags,
+        evidence_url=payload.evidence_url,
+    )
+    return (201 if created else 200), entry
+
+
+@router.post("/record/entries/{entry_id}/verify", response=EntryOut)
+def entry_verify(request, entry_id: int):
+    entry = access_entry_to_verify_by_id(request.auth, entry_id)
+    return actions.entry_verify(actor=request.auth, entry=entry)
+
+
+@router.post("/record/entries/{entry_id}/reject", response=EntryOut)
+def entry_reject(request, entry_id: int, payload: RejectIn):
+    entry = access_entry_to_verify_by_id(request.auth, entry_id)
+    return actions.entry_reject(actor=request.auth, entry=entry, reason=payload.reason)

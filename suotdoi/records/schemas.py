@@ -1,0 +1,39 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class EntryOut(Schema):
+    id: int
+    title: str
+    kind: str
+    start_date: date
+    end_date: date | None
+    hours: Decimal
+    credits: Decimal | None
+    provenance: str
+    status: str
+    unit_id: int | None
+    issued_by: str
+    verified_at: datetime | None
+    supersedes_id: int | None
+
+
+class EntryDeclareIn(Schema):
+    title: str = Field(min_length=2, max_length=200)
+    kind: str
+    start_date: date
+    end_date: date | None = None
+    hours: Decimal = Field(ge=0, le=10000)
+    unit_id: int | None = Field(default=None, description="One of the caller's own units")
+    tags: list[str] = []
+    evidence_url: str = ""
+    idempotency_key: str | None = Field(
+        default=None, max_length=80, description="Repeat it to make a retried request harmless"
+    )
+
+
+class RejectIn(Schema):
+    reason: str = Field(min_length=2, max_length=300)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from .access import verify_scope_q
+from .models import EntryKind, EntryStatus, LearningEntry, LearningGoal, UnitFigure
+
+COUNTING = ~Q(status__in=[EntryStatus.REJECTED, EntryStatus.SUPERSEDED])
+
+
+def entry_list_for(*, person) -> QuerySet[LearningEntry]:
+    return (
+        LearningEntry.objects.filter(person=person)
+        .select_related("unit")
+        .prefetch_related("tags")
+        .order_by("-start_date", "-id")
+    )
+
+
+def record_summary(*, person, year: int) -> dict:
+    """Totals for the record page: by year, by kind this year, verified vs not, goal."""
+    qs = LearningEntry.objects.filter(person=person).filter(COUNTING)
+    by_year = list(
+        qs.values("start_date__year")
+        .annotate(hours=Sum("hours"), n=Count("id"))
+        .order_by("-start_date__year")
+    )
+    this_year = qs.filter(start_date__year=year)
+    by_kind = list(
+        this_year.values("kind").annotate(hours=Sum("hours"), n=Count("id")).order_by("-hours")
+    )
+    labels = dict(EntryKind.choices)
+    for row in by_kind:
+        row["kind_label"] = labels.get(row["kind"], row["kind"])
+    verified = this_year.filter(status=EntryStatus.VERIFIED).aggregate(h=Sum("hours"))["h"]
+    total = this_year.aggregate(h=Sum("hours"))["h"] or Decimal("0")
+    goal = LearningGoal.objects.filter(person=person, year=year).first()
+    return {
+        "by_year": by_year,
+        "by_kind": by_kind,
+        "hours": total,
+        "verified_hours": verified or Decimal("0"),
+        "goal": goal,
+        "goal_percent": min(100, int(total * 100 / goal.hours)) if goal and goal.hours else None,
+    }
+
+
+def verification_queue(*, actor) -> QuerySet[LearningEntry]:
+    qs = LearningEntry.objects.filter(status=EntryStatus.PENDING)
+    scope = verify_scope_q(actor)
+    if scope is not None:
+        qs = qs.filter(scope)
+    return qs.select_related("person", "unit").order_by("created_at", "id")
+
+
+def unit_year_hours(*, unit, year: int) -> dict:
+    """A subtree's learning in a year: a sum over pre-aggregated unit rows."""
+    agg = UnitFigure.objects.filter(unit_path__startswith=unit.path, year=year).aggregate(
+        hours=Sum("hours"), verified=Sum("verified_hours"), entries=Sum("entries")
+    )
+    return {k: v or 0 for k, v in agg.items()}

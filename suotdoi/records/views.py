@@ -1,0 +1,148 @@
+"""My record, self-declared learning, the verification queue, exports."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from suotdoi.core.errors import ApplicationError
+from suotdoi.organisations.selectors import memberships_of
+
+from . import actions, selectors
+from .access import access_entry_to_verify_by_id, access_own_entry_by_id
+from .exporting import record_as_json
+from .forms import DeclareForm, GoalForm, RejectForm
+from .models import Provenance
+
+
+@login_required
+def my_record(request):
+    year = timezone.localdate().year
+    entries = Paginator(selectors.entry_list_for(person=request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    summary = selectors.record_summary(person=request.user, year=year)
+    goal_form = GoalForm(
+        request.POST or None, initial={"hours": summary["goal"].hours if summary["goal"] else 40}
+    )
+    if request.method == "POST" and goal_form.is_valid():
+        actions.goal_set(actor=request.user, year=year, hours=goal_form.cleaned_data["hours"])
+        messages.success(request, _("Your goal has been saved."))
+        return redirect("records:mine")
+    return render(
+        request,
+        "records/my_record.html",
+        {
+            "entries": entries,
+            "summary": summary,
+            "year": year,
+            "goal_form": goal_form,
+        },
+    )
+
+
+def _own_units(person):
+    return [m.unit for m in memberships_of(person=person)]
+
+
+@login_required
+def entry_declare(request):
+    units = _own_units(request.user)
+    form = DeclareForm(
+        request.POST or None,
+        request.FILES or None,
+        units=units,
+        initial={"key": actions.new_declaration_key(), "unit": units[0].pk if units else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        key = d["key"] if str(d["key"]).startswith("self:") else actions.new_declaration_key()
+        try:
+            entry, created = actions.entry_record(
+                actor=request.user,
+                person=request.user,
+                source_key=key,
+                title=d["title"],
+                kind=d["kind"],
+                start_date=d["start_date"],
+                hours=d["hours"],
+                provenance=Provenance.SELF_DECLARED,
+                unit=d["unit"],
+                tags=d["tags"],
+                evidence_url=d["evidence_url"],
+                evidence_file=d["evidence_file"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Saved in your learning record.") if created else _("This was already saved."),
+            )
+            return redirect("records:mine")
+    return render(request, "records/declare.html", {"form": form})
+
+
+@login_required
+def export_json(request):
+    data = record_as_json(person=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="ho-so-hoc-tap.json"'
+    return response
+
+
+@login_required
+def verify_queue(request):
+    page = Paginator(selectors.verification_queue(actor=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "records/verify_queue.html", {"page": page})
+
+
+@require_POST
+@login_required
+def verify_bulk(request):
+    done = 0
+    for entry_id in request.POST.getlist("entry")[:200]:
+        entry = access_entry_to_verify_by_id(request.user, entry_id)
+        try:
+            actions.entry_verify(actor=request.user, entry=entry)
+            done += 1
+        except ApplicationError:
+            continue
+    messages.success(request, _("%(n)s entries verified.") % {"n": done})
+    return redirect("records:verify_queue")
+
+
+@login_required
+def entry_reject(request, entry_id: int):
+    entry = access_entry_to_verify_by_id(request.user, entry_id)
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.entry_reject(
+                actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The learner has been told why."))
+            return redirect("records:verify_queue")
+    return render(request, "records/reject.html", {"form": form, "entry": entry})
+
+
+@login_required
+def entry_detail(request, entry_id: int):
+    entry = access_own_entry_by_id(request.user, entry_id)
+    return render(request, "records/entry_detail.html", {"entry": entry})

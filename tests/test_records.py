@@ -1,0 +1,285 @@
+"""The learning record: one idempotent write path, self-declaration, verification, figures."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from suotdoi.core.errors import ApplicationError
+from suotdoi.notifications.models import Notification
+from suotdoi.organisations.models import Unit
+from suotdoi.records import actions, selectors
+from suotdoi.records.models import EntryStatus, LearningEntry, Provenance, UnitFigure
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+
+
+def record(people, units, **kw):
+    args = {
+        "actor": people["member"],
+        "person": people["member"],
+        "source_key": "self:1",
+        "title": "Đọc sách “Học tập suốt đời”",
+        "kind": "reading",
+        "start_date": TODAY,
+        "hours": Decimal("3"),
+        "provenance": Provenance.SELF_DECLARED,
+        "unit": units["group"],
+    }
+    args.update(kw)
+    return actions.entry_record(**args)
+
+
+def test_the_same_source_event_recorded_twice_yields_one_entry(people, units):
+    e1, c1 = record(people, units, source_key="attendance:42", provenance=Provenance.UNIT_VERIFIED)
+    e2, c2 = record(
+        people,
+        units,
+        source_key="attendance:42",
+        provenance=Provenance.UNIT_VERIFIED,
+        hours=Decimal("9"),
+    )
+    assert (c1, c2) == (True, False) and e1.pk == e2.pk
+    assert LearningEntry.objects.filter(source_key="attendance:42").count() == 1
+    fig = UnitFigure.objects.get(unit=units["group"])
+    assert (fig.entries, fig.hours, fig.verified_hours) == (1, Decimal("3"), Decimal("3"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"hours": Decimal("-1")}, "không được âm"),
+        ({"hours": Decimal("25")}, "24 giờ mỗi ngày"),
+        ({"start_date": TODAY + dt.timedelta(days=1)}, "ngày trong tương lai"),
+        ({"title": "<script>alert(1)</script>"}, "không được chứa"),
+        ({"end_date": TODAY - dt.timedelta(days=3)}, "trước ngày bắt đầu"),
+    ],
+)
+def test_bad_entries_are_refused_and_nothing_is_stored(people, units, changes, message):
+    with pytest.raises(ApplicationError) as exc:
+        record(people, units, **changes)
+    assert message in str(exc.value.message)
+    assert not LearningEntry.objects.exists() and not UnitFigure.objects.exists()
+
+
+def test_several_days_allow_more_hours(people, units):
+    e, _ = record(
+        people, units, start_date=TODAY - dt.timedelta(days=2), end_date=TODAY, hours=Decimal("40")
+    )
+    assert e.hours == 40
+
+
+def test_verify_moves_it_to_verified_and_tells_the_learner(people, units):
+    e, _ = record(people, units)
+    assert e.status == EntryStatus.PENDING
+    actions.entry_verify(actor=people["group_leader"], entry=e)
+    e.refresh_from_db()
+    assert (e.status, e.provenance, e.verified_by) == (
+        EntryStatus.VERIFIED,
+        Provenance.UNIT_VERIFIED,
+        people["group_leader"],
+    )
+    n = Notification.objects.get(recipient=people["member"])
+    assert "đã được xác nhận" in n.title
+    assert UnitFigure.objects.get(unit=units["group"]).verified_hours == 3
+    with pytest.raises(ApplicationError):
+        actions.entry_verify(actor=people["group_leader"], entry=e)
+
+
+def test_reject_takes_it_out_of_the_figures(people, units):
+    e, _ = record(people, units)
+    actions.entry_reject(actor=people["group_leader"], entry=e, reason="Không có minh chứng")
+    fig = UnitFigure.objects.get(unit=units["group"])
+    assert (fig.entries, fig.hours) == (0, 0)
+    assert "Không có minh chứng" in Notification.objects.get().body
+
+
+def test_a_correction_supersedes_and_keeps_history(people, units):
+    e, _ = record(people, units, provenance=Provenance.UNIT_VERIFIED)
+    new = actions.entry_supersede(actor=people["member"], entry=e, hours=Decimal("2"))
+    e.refresh_from_db()
+    assert e.status == EntryStatus.SUPERSEDED and new.supersedes_id == e.pk
+    assert new.status == EntryStatus.PENDING  # the correction is verified again
+    fig = UnitFigure.objects.get(unit=units["group"])
+    assert (fig.entries, fig.hours, fig.verified_hours) == (1, 2, 0)
+
+
+def test_province_yearly_hours_is_a_sum_of_unit_rows(people, units):
+    record(people, units, source_key="a", provenance=Provenance.UNIT_VERIFIED)
+    record(people, units, source_key="b", unit=Unit.objects.get(code="TCD-002-1"))
+    record(people, units, source_key="c", unit=units["commune"])
+    fig = selectors.unit_year_hours(unit=units["federation"], year=TODAY.year)
+    assert fig["hours"] == 6 and fig["verified"] == 3 and fig["entries"] == 2
+
+
+def test_declare_page_saves_once_even_if_submitted_twice(people, client_for):
+    c = client_for(people["member"])
+    page = c.get("/record/add/").content.decode()
+    key = page.split('name="key" value="')[1].split('"')[0]
+    group = units_group_id(people)
+    form = {
+        "key": key,
+        "kind": "reading",
+        "title": "Truyện Kiều",
+        "start_date": TODAY.strftime("%d/%m/%Y"),
+        "hours": "2.5",
+        "unit": group,
+    }
+    r1 = c.post("/record/add/", form)
+    r2 = c.post("/record/add/", form)
+    assert r1.status_code == r2.status_code == 302
+    entry = LearningEntry.objects.get(person=people["member"])
+    assert entry.hours == Decimal("2.5") and entry.status == EntryStatus.PENDING
+
+
+def units_group_id(people):
+    return people["member"].memberships.filter(unit__code="TCD-001-1").first().unit_id
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("bang.exe", b"MZ\x90\x00"), "PDF, JPG hoặc PNG"),
+        (SimpleUploadedFile("anh.jpg", b"%PDF-1.4 fake"), "PDF, JPG hoặc PNG"),
+        (SimpleUploadedFile("to.pdf", b"%PDF" + b"0" * (30 * 1024 * 1024)), "giới hạn là 10 MB"),
+    ],
+    ids=["wrong-type", "mismatched-content", "30-MB"],
+)
+def test_bad_evidence_is_refused(people, client_for, upload, message):
+    c = client_for(people["member"])
+    r = c.post(
+        "/record/add/",
+        {
+            "key": "self:x",
+            "kind": "course",
+            "title": "Tin học cơ bản",
+            "start_date": TODAY.strftime("%d/%m/%Y"),
+            "hours": "4",
+            "evidence_file": upload,
+        },
+    )
+    assert r.status_code == 200 and message in r.content.decode()
+    assert not LearningEntry.objects.exists()
+
+
+def test_good_evidence_is_kept(people, client_for):
+    c = client_for(people["member"])
+    pdf = SimpleUploadedFile("chung-chi.pdf", b"%PDF-1.4\n%binh dan hoc vu so\n")
+    r = c.post(
+        "/record/add/",
+        {
+            "key": "self:y",
+            "kind": "online_elsewhere",
+            "title": "Bình dân học vụ số",
+            "start_date": TODAY.strftime("%d/%m/%Y"),
+            "hours": "6",
+            "evidence_file": pdf,
+        },
+    )
+    assert r.status_code == 302
+    assert LearningEntry.objects.get().evidence_file.name.endswith(".pdf")
+
+
+def test_my_record_page_and_json_export(people, units, client_for):
+    record(people, units, source_key="a", provenance=Provenance.UNIT_VERIFIED)
+    record(people, units, source_key="b")
+    c = client_for(people["member"])
+    html = c.get("/record/").content.decode()
+    assert "Đọc sách" in html and "Chờ xác nhận" in html and "Đã xác nhận" in html
+    data = json.loads(c.get("/record/export.json").content)
+    assert data["format"] == "suotdoi.learning-record/1" and len(data["entries"]) == 2
+    assert {e["provenance"] for e in data["entries"]} == {"unit_verified", "self_declared"}
+
+
+def test_record_page_query_count_does_not_grow(people, units, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(people["member"])
+    record(people, units, source_key="a")
+    c.get("/record/")
+    with CaptureQueriesContext(connection) as few:
+        c.get("/record/")
+    for i in range(10):
+        record(people, units, source_key=f"more{i}")
+    with CaptureQueriesContext(connection) as many:
+        c.get("/record/")
+    assert len(many) == len(few)
+
+
+OUTSIDERS = ["foreign_officer", "association_officer", "commune_officer", "member"]
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_outsiders_cannot_see_or_verify_an_entry(persona, people, units, client_for):
+    """The foreign officer, officers of other trees and the learner themself cannot verify."""
+    e, _ = record(people, units, person=people["group_leader"], actor=people["group_leader"])
+    c = client_for(people[persona])
+    assert c.get(f"/record/entries/{e.pk}/").status_code == 404
+    assert c.get(f"/record/verify/{e.pk}/reject/").status_code == 404
+    assert c.post("/record/verify/bulk/", {"entry": [e.pk]}).status_code == 404
+    assert c.post(f"/api/v1/record/entries/{e.pk}/verify").status_code == 404
+    assert e.pk not in [x.pk for x in selectors.verification_queue(actor=people[persona])]
+    e.refresh_from_db()
+    assert e.status == EntryStatus.PENDING
+
+
+def test_sibling_group_officer_has_no_access(people, units, client_for):
+    from suotdoi.organisations.actions import membership_add
+    from tests.factories import PersonFactory
+
+    sibling_officer = PersonFactory()
+    membership_add(
+        actor=people["admin"], unit=units["sibling_group"], person=sibling_officer, role="officer"
+    )
+    e, _ = record(people, units)
+    c = client_for(sibling_officer)
+    assert c.post(f"/api/v1/record/entries/{e.pk}/verify").status_code in (403, 404)
+    e.refresh_from_db()
+    assert e.status == EntryStatus.PENDING
+
+
+@pytest.mark.parametrize("persona", ["group_leader", "grassroots_chair", "provincial_officer"])
+def test_officers_above_verify_in_bulk(persona, people, units, client_for):
+    e, _ = record(people, units)
+    c = client_for(people[persona])
+    assert "Đọc sách" in c.get("/record/verify/").content.decode()
+    r = c.post("/record/verify/bulk/", {"entry": [e.pk]})
+    assert r.status_code == 302
+    e.refresh_from_db()
+    assert e.status == EntryStatus.VERIFIED
+
+
+def test_api_declare_is_idempotent_and_lists_mine(people, units, client_for):
+    c = client_for(people["member"])
+    body = {
+        "title": "Khóa học an toàn lao động",
+        "kind": "course",
+        "start_date": TODAY.isoformat(),
+        "hours": "8",
+        "unit_id": units["group"].pk,
+        "tags": ["professional"],
+        "idempotency_key": "k-1",
+    }
+    r1 = c.post("/api/v1/record/entries", body, content_type="application/json")
+    r2 = c.post("/api/v1/record/entries", body, content_type="application/json")
+    assert (r1.status_code, r2.status_code) == (201, 200)
+    assert r1.json()["id"] == r2.json()["id"]
+    assert c.get("/api/v1/record/entries").json()["count"] == 1
+    other = client_for(people["foreign_officer"])
+    assert other.get(f"/api/v1/record/entries/{r1.json()['id']}").status_code == 404
+    bad = c.post(
+        "/api/v1/record/entries",
+        {**body, "idempotency_key": None, "hours": "30"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"
+    foreign_unit = c.post(
+        "/api/v1/record/entries",
+        {**body, "idempotency_key": "k-2", "unit_id": units["foreign_federation"].pk},
+        content_type="application/json",
+    )
+    assert foreign_unit.status_code == 404
