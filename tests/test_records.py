@@ -283,3 +283,68 @@ def test_api_declare_is_idempotent_and_lists_mine(people, units, client_for):
         content_type="application/json",
     )
     assert foreign_unit.status_code == 404
+
+
+def test_venue_qr_visit_once_a_day(people, units, client_for):
+    from suotdoi.organisations.models import Unit
+    from suotdoi.records.venues import venue_token
+
+    library = Unit.objects.get(code="TV-NB")
+    officer = people["commune_officer"]  # the library sits under the commune
+    poster = client_for(officer).get(f"/record/venues/{library.pk}/poster/")
+    assert poster.status_code == 200 and "<svg" in poster.content.decode()
+    token = venue_token(library)
+    assert f"/record/visit/{token}/" in poster.content.decode()
+    c = client_for(people["member"])
+    assert "Ghi nhận lần tham quan" in c.get(f"/record/visit/{token}/").content.decode()
+    c.post(f"/record/visit/{token}/")
+    c.post(f"/record/visit/{token}/")  # scanned twice the same day
+    visits = LearningEntry.objects.filter(person=people["member"], kind="visit")
+    assert visits.count() == 1
+    v = visits.get()
+    assert v.status == EntryStatus.VERIFIED and v.provenance == Provenance.UNIT_VERIFIED
+    assert v.unit_id == library.pk
+    again = client_for(officer).get(f"/record/venues/{library.pk}/poster/").content.decode()
+    assert ": 1</li>" in again
+    # a forged token or a unit that is not a venue gives 404
+    assert c.get("/record/visit/123:forged/").status_code == 404
+    group_token = venue_token(units["group"])
+    assert c.post(f"/record/visit/{group_token}/").status_code == 404
+    # an officer of another tree cannot print this venue's poster
+    assert (
+        client_for(people["foreign_officer"])
+        .get(f"/record/venues/{library.pk}/poster/")
+        .status_code
+        == 404
+    )
+
+
+def test_pdf_transcript_renders_vietnamese(people, units, client_for):
+    import shutil
+    import subprocess
+
+    record(
+        people,
+        units,
+        source_key="a",
+        provenance=Provenance.UNIT_VERIFIED,
+        title="Nghiên cứu bài viết “Học tập suốt đời” của Tổng Bí thư",
+    )
+    r = client_for(people["member"]).get("/record/transcript.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=r.content, capture_output=True, check=True
+    ).stdout.decode()
+    text = " ".join(text.split())  # table cells wrap
+    for words in [
+        "HỒ SƠ HỌC TẬP SUỐT ĐỜI",
+        "Nguyễn Thị Mai",
+        "Học tập suốt đời",
+        "Tổng Bí thư",
+        "Xác nhận bởi Tổ công",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]:
+        assert words in text, words

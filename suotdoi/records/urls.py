@@ -7,8 +7,11 @@ urlpatterns = [
     path("", views.my_record, name="mine"),
     path("add/", views.entry_declare, name="declare"),
     path("export.json", views.export_json, name="export_json"),
+    path("transcript.pdf", views.transcript, name="transcript"),
     path("entries/<int:entry_id>/", views.entry_detail, name="entry"),
     path("verify/", views.verify_queue, name="verify_queue"),
+    path("venues/<int:unit_id>/poster/", views.venue_poster, name="venue_poster"),
+    path("visit/<str:token>/", views.venue_visit, name="visit"),
     path("verify/bulk/", views.verify_bulk, name="verify_bulk"),
     path("verify/<int:entry_id>/reject/", views.entry_reject, name="reject"),
 ]

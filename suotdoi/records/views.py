@@ -103,6 +103,16 @@ def export_json(request):
 
 
 @login_required
+def transcript(request):
+    from .transcript import transcript_pdf
+
+    pdf = transcript_pdf(person=request.user, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="ho-so-hoc-tap.pdf"'
+    return response
+
+
+@login_required
 def verify_queue(request):
     page = Paginator(selectors.verification_queue(actor=request.user), 50).get_page(
         request.GET.get("page")
@@ -146,3 +156,47 @@ def entry_reject(request, entry_id: int):
 def entry_detail(request, entry_id: int):
     entry = access_own_entry_by_id(request.user, entry_id)
     return render(request, "records/entry_detail.html", {"entry": entry})
+
+
+@login_required
+def venue_poster(request, unit_id: int):
+    import segno
+
+    from suotdoi.core.errors import NotFound
+    from suotdoi.organisations.access import access_unit_by_id
+    from suotdoi.organisations.policies import Capability
+
+    from .venues import venue_token, venue_visitor_counts
+
+    venue = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
+    if not venue.unit_type.is_venue:
+        raise NotFound()
+    url = request.build_absolute_uri(f"/record/visit/{venue_token(venue)}/")
+    qr = segno.make(url, error="m").svg_inline(scale=8, title=venue.name)
+    return render(
+        request,
+        "records/venue_poster.html",
+        {
+            "venue": venue,
+            "url": url,
+            "qr": qr,
+            "counts": venue_visitor_counts(venue=venue),
+        },
+    )
+
+
+@login_required
+def venue_visit(request, token: str):
+    from .venues import access_venue_by_token, venue_visit_record
+
+    venue = access_venue_by_token(token)
+    if request.method == "POST":
+        entry, created = venue_visit_record(actor=request.user, venue=venue)
+        messages.success(
+            request,
+            _("Your visit to %(venue)s is in your learning record.") % {"venue": venue.name}
+            if created
+            else _("Your visit today was already recorded."),
+        )
+        return redirect("records:mine")
+    return render(request, "records/venue_visit.html", {"venue": venue})

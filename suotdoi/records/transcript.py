@@ -1,0 +1,32 @@
+"""The PDF transcript: HTML rendered by WeasyPrint with fonts that cover Vietnamese."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import EntryStatus, LearningEntry
+from .selectors import record_summary
+
+
+def transcript_pdf(*, person, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    entries = (
+        LearningEntry.objects.filter(person=person)
+        .exclude(status__in=[EntryStatus.REJECTED, EntryStatus.SUPERSEDED])
+        .select_related("unit")
+        .order_by("start_date", "id")
+    )
+    year = timezone.localdate().year
+    html = render_to_string(
+        "records/transcript.html",
+        {
+            "person": person,
+            "entries": entries,
+            "summary": record_summary(person=person, year=year),
+            "year": year,
+            "now": timezone.localtime(),
+        },
+    )
+    return HTML(string=html, base_url=base_url).write_pdf()
