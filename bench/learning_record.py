@@ -36,7 +36,7 @@ def generate(per_person: int) -> None:
                        CASE WHEN %s = 0 THEN 'Sinh hoạt chuyên đề “Học tập suốt đời”'
                             ELSE 'Đọc sách về an toàn lao động' END,
                        CASE WHEN %s = 0 THEN 'session' ELSE 'reading' END,
-                       DATE '2026-01-01' + ((m.person_id * 37 + %s * 101) %% 320),
+                       DATE '2026-01-01' + ((m.person_id * 37 + %s * 101) %% 320)::int,
                        1 + ((m.person_id + %s) %% 4), '', '', '',
                        m.unit_id, m.unit_path,
                        CASE WHEN %s = 0 THEN 'unit_verified' ELSE 'self_declared' END,

@@ -9,3 +9,18 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BilingualLabel:
+    """For data rows with a Vietnamese `name` and an optional English `name_en`."""
+
+    name: str
+    name_en: str
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from suotdoi.core.models import TimeStampedModel
+from suotdoi.core.models import BilingualLabel, TimeStampedModel
 from suotdoi.core.text import clean_name, fold
 
 STEPLEN = 4  # 36**4 ≈ 1.7 million children per unit
@@ -24,7 +24,7 @@ class TreeKind(models.TextChoices):
     FAMILY = "family", _("Clan and family")
 
 
-class UnitType(models.Model):
+class UnitType(BilingualLabel, models.Model):
     """A configurable list of unit types, seeded with the Vietnamese ones."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -41,14 +41,6 @@ class UnitType(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-    @property
-    def label(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class Unit(MP_Node):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from suotdoi.core.models import TimeStampedModel
+from suotdoi.core.models import BilingualLabel, TimeStampedModel
 
 
 class EntryKind(models.TextChoices):
@@ -40,7 +40,7 @@ class EntryStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Corrected by a newer entry")
 
 
-class CompetenceTag(models.Model):
+class CompetenceTag(BilingualLabel, models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=150)
     name_en = models.CharField(max_length=150, blank=True)
@@ -52,14 +52,6 @@ class CompetenceTag(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-    @property
-    def label(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class LearningEntry(TimeStampedModel):
