@@ -348,3 +348,47 @@ def test_pdf_transcript_renders_vietnamese(people, units, client_for):
         "Độc lập - Tự do - Hạnh phúc",
     ]:
         assert words in text, words
+
+
+def test_evidence_is_shown_to_owner_and_verifier_only(people, units, client_for):
+    c = client_for(people["member"])
+    pdf = SimpleUploadedFile("chung-chi.pdf", b"%PDF-1.4\n%minh chung\n")
+    c.post(
+        "/record/add/",
+        {
+            "key": "self:ev",
+            "kind": "course",
+            "title": "An toàn lao động",
+            "start_date": TODAY.strftime("%d/%m/%Y"),
+            "hours": "4",
+            "unit": units_group_id(people),
+            "evidence_file": pdf,
+        },
+    )
+    e = LearningEntry.objects.get()
+    url = f"/record/entries/{e.pk}/evidence/"
+    assert b"".join(c.get(url).streaming_content).startswith(b"%PDF")
+    assert client_for(people["group_leader"]).get(url).status_code == 200
+    for outsider in ["foreign_officer", "commune_officer", "association_officer"]:
+        assert client_for(people[outsider]).get(url).status_code == 404
+
+
+def test_learner_corrects_an_entry_through_the_page(people, units, client_for):
+    e, _ = record(people, units, provenance=Provenance.UNIT_VERIFIED)
+    c = client_for(people["member"])
+    r = c.post(
+        f"/record/entries/{e.pk}/correct/",
+        {"title": e.title, "start_date": TODAY.strftime("%d/%m/%Y"), "hours": "30"},
+    )
+    assert r.status_code == 200 and "24 giờ mỗi ngày" in r.content.decode()
+    r = c.post(
+        f"/record/entries/{e.pk}/correct/",
+        {"title": e.title, "start_date": TODAY.strftime("%d/%m/%Y"), "hours": "2"},
+    )
+    assert r.status_code == 302
+    e.refresh_from_db()
+    assert e.status == EntryStatus.SUPERSEDED
+    assert (
+        client_for(people["foreign_officer"]).get(f"/record/entries/{e.pk}/correct/").status_code
+        == 404
+    )

@@ -107,3 +107,29 @@ class RejectForm(forms.Form):
 
 class GoalForm(forms.Form):
     hours = forms.IntegerField(label=_("My goal this year (hours)"), min_value=1, max_value=2000)
+
+
+class CorrectForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_date = _date_field(_("Date"))
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        min_value=0,
+        max_value=10000,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if all(k in data for k in ("title", "start_date", "hours")):
+            try:
+                check_entry(
+                    title=data["title"],
+                    start_date=data["start_date"],
+                    end_date=None,
+                    hours=data["hours"],
+                )
+            except ApplicationError as exc:
+                raise forms.ValidationError(str(exc.message)) from exc
+        return data

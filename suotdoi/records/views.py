@@ -200,3 +200,50 @@ def venue_visit(request, token: str):
         )
         return redirect("records:mine")
     return render(request, "records/venue_visit.html", {"venue": venue})
+
+
+@login_required
+def entry_evidence(request, entry_id: int):
+    """The evidence file, for its owner and for the officers who may verify the entry."""
+    from django.http import FileResponse
+
+    from suotdoi.core.errors import NotFound
+
+    try:
+        entry = access_own_entry_by_id(request.user, entry_id)
+    except NotFound:
+        entry = access_entry_to_verify_by_id(request.user, entry_id)
+    if not entry.evidence_file:
+        raise NotFound()
+    name = entry.evidence_file.name.rsplit("/", 1)[-1]
+    kind = (
+        "application/pdf"
+        if name.lower().endswith(".pdf")
+        else ("image/png" if name.lower().endswith(".png") else "image/jpeg")
+    )
+    return FileResponse(entry.evidence_file.open("rb"), content_type=kind, filename=name)
+
+
+@login_required
+def entry_correct(request, entry_id: int):
+    """A learner corrects their own entry: a new entry supersedes it; history is kept."""
+    from .forms import CorrectForm
+
+    entry = access_own_entry_by_id(request.user, entry_id)
+    if entry.provenance == Provenance.ISSUED or entry.status == "superseded":
+        from suotdoi.core.errors import NotFound
+
+        raise NotFound()
+    form = CorrectForm(
+        request.POST or None,
+        initial={"title": entry.title, "start_date": entry.start_date, "hours": entry.hours},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.entry_supersede(actor=request.user, entry=entry, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Corrected. The earlier version stays in your history."))
+            return redirect("records:entry", entry_id=new.pk)
+    return render(request, "records/correct.html", {"form": form, "entry": entry})
