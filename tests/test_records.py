@@ -392,3 +392,14 @@ def test_learner_corrects_an_entry_through_the_page(people, units, client_for):
         client_for(people["foreign_officer"]).get(f"/record/entries/{e.pk}/correct/").status_code
         == 404
     )
+
+
+def test_unit_page_shows_the_subtree_learning_this_year(people, units, client_for):
+    record(people, units, source_key="a", provenance=Provenance.UNIT_VERIFIED)
+    html = (
+        client_for(people["grassroots_chair"])
+        .get(f"/units/{units['grassroots'].pk}/")
+        .content.decode()
+    )
+    assert f"Việc học năm {TODAY.year}" in html
+    assert "giờ học được ghi nhận ở đơn vị này và các đơn vị trực thuộc" in html

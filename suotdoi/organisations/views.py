@@ -15,6 +15,7 @@ from suotdoi.audit.selectors import audit_events_for_subtree
 from suotdoi.core.errors import ApplicationError, NotFound
 from suotdoi.people.actions import person_create
 from suotdoi.people.models import Person
+from suotdoi.web.panels import unit_panels
 
 from . import actions, exporting, import_actions, importing, selectors
 from .access import (
@@ -89,6 +90,7 @@ def unit_detail(request, unit_id: int):
         "can_manage_units": can(request.user, unit, Capability.MANAGE_UNITS),
         "history": unit.events.all()[:10],
     }
+    ctx["panels"] = unit_panels(unit=unit, actor=request.user, member_total=ctx["member_total"])
     return render(request, "organisations/unit_detail.html", ctx)
 
 

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from suotdoi.organisations.access import grants_for
 from suotdoi.web.home import NavItem, NextStep, register_nav, register_next_steps
+from suotdoi.web.panels import register_unit_panel
 
 
 def _steps(person):
@@ -37,3 +38,26 @@ def _nav(person):
 
 register_next_steps(_steps)
 register_nav(_nav)
+
+
+def _unit_panel(*, unit, actor, member_total):
+    """This year's learning in the unit's subtree: sums of pre-aggregated unit rows."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from .selectors import unit_year_hours
+
+    year = timezone.localdate().year
+    fig = unit_year_hours(unit=unit, year=year)
+    per_member = (fig["hours"] / member_total) if member_total else 0
+    return render_to_string(
+        "records/_unit_panel.html",
+        {
+            "fig": fig,
+            "year": year,
+            "per_member": per_member,
+        },
+    )
+
+
+register_unit_panel(_unit_panel)
