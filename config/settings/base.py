@@ -161,6 +161,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Suốt Đời"
+# Accept the code of the previous or next 30-second step: slow typing and clock drift
+# (RFC 6238 section 5.2 recommends allowing one step).
+MFA_TOTP_TOLERANCE = 1
 
 DEFAULT_FROM_EMAIL = "Suốt Đời <no-reply@suotdoi.local>"
 
