@@ -21,7 +21,9 @@ def pytest_collection_modifyitems(items):
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=15000)  # a loaded 2-core CI machine can be slow
 
     with sync_playwright() as pw:
         b = pw.chromium.launch(
