@@ -403,3 +403,24 @@ def test_unit_page_shows_the_subtree_learning_this_year(people, units, client_fo
     )
     assert f"Việc học năm {TODAY.year}" in html
     assert "giờ học được ghi nhận ở đơn vị này và các đơn vị trực thuộc" in html
+
+
+def test_the_learner_shares_a_link_and_can_stop_it(people, units, client_for):
+    from django.test import Client
+
+    from suotdoi.records.models import RecordShare
+
+    record(people, units, source_key="a", provenance=Provenance.UNIT_VERIFIED)
+    c = client_for(people["member"])
+    c.post("/record/share/")
+    share = RecordShare.objects.get(person=people["member"])
+    anyone = Client()
+    page = anyone.get(f"/record/shared/{share.token}/")
+    assert page.status_code == 200 and "Nguyễn Thị Mai" in page.content.decode()
+    assert page["X-Robots-Tag"] == "noindex"
+    assert anyone.get("/record/shared/not-a-token/").status_code == 404
+    # another person cannot stop my link
+    client_for(people["foreign_officer"]).post("/record/share/", {"revoke": share.pk})
+    assert anyone.get(f"/record/shared/{share.token}/").status_code == 200
+    c.post("/record/share/", {"revoke": share.pk})
+    assert anyone.get(f"/record/shared/{share.token}/").status_code == 404

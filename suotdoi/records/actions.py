@@ -16,7 +16,14 @@ from suotdoi.audit.actions import audit_log
 from suotdoi.notifications.actions import notify
 
 from .errors import EntryLocked, NotPending
-from .models import EntryStatus, LearningEntry, LearningGoal, Provenance, UnitFigure
+from .models import (
+    EntryStatus,
+    LearningEntry,
+    LearningGoal,
+    Provenance,
+    RecordShare,
+    UnitFigure,
+)
 from .rules import check_entry
 
 
@@ -223,3 +230,27 @@ def goal_set(*, actor, year: int, hours: int) -> LearningGoal:
     )
     audit_log(actor=actor, verb="goal.set", target=goal, data={"year": year, "hours": hours})
     return goal
+
+
+SHARE_DAYS = 30
+
+
+@transaction.atomic
+def record_share_create(*, actor) -> RecordShare:
+    import secrets
+
+    share = RecordShare.objects.create(
+        person=actor,
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + dt.timedelta(days=SHARE_DAYS),
+    )
+    audit_log(actor=actor, verb="record.share", target=share)
+    return share
+
+
+@transaction.atomic
+def record_share_revoke(*, actor, share) -> None:
+    if RecordShare.objects.filter(pk=share.pk, person=actor, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    ):
+        audit_log(actor=actor, verb="record.share_revoke", target=share)

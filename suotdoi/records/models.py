@@ -163,4 +163,24 @@ class LearningGoal(models.Model):
         return f"{self.person_id} {self.year}: {self.hours}"
 
 
+class RecordShare(models.Model):
+    """A link the learner gives to whomever they choose (an employer, a unit): read-only,
+    expiring, revocable. The record is the learner's; nothing is visible without it."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="record_shares"
+    )
+    token = models.CharField(max_length=43, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"share {self.pk} of {self.person_id}"
+
+
 __all__ = ["Q"]

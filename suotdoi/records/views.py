@@ -247,3 +247,67 @@ def entry_correct(request, entry_id: int):
             messages.success(request, _("Corrected. The earlier version stays in your history."))
             return redirect("records:entry", entry_id=new.pk)
     return render(request, "records/correct.html", {"form": form, "entry": entry})
+
+
+@login_required
+def shares(request):
+    from .models import RecordShare
+
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            share = RecordShare.objects.filter(
+                pk=request.POST["revoke"], person=request.user
+            ).first()
+            if share:
+                actions.record_share_revoke(actor=request.user, share=share)
+                messages.success(request, _("The link no longer works."))
+        else:
+            actions.record_share_create(actor=request.user)
+            messages.success(request, _("A new link has been made. It works for 30 days."))
+        return redirect("records:shares")
+    items = RecordShare.objects.filter(person=request.user)[:20]
+    return render(
+        request,
+        "records/shares.html",
+        {
+            "items": items,
+            "now": timezone.now(),
+            "base": request.build_absolute_uri("/record/shared/"),
+        },
+    )
+
+
+def shared_record(request, token: str):
+    """What a learner chose to show: their year in learning, verified entries marked."""
+    from django.db.models import F
+
+    from suotdoi.core.errors import NotFound
+
+    from .models import RecordShare
+
+    share = (
+        RecordShare.objects.select_related("person")
+        .filter(token=token, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if share is None:
+        raise NotFound()
+    RecordShare.objects.filter(pk=share.pk).update(views=F("views") + 1)
+    year = timezone.localdate().year
+    entries = selectors.entry_list_for(person=share.person).exclude(
+        status__in=["rejected", "superseded"]
+    )[:200]
+    response = render(
+        request,
+        "records/shared.html",
+        {
+            "person": share.person,
+            "year": year,
+            "entries": entries,
+            "summary": selectors.record_summary(person=share.person, year=year),
+            "expires_at": share.expires_at,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
