@@ -106,7 +106,18 @@ def export_json(request):
 def transcript(request):
     from .transcript import transcript_pdf
 
-    pdf = transcript_pdf(person=request.user, base_url=request.build_absolute_uri("/"))
+    try:
+        pdf = transcript_pdf(person=request.user, base_url=request.build_absolute_uri("/"))
+    except OSError:
+        # WeasyPrint needs the system's Pango library (apt-get install libpango-1.0-0).
+        messages.error(
+            request,
+            _(
+                "The PDF cannot be made on this server right now. "
+                "Your record is safe; try the JSON download."
+            ),
+        )
+        return redirect("records:mine")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="ho-so-hoc-tap.pdf"'
     return response
