@@ -210,36 +210,74 @@ def test_record_page_query_count_does_not_grow(people, units, client_for):
     assert len(many) == len(few)
 
 
-OUTSIDERS = ["foreign_officer", "association_officer", "commune_officer", "member"]
+OUTSIDERS = [
+    "foreign_officer",
+    "association_officer",
+    "commune_officer",
+    "member",
+    "sibling_officer",
+]
 
 
-@pytest.mark.parametrize("persona", OUTSIDERS)
-def test_outsiders_cannot_see_or_verify_an_entry(persona, people, units, client_for):
-    """The foreign officer, officers of other trees and the learner themself cannot verify."""
-    e, _ = record(people, units, person=people["group_leader"], actor=people["group_leader"])
-    c = client_for(people[persona])
-    assert c.get(f"/record/entries/{e.pk}/").status_code == 404
-    assert c.get(f"/record/verify/{e.pk}/reject/").status_code == 404
-    assert c.post("/record/verify/bulk/", {"entry": [e.pk]}).status_code == 404
-    assert c.post(f"/api/v1/record/entries/{e.pk}/verify").status_code == 404
-    assert e.pk not in [x.pk for x in selectors.verification_queue(actor=people[persona])]
-    e.refresh_from_db()
-    assert e.status == EntryStatus.PENDING
-
-
-def test_sibling_group_officer_has_no_access(people, units, client_for):
+@pytest.fixture
+def sibling_officer(people, units):
     from suotdoi.organisations.actions import membership_add
     from tests.factories import PersonFactory
 
-    sibling_officer = PersonFactory()
+    officer = PersonFactory()
     membership_add(
-        actor=people["admin"], unit=units["sibling_group"], person=sibling_officer, role="officer"
+        actor=people["admin"], unit=units["sibling_group"], person=officer, role="officer"
     )
-    e, _ = record(people, units)
-    c = client_for(sibling_officer)
-    assert c.post(f"/api/v1/record/entries/{e.pk}/verify").status_code in (403, 404)
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(officer, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # officers have two-factor
+    return officer
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_outsiders_cannot_see_or_verify_an_entry(
+    persona, people, units, client_for, sibling_officer
+):
+    """The foreign officer, officers of other trees or of a sibling group, and another member
+    get 404 on every record page and endpoint of someone else's entry; nothing changes."""
+    from suotdoi.audit.models import AuditEvent
+
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n")
+    e, _ = record(
+        people,
+        units,
+        person=people["group_leader"],
+        actor=people["group_leader"],
+        evidence_file=pdf,
+    )
+    who = sibling_officer if persona == "sibling_officer" else people[persona]
+    c = client_for(who)
+    before = (AuditEvent.objects.count(), LearningEntry.objects.count())
+    for method, url, data in [
+        ("get", f"/record/entries/{e.pk}/", None),
+        ("get", f"/record/entries/{e.pk}/evidence/", None),
+        ("get", f"/record/entries/{e.pk}/correct/", None),
+        (
+            "post",
+            f"/record/entries/{e.pk}/correct/",
+            {"title": "x y", "hours": "1", "start_date": "01/01/2026"},
+        ),
+        ("get", f"/record/verify/{e.pk}/reject/", None),
+        ("post", f"/record/verify/{e.pk}/reject/", {"reason": "không"}),
+        ("post", "/record/verify/bulk/", {"entry": [e.pk]}),
+        ("get", f"/api/v1/record/entries/{e.pk}", None),
+        ("post", f"/api/v1/record/entries/{e.pk}/verify", None),
+        ("post", f"/api/v1/record/entries/{e.pk}/reject", {"reason": "không"}),
+    ]:
+        if url.startswith("/api/") and method == "post":
+            r = c.post(url, data or {}, content_type="application/json")
+        else:
+            r = getattr(c, method)(url, data or {})
+        assert r.status_code == 404, (persona, method, url, r.status_code)
+    assert e.pk not in [x.pk for x in selectors.verification_queue(actor=who)]
     e.refresh_from_db()
     assert e.status == EntryStatus.PENDING
+    assert (AuditEvent.objects.count(), LearningEntry.objects.count()) == before
 
 
 @pytest.mark.parametrize("persona", ["group_leader", "grassroots_chair", "provincial_officer"])
