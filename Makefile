@@ -5,12 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test test-fast lint bench messages totp venv clean
+.PHONY: run test test-fast lint bench messages totp venv clean a11y-tools
 
 run: venv ## Set everything up and serve on http://127.0.0.1:$(PORT)
 	@PORT=$(PORT) ./scripts/run.sh
 
-test: venv ## The whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: venv a11y-tools ## The whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(VENV)/bin/pytest
 
 test-fast: venv ## Everything but the browser journeys
@@ -32,6 +32,11 @@ messages: venv ## Refresh the Vietnamese catalogue after changing strings
 
 totp: venv ## Current two-factor code of the demo officers
 	@$(PY) -c "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings.dev');django.setup();from suotdoi.demo.management.commands.demo_logins import current_totp;print(current_totp())"
+
+a11y-tools: ## axe-core for the accessibility checks (npm registry; skipped without npm)
+	@if [ ! -f tests/browser/a11y/node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null; then npm ci --prefix tests/browser/a11y --no-audit --no-fund --silent; \
+	  else echo "npm not found: accessibility checks will be skipped"; fi; fi
 
 venv: $(STAMP)
 

@@ -1,0 +1,95 @@
+"""WCAG 2.2 A/AA checks with axe-core on the main pages, on a 360 px phone, in both languages.
+
+axe-core comes from the npm registry (tests/browser/a11y, installed by `make test`); the page
+under test keeps its CSP, only the test's context may inject the checker.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser/a11y)")
+    contexts = []
+
+    def make(width=360):
+        ctx = browser.new_context(
+            viewport={"width": width, "height": 780}, base_url=live_server.url, bypass_csp=True
+        )
+        ctx.set_default_timeout(15000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+def check(page, url):
+    page.goto(url)
+    found = violations(page)
+    assert not found, f"{url}: " + "; ".join(found)
+
+
+def test_public_pages_pass_axe(world, axe_page):
+    page = axe_page()
+    for url in ["/", "/accounts/login/", "/accounts/signup/", "/khong-co/"]:
+        check(page, url)
+    page.goto("/")
+    page.get_by_role("button", name="English").click()
+    check(page, "/")
+    page.goto("/accounts/signup/")
+    page.get_by_role("button", name="Sign up").click()  # the page with every error shown
+    assert not violations(page)
+
+
+def test_learner_pages_pass_axe(world, axe_page):
+    page = axe_page()
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    for url in [
+        "/",
+        "/record/",
+        "/record/add/",
+        "/record/share/",
+        "/units/mine/",
+        "/notifications/",
+        "/profile/",
+    ]:
+        check(page, url)
+
+
+def test_officer_pages_pass_axe(world, axe_page):
+    page = axe_page(width=1280)
+    sign_in(page, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    g = world.units["grassroots"].pk
+    for url in [
+        "/units/",
+        f"/units/{g}/",
+        f"/units/{g}/members/",
+        f"/units/{g}/import/",
+        f"/units/{g}/members/add/",
+        "/record/verify/",
+    ]:
+        check(page, url)
