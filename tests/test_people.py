@@ -178,3 +178,27 @@ def test_password_reset_by_email():
         "/accounts/login/", {"login": "long@example.vn", "password": "Moi-2026-mat-khau"}
     )
     assert ok.status_code == 302
+
+
+def test_person_create_admin_command(monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("SUOTDOI_ADMIN_PASSWORD", "123")
+    with pytest.raises(CommandError):
+        call_command("person_create_admin", "--name", "Quản Trị", "--email", "a@b.vn")
+    monkeypatch.setenv("SUOTDOI_ADMIN_PASSWORD", "Mat-khau-quan-tri-2026")
+    call_command(
+        "person_create_admin",
+        "--name",
+        "Quản Trị",
+        "--email",
+        "Admin@B.vn",
+        "--phone",
+        "0912 888 777",
+    )
+    admin = Person.objects.get(email="admin@b.vn")
+    assert admin.is_superuser and admin.phone == "+84912888777"
+    assert AuditEvent.objects.filter(verb="person.create_admin").exists()
+    with pytest.raises(CommandError):
+        call_command("person_create_admin", "--name", "Khác", "--email", "admin@b.vn")
