@@ -156,3 +156,23 @@ def test_api_validation_errors_are_problem_json(units, people, client_for):
         content_type="application/json",
     )
     assert r.status_code == 422 and "không phải số điện thoại" in r.json()["title"]
+
+
+def test_tree_browser_pages_long_lists_of_children(units, people, client_for):
+    from suotdoi.organisations.actions import unit_create
+    from suotdoi.organisations.models import UnitType
+
+    t = UnitType.objects.get(code="to-cong-doan")
+    for i in range(205):
+        unit_create(
+            actor=people["admin"],
+            parent=units["grassroots"],
+            name=f"Tổ {i}",
+            code=f"TO-{i:03d}",
+            unit_type=t,
+        )
+    c = client_for(people["grassroots_chair"])
+    first = c.get(f"/units/{units['grassroots'].pk}/children/").content.decode()
+    assert first.count("<li>") == 200 and "?page=2" in first and "208" in first
+    second = c.get(f"/units/{units['grassroots'].pk}/children/?page=2").content.decode()
+    assert second.count("<li>") == 8 and "<ul>" not in second and "?page=3" not in second

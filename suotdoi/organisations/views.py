@@ -98,9 +98,11 @@ def unit_detail(request, unit_id: int):
 def unit_children_partial(request, unit_id: int):
     """Lazy tree browser: the children of one unit, loaded when it is opened."""
     unit = access_unit_by_id(request.user, unit_id)
-    children = list(selectors.unit_children(unit=unit)[:500])
+    page = Paginator(selectors.unit_children(unit=unit), 200).get_page(request.GET.get("page"))
     return render(
-        request, "organisations/_tree_children.html", {"unit": unit, "children": children}
+        request,
+        "organisations/_tree_children.html",
+        {"unit": unit, "children": page.object_list, "page": page},
     )
 
 
