@@ -125,7 +125,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, effective_date: dt.date) -
         raise InvalidMove(code="move_into_itself")
     if new_parent.tree_key != unit.tree_key:
         raise InvalidMove(code="move_across_trees")
-    old_parent = unit.get_parent()
+    old_parent = Unit.objects.get_parent(unit)
     if old_parent and old_parent.pk == new_parent.pk:
         return unit
     current = UnitParentPeriod.objects.filter(unit=unit, valid_to__isnull=True).first()
@@ -137,7 +137,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, effective_date: dt.date) -
         )
     Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
-    subtree_ids = list(Unit.get_tree(unit).values_list("pk", flat=True))
+    subtree_ids = list(Unit.objects.get_tree(unit).values_list("pk", flat=True))
     _refresh_membership_paths(subtree_ids)
     UnitParentPeriod.objects.filter(unit=unit, valid_to__isnull=True).update(
         valid_to=effective_date
@@ -178,7 +178,7 @@ def unit_merge(*, actor, source: Unit, target: Unit, effective_date: dt.date) ->
         raise InvalidMerge()
     if source.tree_key != target.tree_key or source.merged_into_id:
         raise InvalidMerge()
-    for child in list(source.get_children()):
+    for child in list(Unit.objects.get_children(source)):
         unit_move(actor=actor, unit=child, new_parent=target, effective_date=effective_date)
     moved = 0
     for m in Membership.objects.select_related("person").filter(unit=source, end_date__isnull=True):

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -76,7 +76,7 @@ def unit_create_child(request, unit_id: int, payload: UnitCreateIn):
         short_name=payload.short_name,
         address=payload.address,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.post("/units/{unit_id}/move", response=UnitOut)
@@ -172,7 +172,7 @@ def membership_create(request, unit_id: int, payload: MembershipCreateIn):
             start_date=payload.start_date,
             on_behalf=payload.person_id is None,
         )
-    return (201 if created else 200), m
+    return Status(201 if created else 200, m)
 
 
 @router.post("/memberships/{membership_id}/end", response=MembershipOut)
@@ -193,7 +193,7 @@ def import_upload(request, unit_id: int, file: File[UploadedFile]):
     imp = import_actions.member_import_upload(
         actor=request.auth, unit=unit, file_name=file.name or "upload.xlsx", data=file.read()
     )
-    return 201, imp
+    return Status(201, imp)
 
 
 @router.get("/imports/{import_id}", response=ImportOut)

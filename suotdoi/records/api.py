@@ -1,6 +1,6 @@
 """Learning record endpoints: the caller's own entries, self-declaration, verification."""
 
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from suotdoi.core.errors import NotFound, ValidationFailed
@@ -61,7 +61,7 @@ def entry_declare(request, payload: EntryDeclareIn):
         tags=tags,
         evidence_url=payload.evidence_url,
     )
-    return (201 if created else 200), entry
+    return Status(201 if created else 200, entry)
 
 
 @router.post("/record/entries/{entry_id}/verify", response=EntryOut)
