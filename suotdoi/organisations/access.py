@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from suotdoi.core.errors import NotFound
@@ -77,12 +77,6 @@ def scope_q(person, capability: Capability, field: str = "path") -> Q | None:
     for r in roots:
         q |= Q(**{f"{field}__startswith": r})
     return q
-
-
-def units_with(person, capability: Capability) -> QuerySet[Unit]:
-    q = scope_q(person, capability)
-    qs = Unit.objects.select_related("unit_type")
-    return qs if q is None else qs.filter(q)
 
 
 def access_unit_by_id(person, unit_id, capability: Capability = Capability.VIEW) -> Unit:

@@ -270,6 +270,71 @@ def membership_add(
 
 
 @transaction.atomic
+def member_register(
+    *,
+    actor,
+    unit: Unit,
+    role: str = Role.MEMBER,
+    position_title: str = "",
+    start_date: dt.date | None = None,
+    person=None,
+    full_name: str = "",
+    phone: str | None = None,
+    email: str | None = None,
+    national_id: str | None = None,
+    date_of_birth: dt.date | None = None,
+    gender: str = "",
+    consent_note: str = "",
+) -> tuple[Membership, bool]:
+    """An officer adds a member: the person already on the platform (by citizen ID, phone,
+    then email) or a new one registered on their behalf, with their consent recorded."""
+    from suotdoi.core.errors import PermissionDenied, ValidationFailed
+    from suotdoi.people.actions import person_create
+    from suotdoi.people.selectors import person_find_by_identity
+
+    from .access import can
+    from .policies import Capability
+
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role."))
+    if role == Role.ADMIN and not can(actor, unit, Capability.MANAGE_UNITS):
+        raise PermissionDenied(_("Only a unit admin can appoint another unit admin."))
+    on_behalf = person is None
+    if person is None:
+        person = person_find_by_identity(national_id=national_id, phone=phone, email=email)
+    if person is None:
+        if not full_name:
+            raise ValidationFailed(_("Give the person's full name."))
+        if not consent_note:
+            raise ValidationFailed(_("The person's consent is required."))
+        person = person_create(
+            actor=actor,
+            full_name=full_name,
+            phone=phone,
+            email=email,
+            date_of_birth=date_of_birth,
+            gender=gender,
+            national_id=national_id,
+            on_behalf_consent=consent_note,
+        )
+    return membership_add(
+        actor=actor,
+        unit=unit,
+        person=person,
+        role=role,
+        position_title=position_title,
+        start_date=start_date,
+        on_behalf=on_behalf,
+        consent_note=consent_note,
+    )
+
+
+def membership_export_record(*, actor, unit: Unit) -> None:
+    """Exports of personal data are audited like writes."""
+    audit_log(actor=actor, verb="membership.export", target=unit, unit=unit)
+
+
+@transaction.atomic
 def membership_change_role(
     *, actor, membership: Membership, role: str, position_title: str | None = None
 ) -> Membership:

@@ -1,15 +1,13 @@
 """REST endpoints for units, memberships and imports. Same access rules as the pages."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from suotdoi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from suotdoi.core.errors import NotFound, ValidationFailed
 from suotdoi.core.vn import normalise_cccd, normalise_phone
-from suotdoi.people.actions import person_create
 from suotdoi.people.models import Person
 
 from . import actions, import_actions, selectors
@@ -17,9 +15,9 @@ from .access import (
     access_import_by_id,
     access_membership_by_id,
     access_unit_by_id,
-    can,
+    scope_q,
 )
-from .models import Role, UnitType
+from .models import Membership, UnitType
 from .policies import Capability
 from .schemas import (
     ImportOut,
@@ -32,14 +30,13 @@ from .schemas import (
     UnitMoveIn,
     UnitOut,
 )
-from .views import _roots_for
 
 router = Router(tags=["organisations"])
 
 
 @router.get("/units", response=list[UnitOut], summary="Top units the caller manages")
 def unit_roots(request):
-    return _roots_for(request.auth)
+    return selectors.unit_roots_for(person=request.auth)
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
@@ -120,58 +117,35 @@ def membership_list(request, unit_id: int, filters: Query[MemberFilter]):
 @router.post("/units/{unit_id}/memberships", response={201: MembershipOut, 200: MembershipOut})
 def membership_create(request, unit_id: int, payload: MembershipCreateIn):
     unit = access_unit_by_id(request.auth, unit_id, Capability.MANAGE_MEMBERS)
-    if payload.role not in Role.values:
-        raise ValidationFailed(_("Unknown role."))
-    if payload.role == Role.ADMIN and not can(request.auth, unit, Capability.MANAGE_UNITS):
-        raise PermissionDenied(_("Only a unit admin can appoint another unit admin."))
     try:
         phone = normalise_phone(payload.phone) if payload.phone else None
         cccd = normalise_cccd(payload.national_id) if payload.national_id else None
     except ValidationError as exc:
         raise ValidationFailed(exc.messages[0]) from exc
-    with transaction.atomic():
-        person = None
-        if payload.person_id:
-            # Only people already in the caller's scope can be referred to by id.
-            visible = selectors.Membership.objects.filter(
-                person_id=payload.person_id, unit_path__startswith=unit.path[:4]
-            )
-            person = (
-                Person.objects.filter(pk=payload.person_id).first()
-                if (visible.exists() or request.auth.is_superuser)
-                else None
-            )
-            if person is None:
-                raise NotFound()
-        else:
-            for field, value in (("national_id", cccd), ("phone", phone), ("email", payload.email)):
-                if value:
-                    person = Person.objects.filter(**{field: value}).first()
-                    if person:
-                        break
-            if person is None:
-                if not payload.full_name:
-                    raise ValidationFailed(_("Give the person's full name."))
-                if not payload.consent:
-                    raise ValidationFailed(_("The person's consent is required."))
-                person = person_create(
-                    actor=request.auth,
-                    full_name=payload.full_name,
-                    phone=phone,
-                    email=payload.email,
-                    date_of_birth=payload.date_of_birth,
-                    national_id=cccd,
-                    on_behalf_consent="api",
-                )
-        m, created = actions.membership_add(
-            actor=request.auth,
-            unit=unit,
-            person=person,
-            role=payload.role,
-            position_title=payload.position_title,
-            start_date=payload.start_date,
-            on_behalf=payload.person_id is None,
-        )
+    person = None
+    if payload.person_id:
+        # Only people who already belong somewhere in the caller's scope can be named by id.
+        scope = scope_q(request.auth, Capability.VIEW_MEMBERS, field="unit_path")
+        visible = Membership.objects.filter(person_id=payload.person_id)
+        if scope is not None:
+            visible = visible.filter(scope)
+        person = Person.objects.filter(pk=payload.person_id).first() if visible.exists() else None
+        if person is None:
+            raise NotFound()
+    m, created = actions.member_register(
+        actor=request.auth,
+        unit=unit,
+        role=payload.role,
+        position_title=payload.position_title,
+        start_date=payload.start_date,
+        person=person,
+        full_name=payload.full_name or "",
+        phone=phone,
+        email=payload.email,
+        national_id=cccd,
+        date_of_birth=payload.date_of_birth,
+        consent_note=_("Consent confirmed through the API") if payload.consent else "",
+    )
     return Status(201 if created else 200, m)
 
 

@@ -162,3 +162,18 @@ def membership_count_at(*, unit: Unit, on, include_subtree: bool = True) -> int:
     for i in range(0, len(ordered), 900):
         total += Membership.objects.filter(active, unit_id__in=ordered[i : i + 900]).count()
     return total
+
+
+def unit_roots_for(*, person) -> list[Unit]:
+    """The top units of the person's staff grants (each covers its subtree)."""
+    from .access import grants_for
+
+    if person.is_superuser:
+        return list(Unit.get_root_nodes().select_related("unit_type"))
+    ids = {g.unit_id for g in grants_for(person)}
+    units = list(Unit.objects.filter(pk__in=ids).select_related("unit_type").order_by("path"))
+    roots: list[Unit] = []
+    for u in units:
+        if not any(u.path.startswith(r.path) for r in roots):
+            roots.append(u)
+    return roots

@@ -7,14 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suotdoi.audit.selectors import audit_events_for_subtree
 from suotdoi.core.errors import ApplicationError, NotFound
-from suotdoi.people.actions import person_create
-from suotdoi.people.models import Person
 from suotdoi.web.panels import unit_panels
 
 from . import actions, exporting, import_actions, importing, selectors
@@ -23,8 +20,6 @@ from .access import (
     access_membership_by_id,
     access_unit_by_id,
     can,
-    grants_for,
-    units_with,
 )
 from .forms import (
     ImportUploadForm,
@@ -35,27 +30,15 @@ from .forms import (
     UnitMergeForm,
     UnitMoveForm,
 )
-from .models import ImportStatus, Unit
+from .models import Unit
 from .policies import Capability
 
 PAGE_SIZE = 50
 
 
-def _roots_for(person) -> list[Unit]:
-    if person.is_superuser:
-        return list(Unit.get_root_nodes().select_related("unit_type"))
-    ids = {g.unit_id for g in grants_for(person) if g.role != "member"}
-    units = list(Unit.objects.filter(pk__in=ids).select_related("unit_type").order_by("path"))
-    roots: list[Unit] = []
-    for u in units:
-        if not any(u.path.startswith(r.path) for r in roots):
-            roots.append(u)
-    return roots
-
-
 @login_required
 def my_units(request):
-    roots = _roots_for(request.user)
+    roots = selectors.unit_roots_for(person=request.user)
     counts = selectors.unit_subtree_counts(units=roots)
     return render(
         request, "organisations/my_units.html", {"roots": [(u, counts[u.pk]) for u in roots]}
@@ -222,27 +205,35 @@ def _filter_data(request):
     return data
 
 
-@login_required
-def member_list(request, unit_id: int):
-    unit = access_unit_by_id(request.user, unit_id, Capability.VIEW_MEMBERS)
+def _filtered_members(request, unit):
+    """The member list a request asks for, and whether it asked for no filter at all."""
     form = MemberFilterForm(_filter_data(request))
     f = form.cleaned_data if form.is_valid() else {"subtree": True, "active": "active"}
+    active = f.get("active") or "active"
     qs = selectors.membership_list(
         unit=unit,
         include_subtree=bool(f.get("subtree")),
         query=f.get("q", ""),
         role=f.get("role", ""),
         unit_type=f.get("unit_type", ""),
-        active=f.get("active") or "active",
+        active=active,
     )
-    paginator = Paginator(qs, PAGE_SIZE)
-    if (
-        f.get("subtree")
-        and (f.get("active") or "active") == "active"
+    unfiltered = (
+        bool(f.get("subtree"))
+        and active == "active"
         and not (f.get("q") or f.get("role") or f.get("unit_type"))
-    ):
-        # Unfiltered: the total is the pre-aggregated subtree count, not a scan of
-        # hundreds of thousands of memberships.
+    )
+    return form, qs, unfiltered
+
+
+@login_required
+def member_list(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, Capability.VIEW_MEMBERS)
+    form, qs, unfiltered = _filtered_members(request, unit)
+    paginator = Paginator(qs, PAGE_SIZE)
+    if unfiltered:
+        # The total is the pre-aggregated subtree count, not a scan of hundreds of
+        # thousands of memberships.
         paginator.count = selectors.unit_subtree_member_count(unit=unit)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -265,27 +256,12 @@ def member_list(request, unit_id: int):
 @login_required
 def member_export(request, unit_id: int):
     unit = access_unit_by_id(request.user, unit_id, Capability.VIEW_MEMBERS)
-    form = MemberFilterForm(_filter_data(request))
-    f = form.cleaned_data if form.is_valid() else {"subtree": True, "active": "active"}
-    qs = selectors.membership_list(
-        unit=unit,
-        include_subtree=bool(f.get("subtree")),
-        query=f.get("q", ""),
-        role=f.get("role", ""),
-        unit_type=f.get("unit_type", ""),
-        active=f.get("active") or "active",
-    )
-    actions_audit_export(request, unit)
+    _form, qs, _unfiltered = _filtered_members(request, unit)
+    actions.membership_export_record(actor=request.user, unit=unit)
     fh = exporting.members_xlsx(qs)
     return FileResponse(
         fh, as_attachment=True, filename=f"thanh-vien-{unit.code}.xlsx", content_type=exporting.XLSX
     )
-
-
-def actions_audit_export(request, unit):
-    from suotdoi.audit.actions import audit_log
-
-    audit_log(actor=request.user, verb="membership.export", target=unit, unit=unit)
 
 
 @login_required
@@ -294,56 +270,34 @@ def member_add(request, unit_id: int):
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if d["role"] == "admin" and not can(request.user, unit, Capability.MANAGE_UNITS):
-            form.add_error("role", _("Only a unit admin can appoint another unit admin."))
+        try:
+            m, created = actions.member_register(
+                actor=request.user,
+                unit=unit,
+                role=d["role"],
+                position_title=d["position_title"],
+                start_date=d["start_date"],
+                full_name=d["full_name"],
+                phone=d["phone"] or None,
+                email=d["email"] or None,
+                national_id=d["national_id"],
+                date_of_birth=d["date_of_birth"],
+                gender=d["gender"],
+                consent_note=_("Consent confirmed by %(name)s") % {"name": request.user.full_name},
+            )
+        except ApplicationError as exc:
+            form.add_error("role", str(exc.message))
         else:
-            person = _find_person(d)
-            from django.db import transaction
-
-            with transaction.atomic():
-                if person is None:
-                    person = person_create(
-                        actor=request.user,
-                        full_name=d["full_name"],
-                        phone=d["phone"] or None,
-                        email=d["email"] or None,
-                        date_of_birth=d["date_of_birth"],
-                        gender=d["gender"],
-                        national_id=d["national_id"],
-                        on_behalf_consent=_("Consent confirmed by %(name)s")
-                        % {"name": request.user.full_name},
-                    )
-                m, created = actions.membership_add(
-                    actor=request.user,
-                    unit=unit,
-                    person=person,
-                    role=d["role"],
-                    position_title=d["position_title"],
-                    start_date=d["start_date"],
-                    on_behalf=True,
-                    consent_note=_("Consent confirmed by the officer"),
-                )
+            name = m.person.full_name
             if created:
                 messages.success(
                     request,
-                    _("%(name)s is now a member of %(unit)s.")
-                    % {"name": person.full_name, "unit": unit.name},
+                    _("%(name)s is now a member of %(unit)s.") % {"name": name, "unit": unit.name},
                 )
             else:
-                messages.info(
-                    request, _("%(name)s was already a member.") % {"name": person.full_name}
-                )
+                messages.info(request, _("%(name)s was already a member.") % {"name": name})
             return redirect("organisations:member_list", unit_id=unit.pk)
     return render(request, "organisations/member_add.html", {"form": form, "unit": unit})
-
-
-def _find_person(d) -> Person | None:
-    for field in ("national_id", "phone", "email"):
-        if d.get(field):
-            p = Person.objects.filter(**{field: d[field]}).first()
-            if p:
-                return p
-    return None
 
 
 @login_required
@@ -436,10 +390,3 @@ def import_errors_xlsx(request, import_id: int):
     response = HttpResponse(data, content_type=exporting.XLSX)
     response["Content-Disposition"] = 'attachment; filename="dong-can-sua.xlsx"'
     return response
-
-
-def import_status_url(imp) -> str:
-    return reverse("organisations:import_detail", kwargs={"import_id": imp.pk})
-
-
-__all__ = ["ImportStatus", "units_with"]
