@@ -10,6 +10,13 @@ from .fields import BirthDateField, CCCDField, VietnamPhoneField
 from .models import Gender, Person
 
 
+def clean_full_name(value: str) -> str:
+    name = clean_name(value)
+    if len(name) < 2 or any(ch in name for ch in "<>{}"):
+        raise forms.ValidationError(_("Enter your full name."))
+    return name
+
+
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up form adds to phone, email and password."""
 
@@ -29,10 +36,7 @@ class SignupExtraForm(forms.Form):
     field_order = ["full_name", "phone", "email", "date_of_birth", "gender", "national_id"]
 
     def clean_full_name(self):
-        name = clean_name(self.cleaned_data["full_name"])
-        if len(name) < 2 or any(ch in name for ch in "<>{}"):
-            raise forms.ValidationError(_("Enter your full name."))
-        return name
+        return clean_full_name(self.cleaned_data["full_name"])
 
     def clean_national_id(self):
         value = self.cleaned_data.get("national_id")
@@ -57,10 +61,7 @@ class ProfileForm(forms.ModelForm):
         fields = list(PROFILE_FIELDS)
 
     def clean_full_name(self):
-        name = clean_name(self.cleaned_data["full_name"])
-        if len(name) < 2 or any(ch in name for ch in "<>{}"):
-            raise forms.ValidationError(_("Enter your full name."))
-        return name
+        return clean_full_name(self.cleaned_data["full_name"])
 
     def _unique(self, field: str, value, message):
         if value and Person.objects.filter(**{field: value}).exclude(pk=self.instance.pk).exists():
