@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from suotdoi.core.models import BilingualLabel, TimeStampedModel
@@ -181,6 +180,3 @@ class RecordShare(models.Model):
 
     def __str__(self) -> str:
         return f"share {self.pk} of {self.person_id}"
-
-
-__all__ = ["Q"]

@@ -34,8 +34,11 @@ def record_summary(*, person, year: int) -> dict:
     labels = dict(EntryKind.choices)
     for row in by_kind:
         row["kind_label"] = labels.get(row["kind"], row["kind"])
-    verified = this_year.filter(status=EntryStatus.VERIFIED).aggregate(h=Sum("hours"))["h"]
-    total = this_year.aggregate(h=Sum("hours"))["h"] or Decimal("0")
+    sums = this_year.aggregate(
+        total=Sum("hours"), verified=Sum("hours", filter=Q(status=EntryStatus.VERIFIED))
+    )
+    total = sums["total"] or Decimal("0")
+    verified = sums["verified"]
     goal = LearningGoal.objects.filter(person=person, year=year).first()
     return {
         "by_year": by_year,
