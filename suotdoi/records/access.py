@@ -41,3 +41,19 @@ def access_entry_to_verify_by_id(person, entry_id) -> LearningEntry:
     if not can_verify(person, entry.unit):
         raise NotFound()
     return entry
+
+
+def access_share_by_token(token: str):
+    """A learner's share link, while it is neither stopped nor expired."""
+    from django.utils import timezone
+
+    from .models import RecordShare
+
+    share = (
+        RecordShare.objects.select_related("person")
+        .filter(token=token, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if share is None:
+        raise NotFound()
+    return share

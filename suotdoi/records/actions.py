@@ -254,3 +254,8 @@ def record_share_revoke(*, actor, share) -> None:
         revoked_at=timezone.now()
     ):
         audit_log(actor=actor, verb="record.share_revoke", target=share)
+
+
+def record_share_opened(*, share: RecordShare) -> None:
+    """Count an opening of a share link, so the learner sees that it was used."""
+    RecordShare.objects.filter(pk=share.pk).update(views=F("views") + 1)

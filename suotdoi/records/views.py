@@ -290,20 +290,10 @@ def shares(request):
 
 def shared_record(request, token: str):
     """What a learner chose to show: their year in learning, verified entries marked."""
-    from django.db.models import F
+    from .access import access_share_by_token
 
-    from suotdoi.core.errors import NotFound
-
-    from .models import RecordShare
-
-    share = (
-        RecordShare.objects.select_related("person")
-        .filter(token=token, revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
-    if share is None:
-        raise NotFound()
-    RecordShare.objects.filter(pk=share.pk).update(views=F("views") + 1)
+    share = access_share_by_token(token)
+    actions.record_share_opened(share=share)
     year = timezone.localdate().year
     entries = selectors.entry_list_for(person=share.person).exclude(
         status__in=["rejected", "superseded"]
