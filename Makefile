@@ -5,15 +5,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test test-fast lint bench messages totp venv clean a11y-tools
+.PHONY: run test test-fast lint bench messages totp venv clean a11y-tools interop-tools
 
 run: venv ## Set everything up and serve on http://127.0.0.1:$(PORT)
 	@PORT=$(PORT) ./scripts/run.sh
 
-test: venv a11y-tools ## The whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: venv a11y-tools interop-tools ## The whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(VENV)/bin/pytest
 
-test-fast: venv ## Everything but the browser journeys
+test-fast: venv interop-tools ## Everything but the browser journeys
 	$(VENV)/bin/pytest -m "not browser"
 
 lint: venv ## ruff, import contracts, migrations, translations
@@ -37,6 +37,10 @@ a11y-tools: ## axe-core for the accessibility checks (npm registry; skipped with
 	@if [ ! -f tests/browser/a11y/node_modules/axe-core/axe.min.js ]; then \
 	  if command -v npm >/dev/null; then npm ci --prefix tests/browser/a11y --no-audit --no-fund --silent; \
 	  else echo "npm not found: accessibility checks will be skipped"; fi; fi
+
+interop-tools: ## The DCC credential verifier (npm, pinned) that checks what we issue
+	@if [ ! -f tests/interop/node_modules/.package-lock.json ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix tests/interop --no-audit --no-fund --silent; fi
 
 venv: $(STAMP)
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("audit/", include("suotdoi.audit.urls")),
     path("units/", include("suotdoi.organisations.urls")),
     path("record/", include("suotdoi.records.urls")),
+    path("credentials/", include("suotdoi.credentials.urls")),
+    path("vc-api/", include("suotdoi.credentials.vcapi_urls")),
     path("api/v1/", include("suotdoi.api.router")),
     path("admin/", admin.site.urls),
 ]

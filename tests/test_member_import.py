@@ -138,7 +138,7 @@ def test_people_already_on_the_platform_are_matched_not_duplicated(
         c.post(f"/units/imports/{imp.pk}/confirm/")
     imp.refresh_from_db()
     assert (imp.people_created, imp.people_matched, imp.memberships_created) == (0, 1, 1)
-    assert Membership.objects.filter(person=mai, end_date__isnull=True).count() == 4
+    assert Membership.objects.filter(person=mai, end_date__isnull=True).count() == 5
 
 
 def test_a_crash_midway_leaves_nothing_half_imported(

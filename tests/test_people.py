@@ -140,6 +140,8 @@ def test_check_deploy_is_clean_with_prod_settings(tmp_path):
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-for-the-check-only-%$#",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "ALLOWED_HOSTS": "suotdoi.example.vn",
+        "SUOTDOI_PUBLIC_URL": "https://suotdoi.example.vn",
+        "SUOTDOI_KEY_ENCRYPTION_KEYS": "m4GSh0a4nC3mYQp7v4d8sJ2nqz8o0N1cV6wB5eR9tUk=",
     }
     r = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

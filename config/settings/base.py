@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "suotdoi.notifications",
     "suotdoi.organisations",
     "suotdoi.records",
+    "suotdoi.credentials",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",
@@ -135,6 +136,21 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SUOTDOI_MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+# --- Credentials -------------------------------------------------------------------
+import os  # noqa: E402
+
+# Where the platform is reached from outside: credential, achievement and status-list URLs.
+PUBLIC_URL = os.environ.get("SUOTDOI_PUBLIC_URL", "http://127.0.0.1:8000")
+PLATFORM_ISSUER_NAME = "Nền tảng học tập suốt đời Suốt Đời"
+# Fernet keys that encrypt issuers' private keys, newest first; empty = derived from SECRET_KEY
+# (development and tests only: production requires the variable).
+KEY_ENCRYPTION_KEYS = [
+    k.strip() for k in os.environ.get("SUOTDOI_KEY_ENCRYPTION_KEYS", "").split(",") if k.strip()
+]
+# The VC-API issue endpoint, for test suites and integrators: off unless switched on.
+VC_API_ISSUER_ENABLED = os.environ.get("VC_API_ISSUER_ENABLED", "") in ("1", "true", "on")
+VC_API_TOKEN = os.environ.get("VC_API_TOKEN", "")
 
 # --- Background tasks: Django's tasks API, stored in the database ---------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -20,6 +20,10 @@ SECRET_KEY = _env("SECRET_KEY")
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("Set the DATABASE_URL environment variable.")
 ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS").split(",") if h.strip()]
+PUBLIC_URL = _env("SUOTDOI_PUBLIC_URL")
+KEY_ENCRYPTION_KEYS = [
+    k.strip() for k in _env("SUOTDOI_KEY_ENCRYPTION_KEYS").split(",") if k.strip()
+]
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true") == "true"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -358,6 +359,7 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
         ("member", "group", Role.MEMBER, "Công nhân may"),
         ("member", "village", Role.MEMBER, ""),
         ("member", "branch0_0", Role.MEMBER, ""),
+        ("member", "clc", Role.MEMBER, "Học viên"),
         ("group_leader", "group", Role.OFFICER, "Tổ trưởng tổ công đoàn"),
         ("grassroots_chair", "grassroots", Role.ADMIN, "Chủ tịch công đoàn cơ sở"),
         ("provincial_officer", "federation", Role.ADMIN, "Trưởng ban Tuyên giáo"),
@@ -436,10 +438,50 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
         ]
     )
     org.unit_recount_members()
+    _issuers(admin=admin, u=u)
     audit_log(actor=admin, verb="demo.build_world", data={"size": size, "people": n_people})
     for obj in u.values():
         obj.refresh_from_db()
     return World(people=people, units=u)
+
+
+def _issuers(*, admin, u) -> None:
+    """The community learning centre issues credentials, the commune can endorse them."""
+    from suotdoi.credentials import actions as cred
+
+    cred.issuer_enable(
+        actor=admin,
+        unit=u["clc"],
+        signer_name="Nguyễn Văn Bình",
+        signer_title="Giám đốc",
+        auto_issue_kinds=["course"],
+        quality_assurance="Phòng Giáo dục và Đào tạo phường Hoa Lư",
+    )
+    cred.issuer_enable(actor=admin, unit=u["commune"], signer_title="Chủ tịch UBND")
+
+
+def seed_learning(world: World) -> None:
+    """For `make run`: Mai finished a course at the centre and holds its credential."""
+    from suotdoi.credentials import actions as cred
+    from suotdoi.records.actions import entry_record
+    from suotdoi.records.models import CompetenceTag, EntryKind, Provenance
+
+    admin = Person.objects.filter(is_superuser=True).order_by("pk").first()
+    people, u = world.people, world.units
+    entry, _created = entry_record(
+        actor=admin,
+        person=people["member"],
+        source_key="demo:clc:tin-hoc",
+        title="Tin học cơ bản cho người lớn tuổi",
+        kind=EntryKind.COURSE,
+        start_date=dt.date(2025, 9, 8),
+        end_date=dt.date(2025, 10, 31),
+        hours=Decimal("24"),
+        provenance=Provenance.UNIT_VERIFIED,
+        unit=u["clc"],
+        tags=list(CompetenceTag.objects.filter(framework="tt02-2025")[:2]),
+    )
+    cred.credential_issue_for_entry(actor=admin, entry=entry)
 
 
 def world_is_built() -> bool:

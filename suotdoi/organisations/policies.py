@@ -14,12 +14,19 @@ class Capability(StrEnum):
     MANAGE_UNITS = "manage_units"  # create child units, edit, move, merge
     VIEW_AUDIT = "view_audit"
     EVALUATE = "evaluate"
+    ISSUE_CREDENTIALS = "issue_credentials"  # issue, revoke, endorse, keys
 
 
 POLICY: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
     Role.OFFICER: frozenset(
-        {Capability.VIEW, Capability.VIEW_MEMBERS, Capability.MANAGE_MEMBERS, Capability.VIEW_AUDIT}
+        {
+            Capability.VIEW,
+            Capability.VIEW_MEMBERS,
+            Capability.MANAGE_MEMBERS,
+            Capability.VIEW_AUDIT,
+            Capability.ISSUE_CREDENTIALS,
+        }
     ),
     Role.EVALUATOR: frozenset({Capability.VIEW, Capability.VIEW_MEMBERS, Capability.EVALUATE}),
     Role.REPORTER: frozenset({Capability.VIEW, Capability.VIEW_MEMBERS}),

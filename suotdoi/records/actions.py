@@ -25,6 +25,7 @@ from .models import (
     UnitFigure,
 )
 from .rules import check_entry
+from .signals import entry_verified
 
 
 def _figure(entry: LearningEntry, *, entries: int, hours: Decimal, verified: Decimal) -> None:
@@ -118,6 +119,8 @@ def entry_record(
         on_behalf_of=person if actor != person else None,
         data={"provenance": provenance, "source": source_key, "hours": str(hours)},
     )
+    if status == EntryStatus.VERIFIED:
+        entry_verified.send(sender=LearningEntry, entry=entry)
     return entry, True
 
 
@@ -138,6 +141,7 @@ def entry_verify(*, actor, entry: LearningEntry) -> LearningEntry:
     e.save(update_fields=["status", "provenance", "verified_by", "verified_at", "updated_at"])
     _figure(e, entries=0, hours=Decimal("0"), verified=e.hours)
     audit_log(actor=actor, verb="entry.verify", target=e, unit=e.unit, data={"person": e.person_id})
+    entry_verified.send(sender=LearningEntry, entry=e)
     with override(e.person.language):
         notify(
             recipient=e.person,

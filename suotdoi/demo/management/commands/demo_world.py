@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from suotdoi.demo.world import build_world, world_is_built
+from suotdoi.demo.world import build_world, seed_learning, world_is_built
 
 
 class Command(BaseCommand):
@@ -17,4 +17,5 @@ class Command(BaseCommand):
             self.stdout.write("Demo world already present; nothing to do.")
             return
         world = build_world(size=size)
+        seed_learning(world)
         self.stdout.write(f"Demo world built: {len(world.units)} named units.")

@@ -1,0 +1,258 @@
+"""Data Integrity proofs with the `eddsa-rdfc-2022` cryptosuite, keys as `did:key`.
+
+Pure functions with no database: sign a JSON-LD document with an Ed25519 key, verify a signed
+one. JSON-LD contexts come from files shipped in `contexts/`; nothing is fetched at run time, so
+a document naming any other context is refused rather than looked up.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from pyld import jsonld
+
+CONTEXT_DIR = Path(__file__).resolve().parent / "contexts"
+CRYPTOSUITE = "eddsa-rdfc-2022"
+PROOF_TYPE = "DataIntegrityProof"
+ED25519_PUB_PREFIX = b"\xed\x01"  # multicodec ed25519-pub, as varint
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(_B58)}
+
+
+def b58encode(data: bytes) -> str:
+    n = int.from_bytes(data, "big")
+    out = []
+    while n:
+        n, r = divmod(n, 58)
+        out.append(_B58[r])
+    pad = len(data) - len(data.lstrip(b"\0"))
+    return "1" * pad + "".join(reversed(out))
+
+
+def b58decode(text: str) -> bytes:
+    n = 0
+    for c in text:
+        try:
+            n = n * 58 + _B58_INDEX[c]
+        except KeyError:
+            raise ValueError("not base58btc") from None
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
+    pad = len(text) - len(text.lstrip("1"))
+    return b"\0" * pad + body
+
+
+class ProofError(ValueError):
+    """Why a proof does not hold; `code` is stable for machines, the text for people."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(message or code)
+        self.code = code
+
+
+# --- keys ---
+
+
+def public_multibase(public_key: Ed25519PublicKey) -> str:
+    raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return "z" + b58encode(ED25519_PUB_PREFIX + raw)
+
+
+def did_key(public_key: Ed25519PublicKey) -> str:
+    return "did:key:" + public_multibase(public_key)
+
+
+def verification_method(public_key: Ed25519PublicKey) -> str:
+    mb = public_multibase(public_key)
+    return f"did:key:{mb}#{mb}"
+
+
+def public_key_from_multibase(value: str) -> Ed25519PublicKey:
+    if not value.startswith("z"):
+        raise ProofError("key", "the key is not base58btc multibase")
+    raw = b58decode(value[1:])
+    if len(raw) != 34 or raw[:2] != ED25519_PUB_PREFIX:
+        raise ProofError("key", "the key is not an Ed25519 public key")
+    return Ed25519PublicKey.from_public_bytes(raw[2:])
+
+
+def split_did_key_method(vm: str) -> tuple[str, Ed25519PublicKey]:
+    """`did:key:z6Mk…#z6Mk…` → (controller DID, public key)."""
+    if not isinstance(vm, str) or not vm.startswith("did:key:z"):
+        raise ProofError("verification_method", "only did:key verification methods are accepted")
+    did, _, fragment = vm.partition("#")
+    mb = did.removeprefix("did:key:")
+    if fragment and fragment != mb:
+        raise ProofError("verification_method", "the key fragment does not match the DID")
+    return did, public_key_from_multibase(mb)
+
+
+def did_key_document(did: str) -> dict:
+    """The DID document of a did:key (resolved locally, as the method defines)."""
+    mb = did.removeprefix("did:key:")
+    public_key_from_multibase(mb)
+    vm = f"{did}#{mb}"
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [
+            {"id": vm, "type": "Multikey", "controller": did, "publicKeyMultibase": mb}
+        ],
+        "authentication": [vm],
+        "assertionMethod": [vm],
+        "capabilityDelegation": [vm],
+        "capabilityInvocation": [vm],
+    }
+
+
+# --- JSON-LD ------------------------------------------------------------------------------------
+
+
+@cache
+def shipped_contexts() -> dict[str, dict]:
+    index = json.loads((CONTEXT_DIR / "index.json").read_text())
+    return {url: json.loads((CONTEXT_DIR / name).read_text()) for url, name in index.items()}
+
+
+def document_loader(url: str, options=None) -> dict:
+    contexts = shipped_contexts()
+    if url in contexts:
+        return {"contextUrl": None, "documentUrl": url, "document": contexts[url]}
+    if url.startswith("did:key:"):
+        return {"contextUrl": None, "documentUrl": url, "document": did_key_document(url)}
+    raise jsonld.JsonLdError(
+        f"Context {url} is not shipped with Suốt Đời and is never fetched.",
+        "jsonld.LoadDocumentError",
+        {"url": url},
+        code="loading document failed",
+    )
+
+
+def canonize(document: dict) -> str:
+    """RDF Dataset Canonicalization (RDFC-1.0) of a JSON-LD document, as N-Quads."""
+    try:
+        return jsonld.normalize(
+            document,
+            {
+                "algorithm": "URDNA2015",
+                "format": "application/n-quads",
+                "documentLoader": document_loader,
+            },
+        )
+    except jsonld.JsonLdError as exc:
+        raise ProofError("jsonld", f"the document is not valid JSON-LD here: {exc}") from None
+
+
+def _hash_data(document: dict, proof_config: dict) -> bytes:
+    return (
+        hashlib.sha256(canonize(proof_config).encode()).digest()
+        + hashlib.sha256(canonize(document).encode()).digest()
+    )
+
+
+def _xsd_datetime(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --- sign and verify ---
+
+
+def sign(
+    document: dict,
+    private_key: Ed25519PrivateKey,
+    *,
+    created: dt.datetime | None = None,
+    proof_purpose: str = "assertionMethod",
+) -> dict:
+    """Return a copy of `document` with an `eddsa-rdfc-2022` proof added."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    proof = {
+        "type": PROOF_TYPE,
+        "cryptosuite": CRYPTOSUITE,
+        "created": _xsd_datetime(created or dt.datetime.now(dt.UTC)),
+        "verificationMethod": verification_method(private_key.public_key()),
+        "proofPurpose": proof_purpose,
+    }
+    config = {"@context": unsecured["@context"], **proof}
+    signature = private_key.sign(_hash_data(unsecured, config))
+    proof["proofValue"] = "z" + b58encode(signature)
+    secured = copy.deepcopy(unsecured)
+    secured["proof"] = proof
+    return secured
+
+
+@dataclass(frozen=True)
+class Verified:
+    controller: str  # the DID whose key made the proof
+    verification_method: str
+    created: str
+
+
+def issuer_id(document: dict) -> str | None:
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def verify(document: dict, *, expected_purpose: str = "assertionMethod") -> Verified:
+    """Check the document's `eddsa-rdfc-2022` proof; raise ProofError saying why it fails."""
+    if not isinstance(document, dict):
+        raise ProofError("malformed", "a credential is a JSON object")
+    proof = document.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    if not isinstance(proof, dict):
+        raise ProofError("no_proof", "the credential carries no single proof")
+    if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
+        raise ProofError("cryptosuite", "the proof is not an eddsa-rdfc-2022 Data Integrity proof")
+    if proof.get("proofPurpose") != expected_purpose:
+        raise ProofError("purpose", f"the proof purpose is not {expected_purpose}")
+    value = proof.get("proofValue")
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise ProofError("proof_value", "the proof value is not base58btc multibase")
+    created = proof.get("created")
+    if created is not None:
+        try:
+            dt.datetime.fromisoformat(str(created).replace("Z", "+00:00"))
+        except ValueError:
+            raise ProofError("created", "the proof's creation time is not a date-time") from None
+    controller, public_key = split_did_key_method(proof.get("verificationMethod"))
+    try:
+        signature = b58decode(value[1:])
+    except ValueError:
+        raise ProofError("proof_value", "the proof value is not base58btc") from None
+    if len(signature) != 64:
+        raise ProofError("proof_value", "the signature has the wrong length")
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    if "@context" not in unsecured:
+        raise ProofError("jsonld", "the credential has no @context")
+    contexts = unsecured["@context"]
+    for url in contexts if isinstance(contexts, list) else [contexts]:
+        if isinstance(url, str) and url not in shipped_contexts():
+            raise ProofError("context", f"context {url} is not shipped here and is never fetched")
+    config = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
+    config["@context"] = unsecured["@context"]
+    if "@context" in proof and proof["@context"] != unsecured["@context"]:
+        raise ProofError("jsonld", "the proof's @context differs from the credential's")
+    try:
+        public_key.verify(signature, _hash_data(unsecured, config))
+    except InvalidSignature:
+        raise ProofError("signature", "the signature does not match the content") from None
+    iss = issuer_id(document)
+    if iss is not None and expected_purpose == "assertionMethod" and iss != controller:
+        raise ProofError("issuer", "the key that signed is not the issuer's")
+    return Verified(
+        controller=controller,
+        verification_method=proof["verificationMethod"],
+        created=str(created or ""),
+    )

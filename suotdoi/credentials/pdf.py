@@ -1,0 +1,38 @@
+"""The printable certificate: Vietnamese official layout, rendered by WeasyPrint."""
+
+from __future__ import annotations
+
+import segno
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .documents import public_url
+
+
+def check_url(credential) -> str:
+    """Where the certificate's QR code leads: names the credential and its exact content."""
+    return public_url(reverse("credentials:check", args=[credential.uid, credential.digest[:32]]))
+
+
+def certificate_pdf(*, credential, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    url = check_url(credential)
+    qr = segno.make(url, error="m").svg_data_uri(scale=4, border=1)
+    issuer = credential.achievement.issuer
+    issued = timezone.localtime(credential.issued_at)
+    html = render_to_string(
+        "credentials/certificate.html",
+        {
+            "c": credential,
+            "a": credential.achievement,
+            "issuer": issuer,
+            "person": credential.person,
+            "issued": issued,
+            "place": issuer.unit.name if issuer.unit_id else issuer.name,
+            "qr": qr,
+            "url": url,
+        },
+    )
+    return HTML(string=html, base_url=base_url).write_pdf()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import vcapi
+
+app_name = "vcapi"
+urlpatterns = [
+    path("credentials/issue", vcapi.issue, name="issue"),
+    path("credentials/verify", vcapi.verify, name="verify"),
+]
