@@ -19,8 +19,10 @@ def run(*args: str) -> None:
 
 rows = os.environ.get("BENCH_ROWS", "100000")
 run("import_members.py", "--db", "sqlite", "--rows", rows)
+run("credentials.py", "--db", "sqlite")
 if os.environ.get("BENCH_DATABASE_URL"):
     run("import_members.py", "--db", "postgres", "--rows", rows)
     run("national_tree.py")
+    run("credentials.py", "--db", "postgres")
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")

@@ -559,3 +559,76 @@ def test_no_outside_urls_are_loaded_by_credential_pages(people, units, client_fo
         client_for(people["member"]).get(f"/credentials/{c.uid}/").content.decode(),
     ):
         assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html)
+
+
+def test_the_context_cache_changes_no_canonical_form(people, units, monkeypatch):
+    """dataintegrity remembers processed contexts for speed; the N-Quads must be identical."""
+    from pyld import jsonld
+
+    c = issued(people, units)
+    e = actions.endorsement_create(
+        actor=people["commune_officer"],
+        endorser=Issuer.objects.get(unit=units["commune"]),
+        achievement=c.achievement,
+        comment="Đạt chuẩn",
+    )
+    docs = [c.document, e.document, json.loads(c.status_list.signed_json)]
+    v1 = {
+        "@context": [
+            "https://www.w3.org/2018/credentials/v1",
+            "https://w3id.org/security/data-integrity/v2",
+        ],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:1",
+        "issuanceDate": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:2"},
+    }
+    docs.append(v1)
+    fast = [di.canonize({k: v for k, v in d.items() if k != "proof"}) for d in docs]
+    fast_proofs = [di.canonize({"@context": d["@context"], **d["proof"]}) for d in docs[:3]]
+    monkeypatch.setattr(jsonld.JsonLdProcessor, "_process_context", di._process_context)
+    jsonld._resolved_context_cache.clear()
+    slow = [di.canonize({k: v for k, v in d.items() if k != "proof"}) for d in docs]
+    slow_proofs = [di.canonize({"@context": d["@context"], **d["proof"]}) for d in docs[:3]]
+    assert fast == slow and fast_proofs == slow_proofs
+    assert all(s.count("\n") > 3 for s in slow)
+
+
+def test_issuing_a_whole_class_at_once_matches_one_by_one_and_can_be_rerun(
+    people, units, client_for, django_capture_on_commit_callbacks
+):
+    from suotdoi.people.models import Person
+
+    crowd = list(Person.objects.filter(is_superuser=False).exclude(phone__startswith="+8491")[:12])
+    entries = []
+    for i, p in enumerate(crowd):
+        e, _ = entry_record(
+            actor=people["commune_officer"],
+            person=p,
+            source_key=f"class:{i}",
+            title="Sơ cứu ban đầu",
+            kind=EntryKind.SESSION,
+            start_date=__import__("datetime").date(2026, 10, 5),
+            hours=4,
+            provenance=Provenance.UNIT_VERIFIED,
+            unit=units["clc"],
+        )
+        entries.append(e)
+    actions.credential_issue_for_entry(actor=people["commune_officer"], entry=entries[0])
+    officer = client_for(people["commune_officer"])
+    page = officer.get(f"/credentials/unit/{units['clc'].pk}/").content.decode()
+    assert "11" in page  # the button counts what is missing
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/credentials/unit/{units['clc'].pk}/issue-all/")
+    creds = list(Credential.objects.filter(entry__in=entries))
+    assert len(creds) == 12
+    assert len({(c.status_list_id, c.status_index) for c in creds}) == 12
+    for c in creds:
+        assert verify_document(c.document).state == "valid"
+        assert c.document["credentialSubject"]["achievement"]["achievementType"] == "Achievement"
+    assert AuditEvent.objects.filter(verb="credential.issue").count() == 12
+    assert Notification.objects.filter(kind="credential.issued").count() == 12
+    n = actions.credential_issue_for_entries(
+        actor=people["commune_officer"], unit=units["clc"], entries=entries
+    )
+    assert n == 0 and Credential.objects.count() == 12

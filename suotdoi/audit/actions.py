@@ -39,3 +39,33 @@ def audit_log(
         ip=origin.ip,
         user_agent=origin.user_agent,
     )
+
+
+def audit_log_many(
+    *,
+    actor: Any,
+    verb: str,
+    targets: list[models.Model],
+    unit: Any = None,
+    data_for=None,
+    on_behalf_of_for=None,
+) -> int:
+    """One row per target, written in one statement (for batch actions)."""
+    origin = current_origin.get()
+    rows = [
+        AuditEvent(
+            actor=actor if getattr(actor, "pk", None) else None,
+            on_behalf_of=on_behalf_of_for(t) if on_behalf_of_for else None,
+            verb=verb,
+            target_type=t._meta.label_lower,
+            target_id=str(t.pk),
+            target_repr=str(t)[:300],
+            unit_path=getattr(unit, "path", "") or "",
+            data=data_for(t) if data_for else {},
+            ip=origin.ip,
+            user_agent=origin.user_agent,
+        )
+        for t in targets
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=500)
+    return len(rows)

@@ -17,8 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from suotdoi.audit.actions import audit_log
-from suotdoi.notifications.actions import notify
+from suotdoi.audit.actions import audit_log, audit_log_many
+from suotdoi.notifications.actions import notify, notify_many
 
 from . import dataintegrity as di
 from . import documents, status
@@ -121,20 +121,7 @@ def status_list_publish(status_list: StatusList) -> StatusList:
 
 
 def _allocate_status(key: IssuerKey) -> tuple[StatusList, int]:
-    sl = (
-        StatusList.objects.select_for_update()
-        .filter(key=key, next_index__lt=StatusList.SIZE)
-        .order_by("id")
-        .only("id", "uid", "next_index", "purpose", "key_id")
-        .first()
-    )
-    if sl is None:
-        sl = StatusList.objects.create(key=key, bits=bytes(StatusList.SIZE // 8))
-        sl.key = key
-        status_list_publish(sl)
-    index = sl.next_index
-    StatusList.objects.filter(pk=sl.pk).update(next_index=F("next_index") + 1)
-    return sl, index
+    return _allocate_statuses(key, 1)[0]
 
 
 # --- achievements ---
@@ -153,7 +140,14 @@ def achievement_ensure(
     tags=(),
     **extra,
 ) -> Achievement:
-    """One definition per issuer and handle; the first award creates it."""
+    """One definition per issuer and handle; the first award creates it. `tags` may be a
+    callable, asked only when the definition is new."""
+    found = Achievement.objects.filter(issuer=issuer, key=key[:200]).first()
+    if found is not None:
+        found.issuer = issuer
+        return found
+    if callable(tags):
+        tags = tags()
     achievement, created = Achievement.objects.get_or_create(
         issuer=issuer,
         key=key[:200],
@@ -265,15 +259,9 @@ def credential_issue(
 KIND_FOR_ENTRY = {"course": CredentialKind.COMPLETION, "session": CredentialKind.ATTENDANCE}
 
 
-def credential_issue_for_entry(*, actor, entry) -> tuple[Credential, bool]:
-    """Turn a verified learning entry at a unit that issues into a credential."""
-    if entry.status != "verified":
-        raise EntryNotVerified()
-    issuer = Issuer.objects.filter(unit_id=entry.unit_id).first() if entry.unit_id else None
-    if issuer is None:
-        raise IssuingOff()
+def _achievement_for_entry(issuer: Issuer, entry) -> Achievement:
     kind = KIND_FOR_ENTRY.get(entry.kind, CredentialKind.COMPLETION)
-    achievement = achievement_ensure(
+    return achievement_ensure(
         issuer=issuer,
         key=f"{entry.kind}:{slugify(entry.title, allow_unicode=False)[:150] or entry.pk}",
         kind=kind,
@@ -287,13 +275,26 @@ def credential_issue_for_entry(*, actor, entry) -> tuple[Credential, bool]:
         % {"issuer": issuer.name},
         hours=entry.hours,
         credits=entry.credits,
-        tags=list(entry.tags.all()),
+        tags=lambda: list(entry.tags.all()),
         participation=_("In person") if kind == CredentialKind.ATTENDANCE else "",
     )
+
+
+def credential_issue_for_entry(*, actor, entry) -> tuple[Credential, bool]:
+    """Turn a verified learning entry at a unit that issues into a credential."""
+    if entry.status != "verified":
+        raise EntryNotVerified()
+    issuer = (
+        Issuer.objects.select_related("unit").filter(unit_id=entry.unit_id).first()
+        if entry.unit_id
+        else None
+    )
+    if issuer is None:
+        raise IssuingOff()
     return credential_issue(
         actor=actor,
         person=entry.person,
-        achievement=achievement,
+        achievement=_achievement_for_entry(issuer, entry),
         source_key=f"entry:{entry.pk}",
         entry=entry,
         start_date=entry.start_date,
@@ -302,6 +303,122 @@ def credential_issue_for_entry(*, actor, entry) -> tuple[Credential, bool]:
         credits=entry.credits,
         evidence_url=entry.evidence_url,
     )
+
+
+def _allocate_statuses(key: IssuerKey, n: int) -> list[tuple[StatusList, int]]:
+    """`n` status bits, from as few lists as possible (locked while we take them)."""
+    out: list[tuple[StatusList, int]] = []
+    while len(out) < n:
+        sl = (
+            StatusList.objects.select_for_update()
+            .filter(key=key, next_index__lt=StatusList.SIZE)
+            .order_by("id")
+            .only("id", "uid", "next_index", "purpose", "key_id")
+            .first()
+        )
+        if sl is None:
+            sl = StatusList.objects.create(key=key, bits=bytes(StatusList.SIZE // 8))
+            sl.key = key
+            status_list_publish(sl)
+        take = min(n - len(out), StatusList.SIZE - sl.next_index)
+        out.extend((sl, sl.next_index + i) for i in range(take))
+        StatusList.objects.filter(pk=sl.pk).update(next_index=F("next_index") + take)
+    return out
+
+
+def credential_issue_for_entries(*, actor, unit, entries, chunk: int = 500) -> int:
+    """Issue the credentials of many verified entries of one unit (a class, a campaign's
+    attendance): the same documents as `credential_issue_for_entry`, written in chunks of one
+    transaction each, with one audit row and one notification per credential. Entries that
+    already have their credential are skipped, so a re-run finishes what a crash left."""
+    issuer = Issuer.objects.select_related("unit").filter(unit=unit).first()
+    if issuer is None:
+        raise IssuingOff()
+    entries = [e for e in entries if e.unit_id == unit.pk and e.status == "verified"]
+    achievements: dict[tuple[str, str], Achievement] = {}
+    issued = 0
+    for start in range(0, len(entries), chunk):
+        part = entries[start : start + chunk]
+        with transaction.atomic():
+            key = active_key(issuer)
+            done = set(
+                Credential.objects.filter(
+                    source_key__in=[f"entry:{e.pk}" for e in part]
+                ).values_list("source_key", flat=True)
+            )
+            todo = [e for e in part if f"entry:{e.pk}" not in done]
+            if not todo:
+                continue
+            slots = _allocate_statuses(key, len(todo))
+            private = private_key_of(key)
+            now = timezone.now()
+            rows = []
+            for entry, (status_list, index) in zip(todo, slots, strict=True):
+                handle = (entry.kind, entry.title)
+                if handle not in achievements:
+                    achievements[handle] = _achievement_for_entry(issuer, entry)
+                achievement = achievements[handle]
+                uid = uuid.uuid4()
+                signed = di.sign(
+                    documents.credential_document(
+                        uid=uid,
+                        person=entry.person,
+                        achievement=achievement,
+                        issuer_key=key,
+                        status_list=status_list,
+                        status_index=index,
+                        issued=now,
+                        start_date=entry.start_date,
+                        end_date=entry.end_date,
+                        hours=entry.hours,
+                        credits=entry.credits,
+                        evidence_url=entry.evidence_url,
+                    ),
+                    private,
+                    created=now,
+                )
+                rows.append(
+                    Credential(
+                        uid=uid,
+                        person=entry.person,
+                        achievement=achievement,
+                        key=key,
+                        unit_path=unit.path,
+                        source_key=f"entry:{entry.pk}",
+                        entry=entry,
+                        status_list=status_list,
+                        status_index=index,
+                        document=signed,
+                        digest=document_digest(signed),
+                    )
+                )
+            Credential.objects.bulk_create(rows)  # primary keys come back (RETURNING)
+            audit_log_many(
+                actor=actor,
+                verb="credential.issue",
+                targets=rows,
+                unit=unit,
+                on_behalf_of_for=lambda c: c.person,
+                data_for=lambda c: {"source": c.source_key, "did": c.key.did, "batch": True},
+            )
+            items = []
+            for c in rows:
+                with override(c.person.language):
+                    items.append(
+                        {
+                            "recipient": c.person,
+                            "kind": "credential.issued",
+                            "title": _("You received a credential: %(name)s")
+                            % {"name": c.achievement.name},
+                            "body": _("Issued by %(issuer)s. You can download it or share it.")
+                            % {"issuer": issuer.name},
+                            "url": f"/credentials/{c.uid}/",
+                            "dedupe_key": f"credential.issued:{c.pk}",
+                        }
+                    )
+            notify_many(items)
+            issued += len(rows)
+    return issued
 
 
 def credential_issue_for_entry_if_wanted(*, entry_id: int) -> Credential | None:

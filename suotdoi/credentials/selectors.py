@@ -39,16 +39,21 @@ def credentials_issued_by(*, unit):
     )
 
 
-def entries_awaiting_credential(*, unit, limit: int = 50):
-    """Verified entries at the unit that have no credential yet."""
+def entries_awaiting_credential(*, unit, limit: int | None = 50):
+    """Verified entries at the unit that have no credential yet (all of them: limit=None)."""
     from suotdoi.records.models import LearningEntry
 
-    return (
+    qs = (
         LearningEntry.objects.filter(unit=unit, status="verified")
         .exclude(Exists(Credential.objects.filter(entry=OuterRef("pk"))))
         .select_related("person")
-        .order_by("-start_date", "-id")[:limit]
+        .order_by("-start_date", "-id")
     )
+    return qs[:limit] if limit is not None else qs
+
+
+def count_awaiting_credential(*, unit) -> int:
+    return entries_awaiting_credential(unit=unit, limit=None).count()
 
 
 def endorsable_achievements(*, unit, endorser):

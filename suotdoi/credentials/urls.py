@@ -12,6 +12,7 @@ urlpatterns = [
     path("achievements/<uuid:uid>/", views.achievement, name="achievement"),
     path("unit/<int:unit_id>/", views.unit_credentials, name="unit"),
     path("unit/<int:unit_id>/issue/<int:entry_id>/", views.unit_issue_entry, name="unit_issue"),
+    path("unit/<int:unit_id>/issue-all/", views.unit_issue_all, name="unit_issue_all"),
     path("unit/<int:unit_id>/revoke/<str:uid>/", views.unit_revoke, name="unit_revoke"),
     path("unit/<int:unit_id>/rotate-key/", views.unit_rotate_key, name="unit_rotate_key"),
     path("unit/<int:unit_id>/endorse/", views.unit_endorse_list, name="unit_endorse"),

@@ -242,12 +242,14 @@ def unit_credentials(request, unit_id):
         return redirect("credentials:unit", unit_id=unit.pk)
     issued = None
     awaiting = []
+    awaiting_total = 0
     keys = []
     if issuer is not None:
         issued = Paginator(selectors.credentials_issued_by(unit=unit), 30).get_page(
             request.GET.get("page")
         )
         awaiting = selectors.entries_awaiting_credential(unit=unit)
+        awaiting_total = selectors.count_awaiting_credential(unit=unit)
         keys = list(issuer.keys.order_by("-created_at").only("did", "created_at", "retired_at"))
     return render(
         request,
@@ -258,6 +260,7 @@ def unit_credentials(request, unit_id):
             "form": form,
             "issued": issued,
             "awaiting": awaiting,
+            "awaiting_total": awaiting_total,
             "keys": keys,
             "revoke_form": RevokeForm(),
         },
@@ -280,6 +283,28 @@ def unit_issue_entry(request, unit_id, entry_id):
             messages.success(
                 request, _("Credential issued to %(name)s.") % {"name": entry.person.full_name}
             )
+    return redirect("credentials:unit", unit_id=unit.pk)
+
+
+@login_required
+@require_POST
+def unit_issue_all(request, unit_id):
+    """Issue every missing credential of the unit in the background (a class, a campaign)."""
+    from functools import partial
+
+    from django.db import transaction
+
+    from .tasks import credential_issue_for_unit_task
+
+    unit = access_issuing_unit(request.user, unit_id)
+    if issuer_of(unit) is None:
+        raise NotFound()
+    n = selectors.count_awaiting_credential(unit=unit)
+    transaction.on_commit(partial(credential_issue_for_unit_task.enqueue, unit.pk, request.user.pk))
+    messages.success(
+        request,
+        _("%(n)s credentials are being issued; reload this page in a minute.") % {"n": n},
+    )
     return redirect("credentials:unit", unit_id=unit.pk)
 
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Notification
-from .tasks import notification_send_email
+from .tasks import notification_send_email, notification_send_emails
 
 
 def notify(
@@ -43,6 +43,27 @@ def notify(
     if email and recipient.email:
         transaction.on_commit(partial(notification_send_email.enqueue, n.pk))
     return n
+
+
+def notify_many(items: list[dict]) -> int:
+    """Create many notifications in one statement. Each item has the arguments of `notify`
+    (a `dedupe_key` is required: replays are skipped). Emails go out in one background task."""
+    rows = [
+        Notification(
+            recipient=i["recipient"],
+            kind=i["kind"],
+            title=i["title"][:200],
+            body=i.get("body", ""),
+            url=i.get("url", ""),
+            dedupe_key=i["dedupe_key"],
+        )
+        for i in items
+    ]
+    Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    keys = [i["dedupe_key"] for i in items if i.get("email", True) and i["recipient"].email]
+    if keys:
+        transaction.on_commit(partial(notification_send_emails.enqueue, keys))
+    return len(rows)
 
 
 def notifications_mark_read(*, actor, ids: list[int] | None = None) -> int:

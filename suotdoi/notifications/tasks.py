@@ -24,3 +24,12 @@ def notification_send_email(notification_id: int) -> bool:
         )
     Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return True
+
+
+@task()
+def notification_send_emails(dedupe_keys: list[str]) -> int:
+    """Email the notifications a batch action created (each at most once)."""
+    ids = Notification.objects.filter(
+        dedupe_key__in=dedupe_keys, emailed_at__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(notification_send_email.call(pk) for pk in ids)

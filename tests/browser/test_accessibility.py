@@ -93,3 +93,29 @@ def test_officer_pages_pass_axe(world, axe_page):
         "/record/verify/",
     ]:
         check(page, url)
+
+
+def test_credential_pages_pass_axe(world, axe_page):
+    from suotdoi.credentials import actions
+    from tests.credentials_helpers import issued
+
+    c = issued(world.people, world.units)
+    actions.credential_share_set(actor=world.people["member"], credential=c, on=True)
+    page = axe_page()
+    for url in [
+        "/credentials/verify/",
+        f"/credentials/s/{c.share_token}/",
+        f"/credentials/c/{c.uid}/{c.digest[:32]}/",
+        f"/credentials/achievements/{c.achievement.uid}/",
+    ]:
+        check(page, url)
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    for url in ["/credentials/", f"/credentials/{c.uid}/"]:
+        check(page, url)
+    officer = axe_page(width=1280)
+    sign_in(officer, "0912000006", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    for url in [
+        f"/credentials/unit/{world.units['clc'].pk}/",
+        f"/credentials/unit/{world.units['commune'].pk}/endorse/",
+    ]:
+        check(officer, url)
