@@ -632,3 +632,136 @@ def test_issuing_a_whole_class_at_once_matches_one_by_one_and_can_be_rerun(
         actor=people["commune_officer"], unit=units["clc"], entries=entries
     )
     assert n == 0 and Credential.objects.count() == 12
+
+
+# --- the W3C rules the test suites check, kept here so CI checks them too ----------------
+
+
+def _vc(**extra):
+    doc = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:example:abc"},
+    }
+    doc.update(extra)
+    return doc
+
+
+def _issue(settings, credential):
+    settings.VC_API_ISSUER_ENABLED, settings.VC_API_TOKEN = True, "s3cret"
+    return Client().post(
+        "/vc-api/credentials/issue",
+        json.dumps({"credential": credential}),
+        content_type="application/json",
+        headers={"Authorization": "Bearer s3cret"},
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"issuer": None},
+        {"issuer": "not a url"},
+        {"id": "not a url"},
+        {"credentialSubject": {}},
+        {"validFrom": "2026-01-01"},
+        {"validFrom": "2026-02-01T00:00:00Z", "validUntil": "2026-01-01T00:00:00Z"},
+        {"name": {"@value": "x", "extra": 1}},
+        {"credentialStatus": {"id": "https://example.org/s#1"}},
+        {"evidence": [{"id": "https://example.org/e"}]},
+        {"credentialSchema": {"type": "JsonSchema"}},
+        {"relatedResource": [{"id": "https://example.org/r"}]},
+        {"relatedResource": ["https://example.org/r"]},
+        {
+            "type": ["VerifiableCredential", "NoSuchType"],
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "issuanceDate": "2026-01-01T00:00:00Z",
+        },
+        {
+            "credentialSubject": {"id": "did:example:abc", "undefinedTerm": 1},
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "issuanceDate": "2026-01-01T00:00:00Z",
+        },
+    ],
+)
+def test_vc_api_refuses_what_the_data_model_forbids(settings, bad):
+    r = _issue(settings, _vc(**bad))
+    assert r.status_code == 400, r.content
+    assert r["Content-Type"] == "application/problem+json"
+
+
+def test_vc_api_accepts_the_data_model_optional_parts(settings):
+    ok = _vc(
+        **{
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://www.w3.org/ns/credentials/undefined-terms/v2",  # lets "Evidence" be
+            ]
+        },
+        name={"@value": "Chứng nhận", "@language": "vi"},
+        validFrom="2026-01-01T00:00:00Z",
+        validUntil="2027-01-01T00:00:00.5+07:00",
+        evidence=[{"type": ["Evidence"], "id": "https://example.org/e"}],
+        relatedResource=[{"id": "https://example.org/r", "digestMultibase": "uEiAbc"}],
+        credentialSubject=[{"id": "did:example:a"}, {"id": "did:example:b"}],
+    )
+    r = _issue(settings, ok)
+    assert r.status_code == 201, r.content
+    vc = r.json()["verifiableCredential"]
+    assert verify_document(vc).state == "valid"
+
+
+def test_a_proof_set_and_a_missing_previous_proof(people, units):
+    c = issued(people, units)
+    key = actions.active_key(Issuer.objects.get(unit=units["clc"]))
+    from suotdoi.credentials.keys import private_key_of
+
+    unsecured = {k: v for k, v in c.document.items() if k != "proof"}
+    second = di.sign(unsecured, private_key_of(key))["proof"]
+    two = {**unsecured, "proof": [c.document["proof"], second]}
+    assert verify_document(two).state == "valid"
+    chained = dict(second, previousProof="urn:uuid:nowhere")
+    broken = {**unsecured, "proof": [c.document["proof"], chained]}
+    outcome = verify_document(broken)
+    assert outcome.state == "invalid" and outcome.errors == ["previous_proof"]
+
+
+def test_presentations_are_checked_with_every_credential_inside(people, units):
+    c = issued(people, units)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    holder = Ed25519PrivateKey.generate()
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": di.did_key(holder.public_key()),
+        "verifiableCredential": [c.document],
+    }
+    signed = di.sign(vp, holder, proof_purpose="authentication")
+    post = lambda body: Client().post(  # noqa: E731
+        "/vc-api/presentations/verify", json.dumps(body), content_type="application/json"
+    )
+    r = post({"verifiablePresentation": signed})
+    assert r.status_code == 200 and r.json()["verified"] is True
+    actions.credential_revoke(actor=people["commune_officer"], credential=c, reason="thử")
+    r = post({"verifiablePresentation": signed})
+    assert r.status_code == 400 and "revoked" in r.json()["errors"][0]
+    assert (
+        post({"verifiablePresentation": {**vp, "verifiableCredential": ["x"]}}).status_code == 400
+    )
+
+
+def test_malformed_json_ld_from_the_w3c_suite_is_a_400_not_a_crash(settings):
+    # redefines a protected term of the base context (an input of the VCDM 2.0 test suite)
+    credential = _vc(
+        **{
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                {"@protected": True, "VerifiableCredential": {"@id": "https://example.org/VC"}},
+            ]
+        }
+    )
+    r = _issue(settings, credential)
+    assert r.status_code == 400
+    credential = _vc(**{"@context": ["https://www.w3.org/ns/credentials/v2", {"@vocab": 5}]})
+    assert _issue(settings, credential).status_code == 400

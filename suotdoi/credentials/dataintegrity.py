@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
@@ -202,19 +203,85 @@ def _remembered_process_context(
 jsonld.JsonLdProcessor._process_context = _remembered_process_context
 
 
+def _is_absolute(iri) -> bool:
+    """pyld resolves relative references against a made-up base (DEFAULT_BASE_IRI) where
+    JSON-LD with no base would drop them: either way they are not the document's own data."""
+    return isinstance(iri, str) and (
+        iri.startswith("_:")
+        or (_ABSOLUTE.match(iri) is not None and not iri.startswith(jsonld.DEFAULT_BASE_IRI))
+    )
+
+
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _check_no_loss(node) -> None:
+    """After expansion every type and id must be an absolute IRI, or RDF would drop it."""
+    if isinstance(node, list):
+        for item in node:
+            _check_no_loss(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for t in node.get("@type", []) if "@value" not in node else []:
+        if not _is_absolute(t):
+            raise ProofError("data_loss", f"type {t!r} is not defined by any context")
+    if "@id" in node and not _is_absolute(node["@id"]):
+        raise ProofError("data_loss", f"identifier {node['@id']!r} is not an absolute URL")
+    for key, value in node.items():
+        if not key.startswith("@") or key in ("@graph", "@list", "@set", "@included"):
+            _check_no_loss(value)
+
+
+class _StrictProcessor(jsonld.JsonLdProcessor):
+    """Expansion that refuses to lose data (the JSON-LD "safe mode" of Data Integrity)."""
+
+    def __init__(self) -> None:
+        self.dropped: list = []
+        super().__init__(on_property_dropped=self.dropped.append)
+
+    def expand(self, input_, options):
+        expanded = super().expand(input_, options)
+        if self.dropped:
+            raise ProofError("data_loss", f"undefined term(s) would be dropped: {self.dropped[:5]}")
+        _check_no_loss(expanded)
+        return expanded
+
+
+def _proof_error_in(exc: BaseException) -> ProofError | None:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, ProofError):
+            return exc
+        exc = getattr(exc, "cause", None) or exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
 def canonize(document: dict) -> str:
-    """RDF Dataset Canonicalization (RDFC-1.0) of a JSON-LD document, as N-Quads."""
+    """RDF Dataset Canonicalization (RDFC-1.0) of a JSON-LD document, as N-Quads.
+
+    Strict, as the Data Integrity specification asks: a term no context defines would be
+    silently dropped by JSON-LD and escape the signature, so it is an error here.
+    """
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": document_loader,
+    }
     try:
-        return jsonld.normalize(
-            document,
-            {
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-                "documentLoader": document_loader,
-            },
-        )
+        return _StrictProcessor().normalize(document, options)
     except jsonld.JsonLdError as exc:
+        inner = _proof_error_in(exc)
+        if inner is not None:
+            raise inner from None
         raise ProofError("jsonld", f"the document is not valid JSON-LD here: {exc}") from None
+    except ProofError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # pyld lets some malformed contexts escape as plain Python errors (seen: KeyError
+        # '@vocab' on a context that redefines a protected term); they are bad input, not ours.
+        raise ProofError("jsonld", f"the document is not valid JSON-LD here: {exc!r}") from None
 
 
 def _hash_data(document: dict, proof_config: dict) -> bytes:
@@ -269,14 +336,51 @@ def issuer_id(document: dict) -> str | None:
 
 
 def verify(document: dict, *, expected_purpose: str = "assertionMethod") -> Verified:
-    """Check the document's `eddsa-rdfc-2022` proof; raise ProofError saying why it fails."""
+    """Check every `eddsa-rdfc-2022` proof of the document (a proof set or chain); raise
+    ProofError saying why one fails. Returns what the first proof established."""
     if not isinstance(document, dict):
         raise ProofError("malformed", "a credential is a JSON object")
-    proof = document.get("proof")
-    if isinstance(proof, list) and len(proof) == 1:
-        proof = proof[0]
-    if not isinstance(proof, dict):
-        raise ProofError("no_proof", "the credential carries no single proof")
+    proofs = document.get("proof")
+    if isinstance(proofs, dict):
+        proofs = [proofs]
+    if not isinstance(proofs, list) or not proofs or not all(isinstance(p, dict) for p in proofs):
+        raise ProofError("no_proof", "the credential carries no proof")
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    if "@context" not in unsecured:
+        raise ProofError("jsonld", "the credential has no @context")
+    contexts = unsecured["@context"]
+    for url in contexts if isinstance(contexts, list) else [contexts]:
+        if isinstance(url, str) and url not in shipped_contexts():
+            raise ProofError("context", f"context {url} is not shipped here and is never fetched")
+    by_id = {p["id"]: p for p in proofs if isinstance(p.get("id"), str)}
+    results = []
+    for proof in proofs:
+        previous = proof.get("previousProof")
+        chained = None
+        if previous is not None:
+            wanted = [previous] if isinstance(previous, str) else previous
+            if not isinstance(wanted, list) or not all(w in by_id for w in wanted):
+                raise ProofError("previous_proof", "a proof names a previous proof that is absent")
+            matching = [by_id[w] for w in wanted]
+            chained = {**unsecured, "proof": matching[0] if len(matching) == 1 else matching}
+        try:
+            results.append(_verify_one(unsecured, proof, expected_purpose))
+        except ProofError as exc:
+            # A chain may also be signed over its previous proofs (the specification's form).
+            if chained is None or exc.code != "signature":
+                raise
+            results.append(_verify_one(chained, proof, expected_purpose))
+    iss = issuer_id(document)
+    if (
+        iss is not None
+        and expected_purpose == "assertionMethod"
+        and not any(r.controller == iss for r in results)
+    ):
+        raise ProofError("issuer", "the key that signed is not the issuer's")
+    return next((r for r in results if r.controller == iss), results[0])
+
+
+def _verify_one(unsecured: dict, proof: dict, expected_purpose: str) -> Verified:
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
         raise ProofError("cryptosuite", "the proof is not an eddsa-rdfc-2022 Data Integrity proof")
     if proof.get("proofPurpose") != expected_purpose:
@@ -285,11 +389,11 @@ def verify(document: dict, *, expected_purpose: str = "assertionMethod") -> Veri
     if not isinstance(value, str) or not value.startswith("z"):
         raise ProofError("proof_value", "the proof value is not base58btc multibase")
     created = proof.get("created")
-    if created is not None:
-        try:
-            dt.datetime.fromisoformat(str(created).replace("Z", "+00:00"))
-        except ValueError:
-            raise ProofError("created", "the proof's creation time is not a date-time") from None
+    if created is not None and not XSD_DATETIME.match(str(created)):
+        raise ProofError("created", "the proof's creation time is not a date-time")
+    expires = proof.get("expires")
+    if expires is not None and not XSD_DATETIME.match(str(expires)):
+        raise ProofError("created", "the proof's expiry is not a date-time")
     controller, public_key = split_did_key_method(proof.get("verificationMethod"))
     try:
         signature = b58decode(value[1:])
@@ -297,26 +401,22 @@ def verify(document: dict, *, expected_purpose: str = "assertionMethod") -> Veri
         raise ProofError("proof_value", "the proof value is not base58btc") from None
     if len(signature) != 64:
         raise ProofError("proof_value", "the signature has the wrong length")
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
-    if "@context" not in unsecured:
-        raise ProofError("jsonld", "the credential has no @context")
-    contexts = unsecured["@context"]
-    for url in contexts if isinstance(contexts, list) else [contexts]:
-        if isinstance(url, str) and url not in shipped_contexts():
-            raise ProofError("context", f"context {url} is not shipped here and is never fetched")
-    config = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
-    config["@context"] = unsecured["@context"]
     if "@context" in proof and proof["@context"] != unsecured["@context"]:
         raise ProofError("jsonld", "the proof's @context differs from the credential's")
+    config = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
+    config["@context"] = unsecured["@context"]
     try:
         public_key.verify(signature, _hash_data(unsecured, config))
     except InvalidSignature:
         raise ProofError("signature", "the signature does not match the content") from None
-    iss = issuer_id(document)
-    if iss is not None and expected_purpose == "assertionMethod" and iss != controller:
-        raise ProofError("issuer", "the key that signed is not the issuer's")
     return Verified(
         controller=controller,
         verification_method=proof["verificationMethod"],
         created=str(created or ""),
     )
+
+
+XSD_DATETIME = re.compile(
+    r"^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?"
+    r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$"
+)

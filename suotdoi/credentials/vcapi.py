@@ -18,7 +18,10 @@ from django.views.decorators.http import require_POST
 from suotdoi.core.errors import ApplicationError
 
 from . import actions
-from .documents import VC_V2, xsd_datetime
+from . import dataintegrity as di
+from .dataintegrity import ProofError
+from .datamodel import credential_problems, presentation_problems
+from .documents import xsd_datetime
 from .models import Issuer
 from .verification import MAX_DOCUMENT_BYTES, verify_document
 
@@ -46,23 +49,6 @@ def _body(request) -> dict | JsonResponse:
     return data
 
 
-def _check_shape(credential) -> str | None:
-    if not isinstance(credential, dict):
-        return "credential must be a JSON object"
-    context = credential.get("@context")
-    if not isinstance(context, list) or not context or context[0] not in (VC_V1, VC_V2):
-        return "@context must be a list starting with a W3C credentials context"
-    types = credential.get("type")
-    if not isinstance(types, list) or "VerifiableCredential" not in types:
-        return "type must be a list including VerifiableCredential"
-    subject = credential.get("credentialSubject")
-    if not subject or not isinstance(subject, dict | list):
-        return "credentialSubject is required"
-    if "id" in credential and not isinstance(credential["id"], str):
-        return "id must be a URL"
-    return None
-
-
 @csrf_exempt
 @require_POST
 def issue(request):
@@ -76,9 +62,9 @@ def issue(request):
     if isinstance(data, JsonResponse):
         return data
     credential = data.get("credential")
-    problem = _check_shape(credential)
-    if problem:
-        return _error(400, problem, "invalid_credential")
+    problems = credential_problems(credential, issuer_required=False)
+    if problems:
+        return _error(400, "; ".join(problems), "invalid_credential")
     options = data.get("options") or {}
     if not isinstance(options, dict):
         return _error(400, "options must be a JSON object", "invalid_options")
@@ -97,6 +83,8 @@ def issue(request):
         signed = actions.credential_sign_document(actor=None, issuer=issuer, document=credential)
     except ApplicationError as exc:
         return _error(400, str(exc.message), exc.code)
+    except ProofError as exc:  # not signable JSON-LD: an undefined term, a bad context…
+        return _error(400, str(exc), exc.code)
     return JsonResponse({"verifiableCredential": signed}, status=201)
 
 
@@ -112,3 +100,38 @@ def verify(request):
     outcome = verify_document(credential)
     body = outcome.as_json()
     return JsonResponse(body, status=200 if outcome.valid else 400)
+
+
+@csrf_exempt
+@require_POST
+def verify_presentation(request):
+    """A presentation signed for `authentication`, with every credential in it checked."""
+    data = _body(request)
+    if isinstance(data, JsonResponse):
+        return data
+    vp = data.get("verifiablePresentation")
+    options = data.get("options") or {}
+    problems = presentation_problems(vp)
+    if problems:
+        return JsonResponse({"verified": False, "errors": problems, "warnings": []}, status=400)
+    errors: list[str] = []
+    checks = []
+    if "proof" in vp:
+        try:
+            di.verify(vp, expected_purpose="authentication")
+            checks.append("proof")
+        except ProofError as exc:
+            errors.append(f"presentation: {exc}")
+        proof = vp["proof"] if isinstance(vp["proof"], dict) else (vp["proof"] or [{}])[0]
+        for key in ("challenge", "domain"):
+            if isinstance(options, dict) and options.get(key) and proof.get(key) != options[key]:
+                errors.append(f"presentation: the {key} does not match")
+    elif isinstance(options, dict) and (options.get("challenge") or options.get("domain")):
+        errors.append("presentation: a challenge was given but the presentation is not signed")
+    creds = vp.get("verifiableCredential", [])
+    for i, credential in enumerate(creds if isinstance(creds, list) else [creds]):
+        outcome = verify_document(credential)
+        if not outcome.valid:
+            errors.extend(f"verifiableCredential[{i}]: {e}" for e in outcome.errors)
+    body = {"verified": not errors, "checks": checks, "errors": errors, "warnings": []}
+    return JsonResponse(body, status=200 if not errors else 400)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import dataintegrity as di
 from . import status as bitstring
+from .datamodel import credential_problems
 from .models import Achievement, Credential, Endorsement, IssuerKey, StatusList
 
 VALID, REVOKED, TAMPERED, INVALID, EXPIRED, NOT_YET = (
@@ -47,6 +48,8 @@ _PROOF_PROBLEMS = {
     "proof_value": _("its signature is malformed."),
     "created": _("its signature has a malformed date."),
     "malformed": _("it is not a credential."),
+    "data_loss": _("it contains terms no JSON-LD context defines, which a signature cannot cover."),
+    "previous_proof": _("one signature refers to another that is missing."),
 }
 
 
@@ -221,6 +224,15 @@ def verify_document(document: dict, *, now: dt.datetime | None = None) -> Outcom
             _("This is not a verifiable credential."),
             document if isinstance(document, dict) else None,
             errors=["type"],
+        )
+    problems = credential_problems(document)
+    if problems:
+        return Outcome(
+            INVALID,
+            _("Not valid: it does not follow the W3C credential data model (%(why)s).")
+            % {"why": "; ".join(problems)},
+            document,
+            errors=problems,
         )
     try:
         proof = di.verify(document)
