@@ -765,3 +765,46 @@ def test_malformed_json_ld_from_the_w3c_suite_is_a_400_not_a_crash(settings):
     assert r.status_code == 400
     credential = _vc(**{"@context": ["https://www.w3.org/ns/credentials/v2", {"@vocab": 5}]})
     assert _issue(settings, credential).status_code == 400
+
+
+# --- the platform API ------------------------------------------------------------------------
+
+
+def test_api_lists_my_credentials_and_gives_the_document(people, units, client_for):
+    c = issued(people, units)
+    me = client_for(people["member"])
+    r = me.get("/api/v1/credentials")
+    assert r.status_code == 200
+    item = r.json()["items"][0]
+    assert item["uid"] == str(c.uid) and item["name"] == "Tin học cơ bản"
+    assert item["issuer"] == units["clc"].name and item["shared"] is False
+    assert me.get(f"/api/v1/credentials/{c.uid}").json() == c.document
+    assert "private" not in json.dumps(r.json()).lower()
+
+
+@pytest.mark.parametrize("outsider", ["group_leader", "foreign_officer", "association_officer"])
+def test_api_gives_nothing_of_someone_else_and_changes_nothing(people, units, client_for, outsider):
+    c = issued(people, units)
+    api = client_for(people[outsider])
+    before = AuditEvent.objects.count()
+    assert api.get(f"/api/v1/credentials/{c.uid}").status_code == 404
+    assert str(c.uid) not in api.get("/api/v1/credentials").content.decode()
+    r = api.post(
+        f"/api/v1/units/{units['clc'].pk}/credentials/{c.uid}/revoke",
+        {"reason": "không phải của tôi"},
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    c.refresh_from_db()
+    assert c.revoked_at is None and AuditEvent.objects.count() == before
+
+
+def test_api_revoke_by_the_issuing_units_officer(people, units, client_for):
+    c = issued(people, units)
+    r = client_for(people["commune_officer"]).post(
+        f"/api/v1/units/{units['clc'].pk}/credentials/{c.uid}/revoke",
+        {"reason": "Cấp nhầm"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["revoked_at"]
+    assert verify_document(c.document).state == "revoked"

@@ -36,11 +36,13 @@ def me(request):
 
 
 def _mount() -> None:
+    from suotdoi.credentials.api import router as credentials_router
     from suotdoi.organisations.api import router as organisations_router
     from suotdoi.records.api import router as records_router
 
     api.add_router("/", organisations_router)
     api.add_router("/", records_router)
+    api.add_router("/", credentials_router)
 
 
 _mount()
