@@ -18,6 +18,7 @@ urlpatterns = [
     path("units/", include("suotdoi.organisations.urls")),
     path("record/", include("suotdoi.records.urls")),
     path("credentials/", include("suotdoi.credentials.urls")),
+    path("xapi/", include("suotdoi.records.lrs.urls")),
     path("vc-api/", include("suotdoi.credentials.vcapi_urls")),
     path("api/v1/", include("suotdoi.api.router")),
     path("admin/", admin.site.urls),

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "suotdoi.notifications",
     "suotdoi.organisations",
     "suotdoi.records",
+    "suotdoi.records.lrs",
     "suotdoi.credentials",
     "suotdoi.web",
     "suotdoi.api",

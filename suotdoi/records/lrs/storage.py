@@ -1,0 +1,251 @@
+"""Writing and reading statements."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .agents import activities_in, agent_key, agents_in
+from .models import Activity, Attachment, Statement, StatementActivity, StatementAgent
+from .validation import VOIDED
+
+
+class Conflict(Exception):
+    pass
+
+
+class BadRequest(Exception):
+    pass
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def authority_for(client) -> dict:
+    return {
+        "objectType": "Agent",
+        "name": client.name,
+        "account": {"homePage": settings.PUBLIC_URL.rstrip("/") + "/", "name": client.key},
+    }
+
+
+_IGNORED_IN_COMPARISON = ("authority", "stored", "version", "id")
+
+
+def _comparable(s: dict) -> str:
+    body = {k: v for k, v in s.items() if k not in _IGNORED_IN_COMPARISON}
+    return json.dumps(body, sort_keys=True)
+
+
+def prepare(statement: dict, *, client, now: dt.datetime, version: str) -> dict:
+    """The statement as stored: id, timestamp, stored, authority and version filled in."""
+    s = copy.deepcopy(statement)
+    s["id"] = s.get("id", str(uuid.uuid4())).lower()
+    s["stored"] = iso(now)
+    s.setdefault("timestamp", s["stored"])
+    s["authority"] = authority_for(client)
+    s["version"] = "2.0.0" if version.startswith("2.") else s.get("version", "1.0.0")
+    _arrays(s)
+    if (s.get("object") or {}).get("objectType") == "SubStatement":
+        _arrays(s["object"])
+    return s
+
+
+def _arrays(s: dict) -> None:
+    """Context activities are always returned as arrays, even when one was sent."""
+    ca = (s.get("context") or {}).get("contextActivities")
+    if isinstance(ca, dict):
+        for key, value in ca.items():
+            if isinstance(value, dict):
+                ca[key] = [value]
+
+
+def store(statements: list[dict], *, client, version: str, attachments: dict[str, tuple]) -> list:
+    """Store a batch atomically; all or nothing. Returns the ids in order.
+
+    Raises Conflict (409) when an id exists with different content, BadRequest (400) for
+    duplicates within the batch or a voiding statement that targets a voiding statement.
+    """
+    now = timezone.now()
+    prepared = [prepare(s, client=client, now=now, version=version) for s in statements]
+    ids = [p["id"] for p in prepared]
+    if len(set(ids)) != len(ids):
+        raise BadRequest("the batch contains the same statement id twice")
+    with transaction.atomic():
+        existing = {
+            str(row.statement_id): row
+            for row in Statement.objects.filter(statement_id__in=ids).only("statement_id", "data")
+        }
+        fresh = []
+        for p in prepared:
+            old = existing.get(p["id"])
+            if old is not None:
+                if _comparable(old.data) != _comparable(p):
+                    raise Conflict(f"statement {p['id']} exists with different content")
+                continue
+            fresh.append(p)
+        voiding_targets = [p["object"]["id"].lower() for p in fresh if p["verb"]["id"] == VOIDED]
+        if voiding_targets:
+            if Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=True).exists():
+                raise BadRequest("a voiding statement cannot be voided")
+        rows = [_row(p, client) for p in fresh]
+        try:
+            Statement.objects.bulk_create(rows, batch_size=500)
+        except IntegrityError:
+            raise Conflict("a statement with one of these ids was stored meanwhile") from None
+        agent_rows, activity_rows = [], []
+        for row, p in zip(rows, fresh, strict=True):
+            direct, related = agents_in(p)
+            agent_rows += [
+                StatementAgent(statement=row, agent_key=k, related=False) for k in direct
+            ]
+            agent_rows += [
+                StatementAgent(statement=row, agent_key=k, related=True) for k in related - direct
+            ]
+            a_direct, a_related = activities_in(p)
+            activity_rows += [
+                StatementActivity(statement=row, activity_id=a, related=False) for a in a_direct
+            ]
+            activity_rows += [
+                StatementActivity(statement=row, activity_id=a, related=True)
+                for a in a_related - a_direct
+            ]
+        StatementAgent.objects.bulk_create(agent_rows, batch_size=1000)
+        StatementActivity.objects.bulk_create(activity_rows, batch_size=1000)
+        if voiding_targets:
+            Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=False).update(
+                voided=True
+            )
+        for sha2, (content_type, content) in attachments.items():
+            Attachment.objects.get_or_create(
+                sha2=sha2, defaults={"content_type": content_type, "content": content}
+            )
+        _remember_activities(fresh)
+        if fresh:
+            from .records_bridge import statements_into_record
+
+            statements_into_record(rows=rows, client=client)
+    return ids
+
+
+def _row(p: dict, client) -> Statement:
+    obj = p["object"]
+    kind = obj.get("objectType", "Activity")
+    registration = (p.get("context") or {}).get("registration")
+    return Statement(
+        statement_id=p["id"],
+        stored=dt.datetime.fromisoformat(p["stored"].replace("Z", "+00:00")),
+        client=client,
+        unit_path=client.unit.path,
+        actor_key=agent_key(p["actor"]) or "",
+        verb_id=p["verb"]["id"],
+        activity_id=obj["id"] if kind == "Activity" else "",
+        registration=registration,
+        ref_id=obj["id"].lower() if kind == "StatementRef" else None,
+        voided=False,
+        is_voiding=p["verb"]["id"] == VOIDED,
+        data=p,
+        attachment_hashes=[a["sha2"] for a in p.get("attachments") or []],
+    )
+
+
+def merge_definition(old: dict, new: dict) -> dict:
+    """Later statements add to an activity's definition; language maps merge by language."""
+    merged = {**old, **new}
+    for key in ("name", "description"):
+        if isinstance(old.get(key), dict) and isinstance(new.get(key), dict):
+            merged[key] = {**old[key], **new[key]}
+    return merged
+
+
+def _remember_activities(statements: list[dict]) -> None:
+    """Keep each activity's definition, merged over statements, for the Activities resource."""
+    defs: dict[str, dict] = {}
+    for s in statements:
+        for obj in _activity_objects(s):
+            defs[obj["id"]] = merge_definition(defs.get(obj["id"], {}), obj.get("definition") or {})
+    if not defs:
+        return
+    known = {a.activity_id: a for a in Activity.objects.filter(activity_id__in=list(defs))}
+    for activity_id, definition in defs.items():
+        a = known.get(activity_id)
+        if a is None:
+            Activity.objects.create(activity_id=activity_id, definition=definition)
+        elif definition:
+            merged = merge_definition(a.definition, definition)
+            if merged != a.definition:
+                a.definition = merged
+                a.save(update_fields=["definition"])
+
+
+def _activity_objects(s: dict):
+    obj = s.get("object") or {}
+    if obj.get("objectType", "Activity") == "Activity":
+        yield obj
+    for acts in ((s.get("context") or {}).get("contextActivities") or {}).values():
+        for a in acts if isinstance(acts, list) else [acts]:
+            if isinstance(a, dict):
+                yield a
+    if obj.get("objectType") == "SubStatement":
+        yield from _activity_objects(obj)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def visible_to(client):
+    """What a client may read: its own statements and, for now, its unit's subtree."""
+    return Statement.objects.filter(unit_path__startswith=client.unit.path)
+
+
+def query(client, params: dict, *, after_seq: int | None, limit: int):
+    qs = visible_to(client).filter(voided=False)
+    match = Q()
+    if params.get("agent_key"):
+        rel = params.get("related_agents")
+        sub = StatementAgent.objects.filter(agent_key=params["agent_key"])
+        if not rel:
+            sub = sub.filter(related=False)
+        match &= Q(seq__in=sub.values("statement_id"))
+    if params.get("verb"):
+        match &= Q(verb_id=params["verb"])
+    if params.get("activity"):
+        sub = StatementActivity.objects.filter(activity_id=params["activity"])
+        if not params.get("related_activities"):
+            sub = sub.filter(related=False)
+        match &= Q(seq__in=sub.values("statement_id"))
+    if params.get("registration"):
+        match &= Q(registration=params["registration"])
+    if match:
+        # Statements that refer to a matching statement (StatementRef) match too.
+        matching_ids = Statement.objects.filter(match).values("statement_id")
+        qs = qs.filter(match | Q(ref_id__in=matching_ids))
+    if params.get("since"):
+        qs = qs.filter(stored__gt=params["since"])
+    if params.get("until"):
+        qs = qs.filter(stored__lte=params["until"])
+    ascending = params.get("ascending")
+    if after_seq is not None:
+        qs = qs.filter(seq__gt=after_seq) if ascending else qs.filter(seq__lt=after_seq)
+    qs = qs.order_by("seq" if ascending else "-seq")
+    return list(qs.only("seq", "data", "attachment_hashes")[: limit + 1])
+
+
+def get_one(client, statement_id: str, *, voided: bool):
+    row = (
+        visible_to(client)
+        .filter(statement_id=statement_id)
+        .only("seq", "data", "voided", "attachment_hashes")
+        .first()
+    )
+    if row is None or row.voided != voided:
+        return None
+    return row

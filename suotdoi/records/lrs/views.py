@@ -1,0 +1,584 @@
+"""The xAPI resources under /xapi/: statements, documents, activities, agents, about."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.parser
+import email.policy
+import hashlib
+import json
+import uuid
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from . import storage
+from .agents import agent_key, parse_agent_param
+from .auth import client_from_header
+from .http import LATEST, SUPPORTED, XapiRequest, error, load_json, parse_alternate, respond
+from .models import Activity, Attachment, Document, Statement, StatementAgent
+from .signatures import check_signed
+from .validation import SIGNATURE_USAGE, Invalid, iri, timestamp, uuid_str, validate_statement
+
+MAX_LIMIT = 500
+MORE_MAX_AGE = 24 * 3600
+STATEMENT_PARAMS = {
+    "statementId",
+    "voidedStatementId",
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "format",
+    "attachments",
+    "ascending",
+    "more",
+}
+_signer = signing.TimestampSigner(salt="suotdoi.lrs.more")
+
+
+def _version_of(xr: XapiRequest) -> str:
+    return "1.0.3" if xr.version.startswith("1.") else LATEST
+
+
+def endpoint(resource: str):
+    @csrf_exempt
+    def view(request):
+        xr = XapiRequest(request)
+        problem = parse_alternate(xr)
+        if problem:
+            return error(400, problem)
+        if resource == "about":
+            if xr.method not in ("GET", "HEAD"):
+                return error(405, "About answers GET and HEAD")
+            return _head(xr, respond(200, {"version": ["1.0.3", "2.0.0"], "extensions": {}}))
+        if not xr.version:
+            return error(400, "X-Experience-API-Version header is required")
+        if not SUPPORTED.match(xr.version):
+            return error(400, f"xAPI version {xr.version} is not supported")
+        version = _version_of(xr)
+        if xr.alternate and version.startswith("2."):
+            return error(400, "xAPI 2.0 has no alternate request syntax", version)
+        client = client_from_header(xr.header("Authorization"))
+        if client is None:
+            response = error(401, "LRS client credentials (HTTP Basic) are required", version)
+            response["WWW-Authenticate"] = 'Basic realm="xAPI"'
+            return response
+        handler = HANDLERS[resource]
+        try:
+            return _head(xr, handler(xr, client, version))
+        except Invalid as exc:
+            return error(400, str(exc), version)
+        except storage.BadRequest as exc:
+            return error(400, str(exc), version)
+        except storage.Conflict as exc:
+            return error(409, str(exc), version)
+
+    return view
+
+
+def _head(xr: XapiRequest, response):
+    if xr.method == "HEAD":
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response
+
+
+# --- statements ---------------------------------------------------------------------------
+
+
+def statements(xr: XapiRequest, client, version: str):
+    if xr.method in ("GET", "HEAD"):
+        consistent = storage.iso(timezone.now())
+        try:
+            response = _get_statements(xr, client, version)
+        except Invalid as exc:
+            response = error(400, str(exc), version)
+        response["X-Experience-API-Consistent-Through"] = consistent
+        return response
+    if xr.method == "PUT":
+        sid = xr.params.get("statementId")
+        if not sid or set(xr.params) - {"statementId"}:
+            return error(400, "PUT needs statementId and nothing else", version)
+        uuid_str(sid, "statementId")
+        statements_, attachments = _read_statements(xr, version)
+        if not isinstance(statements_, dict):
+            return error(400, "PUT takes one statement", version)
+        if "id" in statements_ and statements_["id"].lower() != sid.lower():
+            return error(400, "the statement id differs from statementId", version)
+        statements_["id"] = sid.lower()
+        storage.store([statements_], client=client, version=version, attachments=attachments)
+        return respond(204, version=version)
+    if xr.method == "POST":
+        if xr.params:
+            return error(400, "POST /statements takes no parameters", version)
+        statements_, attachments = _read_statements(xr, version)
+        batch = statements_ if isinstance(statements_, list) else [statements_]
+        if not batch:
+            return error(400, "no statements", version)
+        ids = storage.store(batch, client=client, version=version, attachments=attachments)
+        return respond(200, ids, version=version)
+    return error(405, "statements answer GET, HEAD, PUT and POST", version)
+
+
+def _read_statements(xr: XapiRequest, version: str):
+    """The statements of a PUT/POST, validated, with their attachment parts checked."""
+    parts: dict[str, tuple[str, bytes]] = {}
+    if xr.content_type == "multipart/mixed":
+        raw, parts = _parse_multipart(xr)
+    elif xr.content_type == "application/json":
+        raw = xr.body
+    else:
+        raise Invalid("Content-Type must be application/json or multipart/mixed")
+    try:
+        data = load_json(raw)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    batch = data if isinstance(data, list) else [data]
+    needed: set[str] = set()
+    for i, s in enumerate(batch):
+        try:
+            validate_statement(s, version)
+        except Invalid as exc:
+            raise Invalid(f"statement {i}: {exc}") from None
+        for a in s.get("attachments") or []:
+            if "fileUrl" not in a or a["sha2"] in parts:
+                needed.add(a["sha2"])
+            if a["usageType"] == SIGNATURE_USAGE:
+                if a["contentType"] != "application/octet-stream":
+                    raise Invalid("a signature attachment has contentType application/octet-stream")
+                if a["sha2"] not in parts:
+                    raise Invalid("the signature attachment's part is missing")
+                check_signed(s, parts[a["sha2"]][1])
+    missing = needed - set(parts)
+    if missing:
+        raise Invalid(f"attachment parts missing for {sorted(missing)[:3]}")
+    extra = set(parts) - needed
+    if extra:
+        raise Invalid("a part matches no attachment of the statements")
+    return data, parts
+
+
+def _parse_multipart(xr: XapiRequest):
+    header = f"Content-Type: {xr.header('Content-Type')}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + xr.body)
+    if not message.is_multipart():
+        raise Invalid("multipart/mixed body could not be read")
+    parts = list(message.iter_parts())
+    if not parts or parts[0].get_content_type() != "application/json":
+        raise Invalid("the first part must be the statements (application/json)")
+    raw = parts[0].get_payload(decode=True) or b""
+    attachments: dict[str, tuple[str, bytes]] = {}
+    for part in parts[1:]:
+        sha2 = part.get("X-Experience-API-Hash")
+        if not sha2:
+            raise Invalid("each attachment part needs X-Experience-API-Hash")
+        if (part.get("Content-Transfer-Encoding") or "binary").lower() != "binary":
+            raise Invalid("attachment parts use Content-Transfer-Encoding: binary")
+        content = part.get_payload(decode=True) or b""
+        digest = {
+            64: hashlib.sha256,
+            96: hashlib.sha384,
+            128: hashlib.sha512,
+            56: hashlib.sha224,
+        }.get(len(sha2), hashlib.sha256)(content).hexdigest()
+        if digest != sha2.lower():
+            raise Invalid("an attachment part does not match its X-Experience-API-Hash")
+        attachments[sha2] = (part.get_content_type(), content)
+    return raw, attachments
+
+
+def _bool(value: str | None, name: str) -> bool:
+    if value is None:
+        return False
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise Invalid(f"{name}: must be true or false")
+
+
+def _moment(value: str, name: str) -> dt.datetime:
+    timestamp(value, name)
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(f"{name}: is not a timestamp") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _get_statements(xr: XapiRequest, client, version: str):
+    params = dict(xr.params)
+    unknown = set(params) - STATEMENT_PARAMS
+    if unknown:
+        return error(400, f"unknown parameter(s) {sorted(unknown)}", version)
+    fmt = params.get("format", "exact")
+    if fmt not in ("ids", "exact", "canonical"):
+        return error(400, "format is ids, exact or canonical", version)
+    with_attachments = _bool(params.get("attachments"), "attachments")
+    headers: dict[str, str] = {}
+    single = params.get("statementId") or params.get("voidedStatementId")
+    if single is not None:
+        if "statementId" in params and "voidedStatementId" in params:
+            return error(400, "statementId and voidedStatementId together", version)
+        if set(params) - {"statementId", "voidedStatementId", "format", "attachments"}:
+            return error(400, "a single statement takes only format and attachments", version)
+        uuid_str(single, "statementId")
+        row = storage.get_one(client, single.lower(), voided="voidedStatementId" in params)
+        if row is None:
+            return error(404, "no such statement", version)
+        headers["Last-Modified"] = row.data.get("stored", "")
+        return _statement_response(
+            [row], None, fmt, with_attachments, xr, version, headers, single=True
+        )
+    after_seq = None
+    if "more" in params:
+        try:
+            state = json.loads(_signer.unsign(params["more"], max_age=MORE_MAX_AGE))
+        except (signing.BadSignature, ValueError):
+            return error(400, "the more link is not valid (or older than 24 hours)", version)
+        params, after_seq = state["params"], state["after"]
+        fmt = params.get("format", "exact")
+        with_attachments = params.get("attachments") == "true"
+    query: dict = {}
+    if "agent" in params:
+        query["agent_key"] = agent_key(parse_agent_param(params["agent"]))
+    if "verb" in params:
+        query["verb"] = iri(params["verb"], "verb")
+    if "activity" in params:
+        query["activity"] = iri(params["activity"], "activity")
+    if "registration" in params:
+        query["registration"] = uuid_str(params["registration"], "registration").lower()
+    for name in ("related_agents", "related_activities", "ascending"):
+        query[name] = _bool(params.get(name), name)
+    if "since" in params:
+        query["since"] = _moment(params["since"], "since")
+    if "until" in params:
+        query["until"] = _moment(params["until"], "until")
+    try:
+        limit = int(params.get("limit", "0"))
+    except ValueError:
+        return error(400, "limit is a whole number", version)
+    if limit < 0:
+        return error(400, "limit is a whole number", version)
+    limit = MAX_LIMIT if limit == 0 else min(limit, MAX_LIMIT)
+    rows = storage.query(client, query, after_seq=after_seq, limit=limit)
+    more = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        token = _signer.sign(json.dumps({"params": params, "after": rows[-1].seq}))
+        more = f"/xapi/statements?more={token}"
+    return _statement_response(rows, more, fmt, with_attachments, xr, version, headers)
+
+
+def _statement_response(rows, more, fmt, with_attachments, xr, version, headers, single=False):
+    languages = _accept_languages(xr.header("Accept-Language"))
+    docs = [_format(r.data, fmt, languages) for r in rows]
+    body = docs[0] if single else {"statements": docs, "more": more or ""}
+    if not with_attachments:
+        return respond(200, body, headers=headers, version=version)
+    hashes = []
+    for r in rows:
+        for h in r.attachment_hashes or []:
+            if h not in hashes:
+                hashes.append(h)
+    stored = {a.sha2: a for a in Attachment.objects.filter(sha2__in=hashes)}
+    boundary = uuid.uuid4().hex
+    chunks = [
+        f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(),
+        json.dumps(body, ensure_ascii=False).encode(),
+    ]
+    for h in hashes:
+        a = stored.get(h)
+        if a is None:
+            continue
+        chunks.append(
+            f"\r\n--{boundary}\r\nContent-Type: {a.content_type}\r\n"
+            f"Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {h}\r\n\r\n".encode()
+        )
+        chunks.append(bytes(a.content))
+    chunks.append(f"\r\n--{boundary}--".encode())
+    return respond(
+        200,
+        b"".join(chunks),
+        content_type=f'multipart/mixed; boundary="{boundary}"',
+        headers=headers,
+        version=version,
+    )
+
+
+def _accept_languages(header: str | None) -> list[str]:
+    out = []
+    for item in (header or "").split(","):
+        tag = item.split(";")[0].strip()
+        if tag and tag != "*":
+            out.append(tag.lower())
+    return out
+
+
+def _format(data: dict, fmt: str, languages: list[str]) -> dict:
+    if fmt == "exact":
+        return data
+    if fmt == "ids":
+        return _ids_only(data)
+    return _canonical(data, languages)
+
+
+def _ids_only(node):
+    if isinstance(node, list):
+        return [_ids_only(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    kind = node.get("objectType")
+    if kind in ("Agent", "Group") or (kind is None and agent_key(node)):
+        if kind == "Group" and agent_key(node) is None:
+            return {"objectType": "Group", "member": [_ids_only(m) for m in node["member"]]}
+        slim = {k: node[k] for k in ("mbox", "mbox_sha1sum", "openid", "account") if k in node}
+        if kind:
+            slim["objectType"] = kind
+        return slim
+    if kind in (None, "Activity") and "id" in node and "verb" not in node and "actor" not in node:
+        return {"id": node["id"]}
+    out = {}
+    for k, v in node.items():
+        if k == "verb" and isinstance(v, dict):
+            out[k] = {"id": v["id"]}
+        elif k == "definition":
+            continue
+        else:
+            out[k] = _ids_only(v)
+    return out
+
+
+def _canonical(node, languages):
+    if isinstance(node, list):
+        return [_canonical(x, languages) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for k, v in node.items():
+        if (
+            k in ("display", "name", "description")
+            and isinstance(v, dict)
+            and v
+            and all(isinstance(x, str) for x in v.values())
+        ):
+            pick = next((t for t in v if t.lower() in languages), None)
+            pick = pick or next(
+                (
+                    t
+                    for t in v
+                    for lang in languages
+                    if t.lower().split("-")[0] == lang.split("-")[0]
+                ),
+                None,
+            )
+            pick = pick or next(iter(v))
+            out[k] = {pick: v[pick]}
+        elif k == "definition" and isinstance(v, dict) and node.get("id"):
+            known = Activity.objects.filter(activity_id=node["id"]).first()
+            out[k] = _canonical(known.definition if known else v, languages)
+        else:
+            out[k] = _canonical(v, languages)
+    return out
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+DOC_PARAMS = {
+    Document.STATE: (
+        {"activityId", "agent", "registration", "stateId", "since"},
+        {"activityId", "agent"},
+        "stateId",
+    ),
+    Document.ACTIVITY_PROFILE: ({"activityId", "profileId", "since"}, {"activityId"}, "profileId"),
+    Document.AGENT_PROFILE: ({"agent", "profileId", "since"}, {"agent"}, "profileId"),
+}
+
+
+def _etag(content: bytes) -> str:
+    return hashlib.sha1(content).hexdigest()  # noqa: S324 - an ETag, not security
+
+
+def documents(kind: str):
+    def handler(xr: XapiRequest, client, version: str):
+        allowed, required, id_param = DOC_PARAMS[kind]
+        params = xr.params
+        unknown = set(params) - allowed
+        if unknown:
+            return error(400, f"unknown parameter(s) {sorted(unknown)}", version)
+        missing = required - set(params)
+        if missing:
+            return error(400, f"missing parameter(s) {sorted(missing)}", version)
+        key = {"client_unit_path": client.unit.path, "kind": kind}
+        key["activity_id"] = (
+            iri(params["activityId"], "activityId") if "activityId" in params else ""
+        )
+        key["agent_key"] = (
+            agent_key(parse_agent_param(params["agent"])) if "agent" in params else ""
+        )
+        key["registration"] = (
+            uuid_str(params["registration"], "registration").lower()
+            if "registration" in params
+            else ""
+        )
+        doc_id = params.get(id_param)
+        if doc_id is None:
+            if xr.method in ("PUT", "POST"):
+                return error(400, f"{id_param} is required", version)
+            if xr.method == "DELETE":
+                if kind != Document.STATE:
+                    return error(400, f"{id_param} is required", version)
+                Document.objects.filter(**key).delete()
+                return respond(204, version=version)
+            qs = Document.objects.filter(**key)
+            if "since" in params:
+                qs = qs.filter(updated__gt=_moment(params["since"], "since"))
+            return respond(200, list(qs.values_list("doc_id", flat=True)), version=version)
+        if "since" in params:
+            return error(400, "since goes with a list request, not one document", version)
+        key["doc_id"] = doc_id
+        return _document(xr, key, kind, version)
+
+    return handler
+
+
+def _document(xr: XapiRequest, key: dict, kind: str, version: str):
+    with transaction.atomic():
+        doc = Document.objects.select_for_update().filter(**key).first()
+        if xr.method in ("GET", "HEAD"):
+            if doc is None:
+                return error(404, "no such document", version)
+            return respond(
+                200,
+                bytes(doc.content),
+                content_type=doc.content_type,
+                headers={
+                    "ETag": f'"{doc.etag}"',
+                    "Last-Modified": doc.updated.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+                },
+                version=version,
+            )
+        if_match = xr.header("If-Match")
+        if_none = xr.header("If-None-Match")
+        if if_match is not None and (doc is None or not _etag_in(doc.etag, if_match)):
+            return error(412, "If-Match does not match the document", version)
+        if (
+            if_none is not None
+            and doc is not None
+            and (if_none.strip() == "*" or _etag_in(doc.etag, if_none))
+        ):
+            return error(412, "If-None-Match: the document exists", version)
+        if xr.method == "DELETE":
+            if doc is not None:
+                doc.delete()
+            return respond(204, version=version)
+        content = xr.body
+        content_type = xr.header("Content-Type") or "application/octet-stream"
+        if (
+            xr.method == "PUT"
+            and doc is not None
+            and if_match is None
+            and if_none is None
+            and (kind != Document.STATE or version.startswith("2."))
+        ):
+            return error(409, "the document exists: send If-Match or If-None-Match", version)
+        if xr.method == "POST" and doc is not None:
+            if not (
+                doc.content_type.startswith("application/json")
+                and xr.content_type == "application/json"
+            ):
+                return error(400, "POST merges JSON documents only", version)
+            try:
+                old, new = load_json(bytes(doc.content)), load_json(content)
+            except ValueError as exc:
+                return error(400, str(exc), version)
+            if not isinstance(old, dict) or not isinstance(new, dict):
+                return error(400, "POST merges JSON objects only", version)
+            content = json.dumps({**old, **new}, ensure_ascii=False).encode()
+            content_type = "application/json"
+        elif xr.method == "POST" or (xr.content_type == "application/json"):
+            if xr.content_type == "application/json":
+                try:
+                    parsed = load_json(content)
+                except ValueError as exc:
+                    return error(400, str(exc), version)
+                if xr.method == "POST" and not isinstance(parsed, dict):
+                    return error(400, "POST takes a JSON object", version)
+        now = timezone.now()
+        if doc is None:
+            Document.objects.create(
+                **key, content=content, content_type=content_type, etag=_etag(content), updated=now
+            )
+        else:
+            doc.content, doc.content_type, doc.etag, doc.updated = (
+                content,
+                content_type,
+                _etag(content),
+                now,
+            )
+            doc.save()
+    return respond(204, version=version)
+
+
+def _etag_in(etag: str, header: str) -> bool:
+    tags = [t.strip().strip('"').removeprefix("W/").strip('"') for t in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+# --- activities, agents ------------------------------------------------------------------------
+
+
+def activities(xr: XapiRequest, client, version: str):
+    if xr.method not in ("GET", "HEAD"):
+        return error(405, "activities answer GET", version)
+    if set(xr.params) != {"activityId"}:
+        return error(400, "activityId is required, and alone", version)
+    activity_id = iri(xr.params["activityId"], "activityId")
+    known = Activity.objects.filter(activity_id=activity_id).first()
+    body = {"objectType": "Activity", "id": activity_id}
+    if known and known.definition:
+        body["definition"] = known.definition
+    return respond(200, body, version=version)
+
+
+def agents_resource(xr: XapiRequest, client, version: str):
+    if xr.method not in ("GET", "HEAD"):
+        return error(405, "agents answer GET", version)
+    if set(xr.params) != {"agent"}:
+        return error(400, "agent is required, and alone", version)
+    a = parse_agent_param(xr.params["agent"])
+    person = {"objectType": "Person"}
+    if "name" in a:
+        person["name"] = [a["name"]]
+    for k in ("mbox", "mbox_sha1sum", "openid"):
+        if k in a:
+            person[k] = [a[k]]
+    if "account" in a:
+        person["account"] = [a["account"]]
+    key = agent_key(a)
+    if key and StatementAgent.objects.filter(agent_key=key).exists():
+        names = set(person.get("name", []))
+        for row in Statement.objects.filter(actor_key=key).only("data")[:20]:
+            n = row.data.get("actor", {}).get("name")
+            if n:
+                names.add(n)
+        if names:
+            person["name"] = sorted(names)
+    return respond(200, person, version=version)
+
+
+HANDLERS = {
+    "statements": statements,
+    "state": documents(Document.STATE),
+    "activity_profile": documents(Document.ACTIVITY_PROFILE),
+    "agent_profile": documents(Document.AGENT_PROFILE),
+    "activities": activities,
+    "agents": agents_resource,
+}
