@@ -18,7 +18,7 @@ class XapiRequest:
     def __init__(self, request):
         self.django = request
         self.method = request.method
-        self.params = {k: v for k, v in request.GET.items()}
+        self.params = dict(request.GET.items())
         self.headers = {k.lower(): v for k, v in request.headers.items()}
         self.body = request.body
         self.alternate = False

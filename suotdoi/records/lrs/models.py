@@ -52,6 +52,9 @@ class Statement(models.Model):
             models.Index(fields=["verb_id", "stored"]),
         ]
 
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
 
 class StatementAgent(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="agents")
@@ -60,6 +63,9 @@ class StatementAgent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["agent_key", "related", "statement"])]
+
+    def __str__(self) -> str:
+        return self.agent_key
 
 
 class StatementActivity(models.Model):
@@ -70,11 +76,17 @@ class StatementActivity(models.Model):
     class Meta:
         indexes = [models.Index(fields=["activity_id", "related", "statement"])]
 
+    def __str__(self) -> str:
+        return self.activity_id
+
 
 class Attachment(models.Model):
     sha2 = models.CharField(max_length=128, primary_key=True)
     content_type = models.CharField(max_length=255)
     content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.sha2
 
 
 class Activity(models.Model):
@@ -83,12 +95,15 @@ class Activity(models.Model):
     activity_id = models.CharField(max_length=500, unique=True)
     definition = models.JSONField(default=dict)
 
+    def __str__(self) -> str:
+        return self.activity_id
+
 
 class Document(models.Model):
     """State, activity profile and agent profile documents."""
 
     STATE, ACTIVITY_PROFILE, AGENT_PROFILE = "state", "activity_profile", "agent_profile"
-    client_unit_path = models.CharField(max_length=255, db_index=True)
+    scope = models.CharField(max_length=40)  # the key of the client that wrote it
     kind = models.CharField(max_length=20)
     activity_id = models.CharField(max_length=500, blank=True)
     agent_key = models.CharField(max_length=300, blank=True)
@@ -103,7 +118,7 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=[
-                    "client_unit_path",
+                    "scope",
                     "kind",
                     "activity_id",
                     "agent_key",
@@ -113,3 +128,6 @@ class Document(models.Model):
                 name="one_document_per_key",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.doc_id}"

@@ -54,9 +54,9 @@ def person_for(actor: dict):
         name = str(acct.get("name", ""))
         if name.isdigit() and not name.startswith("0"):
             return Person.objects.filter(pk=int(name)).first()
-        from suotdoi.core.vn import normalise_phone
-
         from django.core.exceptions import ValidationError
+
+        from suotdoi.core.vn import normalise_phone
 
         try:
             return Person.objects.filter(phone=normalise_phone(name)).first()

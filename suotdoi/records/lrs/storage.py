@@ -93,9 +93,11 @@ def store(statements: list[dict], *, client, version: str, attachments: dict[str
                 continue
             fresh.append(p)
         voiding_targets = [p["object"]["id"].lower() for p in fresh if p["verb"]["id"] == VOIDED]
-        if voiding_targets:
-            if Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=True).exists():
-                raise BadRequest("a voiding statement cannot be voided")
+        if (
+            voiding_targets
+            and Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=True).exists()
+        ):
+            raise BadRequest("a voiding statement cannot be voided")
         rows = [_row(p, client) for p in fresh]
         try:
             Statement.objects.bulk_create(rows, batch_size=500)
@@ -202,8 +204,9 @@ def _activity_objects(s: dict):
 
 
 def visible_to(client):
-    """What a client may read: its own statements and, for now, its unit's subtree."""
-    return Statement.objects.filter(unit_path__startswith=client.unit.path)
+    """A client reads what it wrote; people read through the unit pages (officers of the
+    client's unit or above)."""
+    return Statement.objects.filter(client=client)
 
 
 def query(client, params: dict, *, after_seq: int | None, limit: int):
@@ -226,7 +229,7 @@ def query(client, params: dict, *, after_seq: int | None, limit: int):
         match &= Q(registration=params["registration"])
     if match:
         # Statements that refer to a matching statement (StatementRef) match too.
-        matching_ids = Statement.objects.filter(match).values("statement_id")
+        matching_ids = visible_to(client).filter(match).values("statement_id")
         qs = qs.filter(match | Q(ref_id__in=matching_ids))
     if params.get("since"):
         qs = qs.filter(stored__gt=params["since"])
