@@ -228,6 +228,27 @@ def entry_supersede(*, actor, entry: LearningEntry, **changes) -> LearningEntry:
 
 
 @transaction.atomic
+def entry_withdraw(*, actor, entry: LearningEntry, reason: str) -> LearningEntry:
+    """The source took the learning back (e.g. a voided xAPI statement): the entry leaves the
+    figures and is marked superseded, with nothing replacing it. Idempotent."""
+    e = LearningEntry.objects.select_for_update().get(pk=entry.pk)
+    if e.status == EntryStatus.SUPERSEDED:
+        return e
+    if e.counts:
+        _figure(
+            e,
+            entries=-1,
+            hours=-e.hours,
+            verified=-e.hours if e.status == EntryStatus.VERIFIED else Decimal("0"),
+        )
+    e.status = EntryStatus.SUPERSEDED
+    e.reject_reason = reason[:300]
+    e.save(update_fields=["status", "reject_reason", "updated_at"])
+    audit_log(actor=actor, verb="entry.withdraw", target=e, unit=e.unit, data={"reason": reason})
+    return e
+
+
+@transaction.atomic
 def goal_set(*, actor, year: int, hours: int) -> LearningGoal:
     goal, _created = LearningGoal.objects.update_or_create(
         person=actor, year=year, defaults={"hours": hours}

@@ -101,3 +101,5 @@ def load_json(raw: bytes):
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValueError("the body is not valid UTF-8 JSON") from None
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None

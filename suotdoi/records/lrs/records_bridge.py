@@ -115,3 +115,16 @@ def statements_into_record(*, rows, client) -> int:
         except ApplicationError:  # the record's rules refuse it: it stays in the LRS only
             continue
     return made
+
+
+def voided_out_of_record(*, statement_ids: list[str]) -> int:
+    """Voiding a statement withdraws the entry it made."""
+    from suotdoi.records.actions import entry_withdraw
+    from suotdoi.records.models import LearningEntry
+
+    n = 0
+    keys = [f"xapi:{sid}" for sid in statement_ids]
+    for entry in LearningEntry.objects.filter(source_key__in=keys):
+        entry_withdraw(actor=None, entry=entry, reason="xAPI statement voided")
+        n += 1
+    return n

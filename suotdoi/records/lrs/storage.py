@@ -40,8 +40,9 @@ def authority_for(client) -> dict:
 _IGNORED_IN_COMPARISON = ("authority", "stored", "version", "id")
 
 
-def _comparable(s: dict) -> str:
-    body = {k: v for k, v in s.items() if k not in _IGNORED_IN_COMPARISON}
+def _comparable(s: dict, *, with_timestamp: bool = True) -> str:
+    ignored = _IGNORED_IN_COMPARISON if with_timestamp else (*_IGNORED_IN_COMPARISON, "timestamp")
+    body = {k: v for k, v in s.items() if k not in ignored}
     return json.dumps(body, sort_keys=True)
 
 
@@ -85,10 +86,11 @@ def store(statements: list[dict], *, client, version: str, attachments: dict[str
             for row in Statement.objects.filter(statement_id__in=ids).only("statement_id", "data")
         }
         fresh = []
-        for p in prepared:
+        for p, original in zip(prepared, statements, strict=True):
             old = existing.get(p["id"])
             if old is not None:
-                if _comparable(old.data) != _comparable(p):
+                ts = "timestamp" in original
+                if _comparable(old.data, with_timestamp=ts) != _comparable(p, with_timestamp=ts):
                     raise Conflict(f"statement {p['id']} exists with different content")
                 continue
             fresh.append(p)
@@ -126,6 +128,9 @@ def store(statements: list[dict], *, client, version: str, attachments: dict[str
             Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=False).update(
                 voided=True
             )
+            from .records_bridge import voided_out_of_record
+
+            voided_out_of_record(statement_ids=voiding_targets)
         for sha2, (content_type, content) in attachments.items():
             Attachment.objects.get_or_create(
                 sha2=sha2, defaults={"content_type": content_type, "content": content}

@@ -10,6 +10,7 @@ import json
 import uuid
 
 from django.core import signing
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -51,7 +52,10 @@ def _version_of(xr: XapiRequest) -> str:
 def endpoint(resource: str):
     @csrf_exempt
     def view(request):
-        xr = XapiRequest(request)
+        try:
+            xr = XapiRequest(request)
+        except RequestDataTooBig:
+            return error(413, "the request is larger than this LRS accepts (5 MB)")
         problem = parse_alternate(xr)
         if problem:
             return error(400, problem)
