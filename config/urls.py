@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("suotdoi.notifications.urls")),
     path("audit/", include("suotdoi.audit.urls")),
     path("units/", include("suotdoi.organisations.urls")),
+    path("record/lrs/", include("suotdoi.records.lrs.page_urls")),
     path("record/", include("suotdoi.records.urls")),
     path("credentials/", include("suotdoi.credentials.urls")),
     path("xapi/", include("suotdoi.records.lrs.urls")),

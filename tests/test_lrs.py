@@ -432,3 +432,44 @@ def test_lrs_client_create_command_prints_a_working_key(units):
         headers={"Authorization": f"Basic {token}", "X-Experience-API-Version": V},
     )
     assert r.status_code == 200
+
+
+# --- the officer's page ----------------------------------------------------------------------
+
+
+def test_officer_creates_credentials_sees_statements_and_revokes(people, units, client_for):
+    officer = client_for(people["commune_officer"])
+    page = f"/record/lrs/unit/{units['clc'].pk}/"
+    r = officer.post(page, {"name": "Moodle của trung tâm"})
+    html = r.content.decode()
+    import re
+
+    key = re.search(r'id="new-key">([^<]+)<', html).group(1)
+    secret = re.search(r'id="new-secret">([^<]+)<', html).group(1)
+    from suotdoi.records.lrs.models import LrsClient
+
+    client = LrsClient.objects.get(key=key)
+    lrs = Lrs(client, secret)
+    assert lrs.post("statements", stmt()).status_code == 200
+    again = officer.get(page).content.decode()
+    assert secret not in again and "Moodle của trung tâm" in again
+    assert "http://adlnet.gov/expapi/verbs/experienced" in again
+    officer.post(f"/record/lrs/unit/{units['clc'].pk}/clients/{client.pk}/revoke/")
+    assert lrs.get("statements").status_code == 401
+
+
+@pytest.mark.parametrize("outsider", ["foreign_officer", "member", "association_officer"])
+def test_outsiders_get_404_on_the_lrs_pages_and_change_nothing(
+    people, units, client_for, outsider, lrs
+):
+    from suotdoi.records.lrs.models import LrsClient
+
+    c = client_for(people[outsider])
+    page = f"/record/lrs/unit/{units['clc'].pk}/"
+    before = LrsClient.objects.count()
+    assert c.get(page).status_code == 404
+    assert c.post(page, {"name": "x"}).status_code == 404
+    assert c.post(f"{page}clients/{lrs.client.pk}/revoke/").status_code == 404
+    assert LrsClient.objects.count() == before
+    lrs.client.refresh_from_db()
+    assert lrs.client.revoked_at is None

@@ -56,6 +56,7 @@ def _unit_panel(*, unit, actor, member_total):
             "fig": fig,
             "year": year,
             "per_member": per_member,
+            "unit": unit,
         },
     )
 
