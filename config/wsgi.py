@@ -4,3 +4,34 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 application = get_wsgi_application()
+
+# The xAPI LRS speaks to machines with HTTP Basic: no sessions, cookies, CSRF, messages or
+# page languages. It goes through a handler with only the security and audit middleware —
+# every request to /xapi/ saves the rest of the stack.
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+
+
+class _LrsHandler(WSGIHandler):
+    MIDDLEWARE = (
+        "django.middleware.security.SecurityMiddleware",
+        "suotdoi.audit.middleware.AuditContextMiddleware",
+    )
+
+    def load_middleware(self, is_async=False):
+        from django.conf import settings
+
+        full = settings.MIDDLEWARE
+        settings.MIDDLEWARE = list(self.MIDDLEWARE)
+        try:
+            super().load_middleware(is_async)
+        finally:
+            settings.MIDDLEWARE = full
+
+
+_site, _lrs = application, _LrsHandler()
+
+
+def application(environ, start_response):  # noqa: F811 - wraps the one above
+    if environ.get("PATH_INFO", "").startswith("/xapi/"):
+        return _lrs(environ, start_response)
+    return _site(environ, start_response)

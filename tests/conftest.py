@@ -15,7 +15,11 @@ def _fresh_cache():
     """Rate limits and progress live in the cache; no test may see another's."""
     from django.core.cache import cache
 
+    from suotdoi.records.lrs import auth, storage
+
     cache.clear()
+    auth._cache.clear()
+    storage._SEEN_DEFINITIONS.clear()
     yield
     cache.clear()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -45,6 +47,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=20, null=True, blank=True)
     email = models.EmailField(_("email"), null=True, blank=True)
+    # sha1("mailto:" + email): how xAPI tools may name a person without revealing the address
+    email_sha1 = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     national_id = models.CharField(
         _("citizen ID (CCCD)"),
         max_length=12,
@@ -95,6 +99,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
         self.phone = self.phone or None
         self.email = self.email or None
         self.national_id = self.national_id or None
+        self.email_sha1 = (
+            hashlib.sha1(f"mailto:{self.email}".encode()).hexdigest()  # noqa: S324 - xAPI's IFI
+            if self.email
+            else ""
+        )
         local_phone = "0" + self.phone[3:] if (self.phone or "").startswith("+84") else ""
         self.search_text = fold(" ".join(filter(None, [self.full_name, local_phone, self.email])))[
             :400
@@ -104,7 +113,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
         self.fill_derived()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and ({"full_name", "phone", "email"} & set(update_fields)):
-            kwargs["update_fields"] = {*update_fields, "name_sort", "search_text"}
+            kwargs["update_fields"] = {*update_fields, "name_sort", "search_text", "email_sha1"}
         super().save(*args, **kwargs)
 
     @property

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from suotdoi.audit.actions import audit_log
+from suotdoi.core.errors import ApplicationError
 from suotdoi.notifications.actions import notify
 
 from .errors import EntryLocked, NotPending
@@ -122,6 +123,82 @@ def entry_record(
     if status == EntryStatus.VERIFIED:
         entry_verified.send(sender=LearningEntry, entry=entry)
     return entry, True
+
+
+@transaction.atomic
+def entry_record_issued_many(*, unit, items: list[dict], issued_by: str = "") -> int:
+    """Record many entries issued by `unit` at once (an LRS batch, an import of completions).
+
+    Each item has person, source_key, title, kind, start_date, hours. The same rules and the
+    same idempotency as `entry_record` (by source_key); invalid items are skipped. Figures are
+    updated once per month, audit rows and the `entries_verified` signal once per batch.
+    """
+    from suotdoi.audit.actions import audit_log_many
+
+    from .signals import entries_verified
+
+    keys = [i["source_key"] for i in items]
+    known = set(
+        LearningEntry.objects.filter(source_key__in=keys).values_list("source_key", flat=True)
+    )
+    now = timezone.now()
+    rows, seen = [], set()
+    for i in items:
+        if i["source_key"] in known or i["source_key"] in seen:
+            continue
+        try:
+            check_entry(
+                title=i["title"],
+                start_date=i["start_date"],
+                end_date=None,
+                hours=Decimal(i["hours"]),
+            )
+        except ApplicationError:
+            continue
+        seen.add(i["source_key"])
+        rows.append(
+            LearningEntry(
+                person=i["person"],
+                title=i["title"].strip(),
+                kind=i["kind"],
+                start_date=i["start_date"],
+                hours=Decimal(i["hours"]),
+                unit=unit,
+                unit_path=unit.path,
+                provenance=Provenance.ISSUED,
+                status=EntryStatus.VERIFIED,
+                issued_by=issued_by,
+                source_key=i["source_key"],
+                verified_at=now,
+            )
+        )
+    if not rows:
+        return 0
+    LearningEntry.objects.bulk_create(rows, ignore_conflicts=True)
+    rows = list(LearningEntry.objects.filter(source_key__in=[r.source_key for r in rows]))
+    months: dict[tuple[int, int], list[Decimal]] = {}
+    for r in rows:
+        agg = months.setdefault((r.start_date.year, r.start_date.month), [0, Decimal("0")])
+        agg[0] += 1
+        agg[1] += r.hours
+    for (year, month), (n, hours) in months.items():
+        key = {"unit_id": unit.pk, "year": year, "month": month}
+        UnitFigure.objects.get_or_create(**key, defaults={"unit_path": unit.path})
+        UnitFigure.objects.filter(**key).update(
+            entries=F("entries") + n,
+            hours=F("hours") + hours,
+            verified_hours=F("verified_hours") + hours,
+        )
+    audit_log_many(
+        actor=None,
+        verb="entry.record",
+        targets=rows,
+        unit=unit,
+        on_behalf_of_for=lambda e: e.person,
+        data_for=lambda e: {"provenance": "issued", "source": e.source_key, "hours": str(e.hours)},
+    )
+    entries_verified.send(sender=LearningEntry, entries=rows, unit=unit)
+    return len(rows)
 
 
 def new_declaration_key() -> str:

@@ -8,3 +8,4 @@ work should defer it with `transaction.on_commit`.
 from django.dispatch import Signal
 
 entry_verified = Signal()  # sender=LearningEntry, entry=…
+entries_verified = Signal()  # sender=LearningEntry, entries=[…], unit=… (a batch, one unit)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from suotdoi.audit.actions import audit_log
 
-from .auth import hash_secret, new_credentials
+from .auth import forget_client, hash_secret, new_credentials
 from .models import LrsClient
 
 
@@ -39,3 +39,4 @@ def lrs_client_revoke(*, actor, client: LrsClient) -> None:
         revoked_at=timezone.now()
     ):
         audit_log(actor=actor, verb="lrs.client_revoke", target=client, unit=client.unit)
+    forget_client(client.key)

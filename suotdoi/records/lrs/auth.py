@@ -28,12 +28,36 @@ def new_credentials() -> tuple[str, str]:
     return "lrs_" + secrets.token_hex(8), secrets.token_urlsafe(32)
 
 
-_cache: dict[str, tuple[str, int]] = {}
+_CACHE_SECONDS = 30
+_cache: dict[str, tuple[float, LrsClient]] = {}
 
 
 def client_from_header(header: str | None) -> LrsClient | None:
+    """The client named by an Authorization header. A checked header is remembered for 30 s
+    per process (keyed by its hash), so a revoked client stops within 30 s on every server."""
     if not header or not header.startswith("Basic "):
         return None
+    import time
+
+    memo = hashlib.sha256(header.encode()).hexdigest()
+    hit = _cache.get(memo)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    client = _lookup(header)
+    if client is not None:
+        if len(_cache) > 1000:
+            _cache.clear()
+        _cache[memo] = (time.monotonic() + _CACHE_SECONDS, client)
+    return client
+
+
+def forget_client(key: str) -> None:
+    for memo, (_t, c) in list(_cache.items()):
+        if c.key == key:
+            del _cache[memo]
+
+
+def _lookup(header: str) -> LrsClient | None:
     try:
         key, _, secret = base64.b64decode(header[6:]).decode().partition(":")
     except (ValueError, UnicodeDecodeError):

@@ -10,7 +10,6 @@ replayed statement counts once; voiding a statement supersedes its entry.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from decimal import Decimal
 
@@ -38,31 +37,60 @@ def duration_hours(text: str | None) -> Decimal | None:
     return (d * 24 + h + mi / 60 + s / 3600).quantize(Decimal("0.01"))
 
 
-def person_for(actor: dict):
+def _person_lookup(actors: list[dict]) -> dict[str, object]:
+    """One query per kind of identifier for a whole batch: IFI key → person."""
     Person = get_user_model()  # noqa: N806
+    emails, sha1s, ids, phones = {}, {}, {}, {}
+    home = settings.PUBLIC_URL.rstrip("/")
+    for a in actors:
+        if "mbox" in a:
+            emails[a["mbox"].removeprefix("mailto:").lower()] = a
+        elif "mbox_sha1sum" in a:
+            sha1s[a["mbox_sha1sum"].lower()] = a
+        elif (a.get("account") or {}).get("homePage", "").rstrip("/") == home:
+            name = str(a["account"].get("name", ""))
+            if name.isdigit() and not name.startswith("0"):
+                ids[int(name)] = a
+            else:
+                from django.core.exceptions import ValidationError
+
+                from suotdoi.core.vn import normalise_phone
+
+                try:
+                    phones[normalise_phone(name)] = a
+                except ValidationError:
+                    pass
+    found: dict[str, object] = {}
+    if emails:
+        for p in Person.objects.filter(email__in=list(emails)):
+            found["mbox:mailto:" + p.email] = p
+    if sha1s:
+        for p in Person.objects.filter(email_sha1__in=list(sha1s)):
+            found["sha1:" + p.email_sha1] = p
+    if ids:
+        for p in Person.objects.filter(pk__in=list(ids)):
+            found[f"account:{home}|{p.pk}"] = p
+    if phones:
+        for p in Person.objects.filter(phone__in=list(phones)):
+            for phone, a in phones.items():
+                if p.phone == phone:
+                    found[
+                        f"account:{a['account']['homePage'].rstrip('/')}|{a['account']['name']}"
+                    ] = p
+    return found
+
+
+def _key(actor: dict) -> str:
     if "mbox" in actor:
-        return Person.objects.filter(email__iexact=actor["mbox"].removeprefix("mailto:")).first()
+        return "mbox:mailto:" + actor["mbox"].removeprefix("mailto:").lower()
     if "mbox_sha1sum" in actor:
-        # Only people with an email can match; hash it the way xAPI does.
-        target = actor["mbox_sha1sum"].lower()
-        for p in Person.objects.filter(email__isnull=False).only("pk", "email").iterator():
-            if hashlib.sha1(f"mailto:{p.email}".encode()).hexdigest() == target:  # noqa: S324
-                return p
-        return None
+        return "sha1:" + actor["mbox_sha1sum"].lower()
     acct = actor.get("account") or {}
-    if acct.get("homePage", "").rstrip("/") == settings.PUBLIC_URL.rstrip("/"):
-        name = str(acct.get("name", ""))
-        if name.isdigit() and not name.startswith("0"):
-            return Person.objects.filter(pk=int(name)).first()
-        from django.core.exceptions import ValidationError
+    return f"account:{str(acct.get('homePage', '')).rstrip('/')}|{acct.get('name')}"
 
-        from suotdoi.core.vn import normalise_phone
 
-        try:
-            return Person.objects.filter(phone=normalise_phone(name)).first()
-        except ValidationError:  # not a phone number: nobody
-            return None
-    return None
+def person_for(actor: dict):
+    return _person_lookup([actor]).get(_key(actor))
 
 
 def _title(data: dict) -> str:
@@ -79,10 +107,9 @@ def _title(data: dict) -> str:
 
 
 def statements_into_record(*, rows, client) -> int:
-    from suotdoi.core.errors import ApplicationError
-    from suotdoi.records.actions import entry_record
+    from suotdoi.records.actions import entry_record_issued_many
 
-    made = 0
+    candidates = []
     for row in rows:
         data = row.data
         rule = _RULES.get(data["verb"]["id"])
@@ -94,27 +121,30 @@ def statements_into_record(*, rows, client) -> int:
             if needs_duration:
                 continue
             hours = default_hours
-        person = person_for(data["actor"])
+        candidates.append((data, kind, hours))
+    if not candidates:
+        return 0
+    people = _person_lookup([data["actor"] for data, _k, _h in candidates])
+    items = []
+    today = dt.date.today()
+    for data, kind, hours in candidates:
+        person = people.get(_key(data["actor"]))
         if person is None:
             continue
         when = dt.datetime.fromisoformat(data["timestamp"].replace("Z", "+00:00")).date()
-        try:
-            entry_record(
-                actor=None,
-                person=person,
-                source_key=f"xapi:{data['id']}",
-                title=_title(data),
-                kind=kind,
-                start_date=min(when, dt.date.today()),
-                hours=min(hours, Decimal("24")),
-                provenance="issued",
-                unit=client.unit,
-                issued_by=client.unit.name,
-            )
-            made += 1
-        except ApplicationError:  # the record's rules refuse it: it stays in the LRS only
-            continue
-    return made
+        items.append(
+            {
+                "person": person,
+                "source_key": f"xapi:{data['id']}",
+                "title": _title(data),
+                "kind": kind,
+                "start_date": min(when, today),
+                "hours": min(hours, Decimal("24")),
+            }
+        )
+    if not items:
+        return 0
+    return entry_record_issued_many(unit=client.unit, items=items, issued_by=client.unit.name)
 
 
 def voided_out_of_record(*, statement_ids: list[str]) -> int:

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import json
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -81,10 +82,20 @@ def store(statements: list[dict], *, client, version: str, attachments: dict[str
     if len(set(ids)) != len(ids):
         raise BadRequest("the batch contains the same statement id twice")
     with transaction.atomic():
-        existing = {
-            str(row.statement_id): row
-            for row in Statement.objects.filter(statement_id__in=ids).only("statement_id", "data")
-        }
+        # Ids this LRS generated are new; only ids the client chose can already exist.
+        chosen = [
+            p["id"] for p, original in zip(prepared, statements, strict=True) if "id" in original
+        ]
+        existing = (
+            {
+                str(row.statement_id): row
+                for row in Statement.objects.filter(statement_id__in=chosen).only(
+                    "statement_id", "data"
+                )
+            }
+            if chosen
+            else {}
+        )
         fresh = []
         for p, original in zip(prepared, statements, strict=True):
             old = existing.get(p["id"])
@@ -173,14 +184,27 @@ def merge_definition(old: dict, new: dict) -> dict:
     return merged
 
 
+_SEEN_DEFINITIONS: dict[str, str] = {}  # activity id → the definition last written (JSON)
+
+
 def _remember_activities(statements: list[dict]) -> None:
-    """Keep each activity's definition, merged over statements, for the Activities resource."""
+    """Keep each activity's definition, merged over statements, for the Activities resource.
+    A definition this process already wrote unchanged is not looked up again."""
     defs: dict[str, dict] = {}
     for s in statements:
         for obj in _activity_objects(s):
             defs[obj["id"]] = merge_definition(defs.get(obj["id"], {}), obj.get("definition") or {})
+    defs = {
+        k: v for k, v in defs.items() if _SEEN_DEFINITIONS.get(k) != json.dumps(v, sort_keys=True)
+    }
     if not defs:
         return
+    if len(_SEEN_DEFINITIONS) > 50_000:
+        _SEEN_DEFINITIONS.clear()
+    for k, v in defs.items():
+        transaction.on_commit(
+            partial(_SEEN_DEFINITIONS.__setitem__, k, json.dumps(v, sort_keys=True))
+        )
     known = {a.activity_id: a for a in Activity.objects.filter(activity_id__in=list(defs))}
     for activity_id, definition in defs.items():
         a = known.get(activity_id)
