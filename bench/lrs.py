@@ -62,7 +62,9 @@ def statement(i: int) -> dict:
             "definition": {"name": {"vi": f"Bài học số {i % 40}"}},
         },
         "result": {"duration": "PT25M", "completion": True},
-        "context": {"contextActivities": {"parent": [{"id": "http://suotdoi.example/chuong-trinh"}]}},
+        "context": {
+            "contextActivities": {"parent": [{"id": "http://suotdoi.example/chuong-trinh"}]}
+        },
     }
 
 
@@ -73,7 +75,9 @@ def run_wrk(url: str, body: str, auth: str, seconds: int, connections: int) -> t
         f.write(LUA % (b.name, auth))
     done = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url],
-        capture_output=True, text=True, timeout=seconds + 60,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
     )
     out = done.stdout
     if done.stderr.strip():
@@ -92,7 +96,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument(
-        "--known", type=float, default=1.0,
+        "--known",
+        type=float,
+        default=1.0,
         help="share of statements about people on the platform (each becomes a learning entry)",
     )
     args = parser.parse_args()
@@ -136,10 +142,23 @@ def main() -> None:
         "CACHE_DIR": tempfile.mkdtemp(prefix="suotdoi-bench-cache-"),
     }
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "granian"), "--interface", "wsgi", "--host",
-         "127.0.0.1", "--port", str(args.port), "--workers", "2", "--no-ws",
-         "config.wsgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "granian"),
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.port),
+            "--workers",
+            "2",
+            "--no-ws",
+            "config.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -156,8 +175,11 @@ def main() -> None:
             f"{base}/xapi/statements",
             data=batch.encode(),
             method="POST",
-            headers={"Content-Type": "application/json", "X-Experience-API-Version": "2.0.0",
-                     "Authorization": auth},
+            headers={
+                "Content-Type": "application/json",
+                "X-Experience-API-Version": "2.0.0",
+                "Authorization": auth,
+            },
         )
         try:
             with urllib.request.urlopen(probe, timeout=30) as r:  # noqa: S310 - loopback

@@ -239,12 +239,14 @@ def visible_to(client):
 
 
 def query(client, params: dict, *, after_seq: int | None, limit: int):
-    qs = visible_to(client).filter(voided=False)
+    """Statements matching the filters, newest first (or oldest with ascending), plus the
+    statements that refer to a matching one by StatementRef. Two index-friendly queries merged
+    in order, so a national-size table is never scanned for the OR of both."""
+    base = visible_to(client)
     match = Q()
     if params.get("agent_key"):
-        rel = params.get("related_agents")
         sub = StatementAgent.objects.filter(agent_key=params["agent_key"])
-        if not rel:
+        if not params.get("related_agents"):
             sub = sub.filter(related=False)
         match &= Q(seq__in=sub.values("statement_id"))
     if params.get("verb"):
@@ -256,19 +258,30 @@ def query(client, params: dict, *, after_seq: int | None, limit: int):
         match &= Q(seq__in=sub.values("statement_id"))
     if params.get("registration"):
         match &= Q(registration=params["registration"])
-    if match:
-        # Statements that refer to a matching statement (StatementRef) match too.
-        matching_ids = visible_to(client).filter(match).values("statement_id")
-        qs = qs.filter(match | Q(ref_id__in=matching_ids))
+    window = Q(voided=False)
     if params.get("since"):
-        qs = qs.filter(stored__gt=params["since"])
+        window &= Q(stored__gt=params["since"])
     if params.get("until"):
-        qs = qs.filter(stored__lte=params["until"])
+        window &= Q(stored__lte=params["until"])
     ascending = params.get("ascending")
     if after_seq is not None:
-        qs = qs.filter(seq__gt=after_seq) if ascending else qs.filter(seq__lt=after_seq)
-    qs = qs.order_by("seq" if ascending else "-seq")
-    return list(qs.only("seq", "data", "attachment_hashes")[: limit + 1])
+        window &= Q(seq__gt=after_seq) if ascending else Q(seq__lt=after_seq)
+    order = "seq" if ascending else "-seq"
+    fields = ("seq", "data", "attachment_hashes")
+    direct = list(base.filter(window & match).order_by(order).only(*fields)[: limit + 1])
+    if not match:
+        return direct
+    matching_ids = base.filter(match).values("statement_id")
+    refs = list(
+        base.filter(window, ref_id__isnull=False, ref_id__in=matching_ids)
+        .order_by(order)
+        .only(*fields)[: limit + 1]
+    )
+    if not refs:
+        return direct
+    merged = {r.seq: r for r in direct + refs}
+    ordered = sorted(merged.values(), key=lambda r: r.seq, reverse=not ascending)
+    return ordered[: limit + 1]
 
 
 def get_one(client, statement_id: str, *, voided: bool):
