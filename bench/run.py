@@ -20,9 +20,13 @@ def run(*args: str) -> None:
 rows = os.environ.get("BENCH_ROWS", "100000")
 run("import_members.py", "--db", "sqlite", "--rows", rows)
 run("credentials.py", "--db", "sqlite")
+run("lrs.py", "--db", "sqlite", "--known", "0")
 if os.environ.get("BENCH_DATABASE_URL"):
     run("import_members.py", "--db", "postgres", "--rows", rows)
     run("national_tree.py")
     run("credentials.py", "--db", "postgres")
+    run("lrs.py", "--db", "postgres", "--known", "0")
+    run("lrs.py", "--db", "postgres", "--known", "1")
+    run("lrs_query.py")
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")

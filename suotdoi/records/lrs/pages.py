@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from suotdoi.core.errors import NotFound
 from suotdoi.organisations.access import access_unit_by_id
 from suotdoi.organisations.policies import Capability
+from suotdoi.records.models import EntryKind
 
 from .actions import lrs_client_create, lrs_client_revoke
 from .models import LrsClient, Statement
@@ -71,7 +72,7 @@ def unit_lrs(request, unit_id):
             "created": created,
             "may_manage": may_manage,
             "statements": statements,
-            "rules": RULES,
+            "rules": [(verb, needs, EntryKind(kind).label) for verb, needs, kind, _h in RULES],
             "endpoint": request.build_absolute_uri("/xapi/"),
         },
     )
