@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "suotdoi.records",
     "suotdoi.records.lrs",
     "suotdoi.credentials",
+    "suotdoi.campaigns",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",

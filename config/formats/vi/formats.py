@@ -9,3 +9,10 @@ DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."
 NUMBER_GROUPING = 3
 FIRST_DAY_OF_WEEK = 1
+DATETIME_INPUT_FORMATS = [
+    "%d/%m/%Y %H:%M",
+    "%H:%M %d/%m/%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y-%m-%dT%H:%M",  # what a phone's date-and-time picker sends
+    "%Y-%m-%d %H:%M",
+]

@@ -1,0 +1,292 @@
+"""Writes of campaigns: create, launch (cascade), extend, close; sessions, check-in, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from suotdoi.audit.actions import audit_log
+from suotdoi.notifications.actions import notify
+from suotdoi.organisations.models import Membership, Unit
+from suotdoi.organisations.selectors import unit_subtree_counts
+from suotdoi.records.actions import entry_record
+from suotdoi.records.models import EntryKind, Provenance
+
+from . import qr
+from .errors import CampaignClosed, CheckInRefused, NotLaunchable
+from .models import (
+    Attendance,
+    Campaign,
+    CampaignEvent,
+    CampaignStatus,
+    Participant,
+    Session,
+    Task,
+)
+
+
+def _event(campaign, actor, verb, **data):
+    CampaignEvent.objects.create(campaign=campaign, actor=actor, verb=verb, data=data)
+    audit_log(
+        actor=actor, verb=f"campaign.{verb}", target=campaign, unit=campaign.issuer, data=data
+    )
+
+
+@transaction.atomic
+def campaign_create(*, actor, issuer: Unit, **fields) -> Campaign:
+    campaign = Campaign.objects.create(issuer=issuer, created_by=actor, **fields)
+    _event(campaign, actor, "create", title=campaign.title)
+    return campaign
+
+
+def target_units(campaign: Campaign):
+    today = timezone.localdate()
+    return (
+        Unit.objects.filter(
+            path__startswith=campaign.issuer.path,
+            unit_type__code__in=campaign.target_type_codes,
+        )
+        .exclude(pk=campaign.issuer_id)
+        .filter(Q(active_to__isnull=True) | Q(active_to__gt=today))
+        .filter(merged_into__isnull=True)
+    )
+
+
+def _refresh_done(campaign: Campaign, task_filter: Q) -> None:
+    Task.objects.filter(task_filter, campaign=campaign).update(
+        done=ExpressionWrapper(
+            Q(sessions_held__gte=campaign.min_sessions)
+            & Q(attendees__gte=F("members") * campaign.min_attendance_pct / 100.0)
+            & Q(reported_at__isnull=False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _create_tasks(campaign: Campaign, units: list[Unit]) -> int:
+    counts = unit_subtree_counts(units=units)
+    tasks = [
+        Task(campaign=campaign, unit=u, unit_path=u.path, members=counts[u.pk]["members"])
+        for u in units
+    ]
+    Task.objects.bulk_create(tasks, batch_size=1000, ignore_conflicts=True)
+    return len(tasks)
+
+
+@transaction.atomic
+def campaign_launch(*, actor, campaign: Campaign) -> int:
+    """Create a task for every target unit; they see it on their home page."""
+    c = Campaign.objects.select_for_update().select_related("issuer").get(pk=campaign.pk)
+    if c.status != CampaignStatus.DRAFT:
+        raise NotLaunchable()
+    units = list(target_units(c))
+    n = _create_tasks(c, units)
+    c.status = CampaignStatus.LAUNCHED
+    c.launched_at = timezone.now()
+    c.save(update_fields=["status", "launched_at", "updated_at"])
+    _event(c, actor, "launch", tasks=n)
+    return n
+
+
+@transaction.atomic
+def campaign_extend(
+    *, actor, campaign: Campaign, ends_on: dt.date, report_due: dt.date, document_url: str = ""
+) -> Campaign:
+    c = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if c.status == CampaignStatus.CLOSED:
+        raise CampaignClosed()
+    before = {"ends_on": c.ends_on.isoformat(), "report_due": c.report_due.isoformat()}
+    c.ends_on, c.report_due = ends_on, report_due
+    if document_url:
+        c.document_url = document_url
+    c.save(update_fields=["ends_on", "report_due", "document_url", "updated_at"])
+    _event(
+        c,
+        actor,
+        "extend",
+        before=before,
+        after={"ends_on": ends_on.isoformat(), "report_due": report_due.isoformat()},
+        document_url=document_url,
+    )
+    return c
+
+
+@transaction.atomic
+def campaign_close(*, actor, campaign: Campaign) -> None:
+    if (
+        Campaign.objects.filter(pk=campaign.pk)
+        .exclude(status=CampaignStatus.CLOSED)
+        .update(status=CampaignStatus.CLOSED)
+    ):
+        _event(campaign, actor, "close")
+
+
+def task_for_new_unit(unit: Unit) -> int:
+    """A unit founded during a campaign gets the task too."""
+    made = 0
+    for c in Campaign.objects.filter(status=CampaignStatus.LAUNCHED).select_related("issuer"):
+        if (
+            unit.path.startswith(c.issuer.path)
+            and unit.pk != c.issuer_id
+            and (unit.unit_type.code in c.target_type_codes)
+        ):
+            made += _create_tasks(c, [unit])
+    return made
+
+
+# --- sessions and attendance ----------------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(*, actor, task: Task, **fields) -> Session:
+    if task.campaign.status == CampaignStatus.CLOSED:
+        raise CampaignClosed()
+    session = Session.objects.create(task=task, qr_secret=secrets.token_hex(32), **fields)
+    audit_log(
+        actor=actor,
+        verb="session.create",
+        target=session,
+        unit=task.unit,
+        data={"campaign": task.campaign_id},
+    )
+    return session
+
+
+def is_invited(session: Session, person) -> bool:
+    return Membership.objects.filter(
+        person=person, unit_path__startswith=session.task.unit_path, end_date__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def attendance_record(
+    *, actor, session: Session, person, method: str, status: str = Attendance.PRESENT
+) -> tuple[Attendance, bool]:
+    """One attendance per person and session; a present one writes a learning entry and moves
+    the task's counters (distinct attendees, sessions held)."""
+    try:
+        with transaction.atomic():
+            att = Attendance.objects.create(
+                session=session, person=person, method=method, status=status
+            )
+    except IntegrityError:
+        return Attendance.objects.get(session=session, person=person), False
+    task = session.task
+    if status == Attendance.PRESENT:
+        if not session.held:
+            Session.objects.filter(pk=session.pk).update(held=True)
+            session.held = True
+            Task.objects.filter(pk=task.pk).update(sessions_held=F("sessions_held") + 1)
+        try:
+            with transaction.atomic():
+                Participant.objects.create(task=task, person=person)
+            Task.objects.filter(pk=task.pk).update(attendees=F("attendees") + 1)
+        except IntegrityError:
+            pass  # attended an earlier session of this campaign already
+        entry_record(
+            actor=actor,
+            person=person,
+            source_key=f"session:{session.pk}:{person.pk}",
+            title=session.title,
+            kind=EntryKind.SESSION,
+            start_date=timezone.localtime(session.starts_at).date(),
+            hours=session.hours,
+            provenance=Provenance.UNIT_VERIFIED,
+            unit=task.unit,
+            issued_by=task.unit.name,
+        )
+        _refresh_done(task.campaign, Q(pk=task.pk))
+    audit_log(
+        actor=actor,
+        verb="session.attendance",
+        target=att,
+        unit=task.unit,
+        on_behalf_of=person if actor != person else None,
+        data={"method": method, "status": status},
+    )
+    return att, True
+
+
+def check_in(*, person, token: str, now: float | None = None) -> tuple[Session, bool]:
+    """A member scans the organiser's rotating code."""
+    try:
+        sid = qr.session_id_of(token)
+    except qr.BadToken:
+        raise CheckInRefused(_("This is not a check-in code.")) from None
+    session = Session.objects.select_related("task__unit", "task__campaign").filter(pk=sid).first()
+    if session is None:
+        raise CheckInRefused(_("This is not a check-in code."))
+    try:
+        qr.check_token(session, token, now=now)
+    except qr.BadToken as exc:
+        messages_ = {
+            "expired": _("This code has expired: scan the code on the screen now."),
+            "forged": _("This code was not made by Suốt Đời."),
+            "other_session": _("This code belongs to another session."),
+            "malformed": _("This is not a check-in code."),
+        }
+        raise CheckInRefused(messages_[exc.reason]) from None
+    if session.task.campaign.status == CampaignStatus.CLOSED:
+        raise CampaignClosed()
+    if not is_invited(session, person):
+        raise CheckInRefused(_("You are not a member of the unit holding this session."))
+    _att, created = attendance_record(actor=person, session=session, person=person, method="qr")
+    return session, created
+
+
+@transaction.atomic
+def task_report_submit(*, actor, task: Task, note: str) -> Task:
+    t = Task.objects.select_for_update().select_related("campaign", "unit").get(pk=task.pk)
+    t.reported_at = timezone.now()
+    t.report_note = note.strip()[:4000]
+    t.save(update_fields=["reported_at", "report_note"])
+    _refresh_done(t.campaign, Q(pk=t.pk))
+    audit_log(
+        actor=actor,
+        verb="campaign.report",
+        target=t,
+        unit=t.unit,
+        data={"campaign": t.campaign_id, "sessions": t.sessions_held, "attendees": t.attendees},
+    )
+    return t
+
+
+def remind_lagging(*, actor, campaign: Campaign, tasks) -> int:
+    """Tell the officers of lagging units (one notification each, once a day)."""
+    from suotdoi.organisations.policies import STAFF_ROLES
+
+    today = timezone.localdate().isoformat()
+    n = 0
+    for task in tasks:
+        officers = Membership.objects.filter(
+            unit=task.unit, role__in=STAFF_ROLES, end_date__isnull=True
+        ).select_related("person")
+        for m in officers:
+            with override(m.person.language):
+                if notify(
+                    recipient=m.person,
+                    kind="campaign.reminder",
+                    title=_("Reminder: %(title)s") % {"title": campaign.title},
+                    body=_(
+                        "Your unit has not finished this campaign yet; the report is due "
+                        "on %(date)s."
+                    )
+                    % {"date": campaign.report_due.strftime("%d/%m/%Y")},
+                    url=f"/campaigns/tasks/{task.pk}/",
+                    dedupe_key=f"campaign.reminder:{task.pk}:{m.person_id}:{today}",
+                ):
+                    n += 1
+    audit_log(
+        actor=actor,
+        verb="campaign.remind",
+        target=campaign,
+        unit=campaign.issuer,
+        data={"notified": n},
+    )
+    return n

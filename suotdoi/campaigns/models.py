@@ -1,0 +1,146 @@
+"""Study campaigns cascaded down the organisation tree, their sessions and attendance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from suotdoi.core.models import TimeStampedModel
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    LAUNCHED = "launched", _("Launched")
+    CLOSED = "closed", _("Closed")
+
+
+class Campaign(TimeStampedModel):
+    issuer = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, related_name="campaigns_issued"
+    )
+    title = models.CharField(_("title"), max_length=250)
+    purpose = models.TextField(_("purpose"), max_length=4000)
+    document_url = models.URLField(_("document to study (link)"), blank=True)
+    target_type_codes = models.JSONField(default=list)  # unit types that receive a task
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    report_due = models.DateField(_("report due"))
+    min_sessions = models.PositiveSmallIntegerField(_("sessions each unit holds"), default=1)
+    min_attendance_pct = models.PositiveSmallIntegerField(
+        _("attendance each unit reaches (%)"), default=80
+    )
+    status = models.CharField(max_length=10, choices=CampaignStatus.choices, default="draft")
+    launched_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignEvent(models.Model):
+    """What happened to a campaign, shown as its history (launch, extension, closing)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    verb = models.CharField(max_length=20)
+    data = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.verb}"
+
+
+class Task(models.Model):
+    """A campaign's work for one target unit, with counters kept by the actions."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    members = models.PositiveIntegerField(default=0)  # members when launched (or joined)
+    sessions_held = models.PositiveIntegerField(default=0)
+    attendees = models.PositiveIntegerField(default=0)  # distinct members who attended
+    reported_at = models.DateTimeField(null=True, blank=True)
+    done = models.BooleanField(default=False)  # requirements met and reported (kept by actions)
+    report_note = models.TextField(blank=True, max_length=4000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="one_task_per_unit")
+        ]
+        indexes = [models.Index(fields=["campaign", "unit_path"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} → {self.unit_id}"
+
+    @property
+    def attendance_pct(self) -> int:
+        return round(100 * self.attendees / self.members) if self.members else 0
+
+
+class SessionKind(models.TextChoices):
+    CONFERENCE = "conference", _("Conference (hội nghị)")
+    WORKSHOP = "workshop", _("Workshop (hội thảo)")
+    TALK = "talk", _("Round-table (tọa đàm)")
+    THEMATIC = "thematic", _("Thematic session (sinh hoạt chuyên đề)")
+    ONLINE = "online", _("Online")
+
+
+class Session(TimeStampedModel):
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="sessions")
+    kind = models.CharField(_("kind"), max_length=12, choices=SessionKind.choices)
+    title = models.CharField(_("title"), max_length=250)
+    starts_at = models.DateTimeField(_("starts"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, default=Decimal("2"))
+    place = models.CharField(_("place or online link"), max_length=300, blank=True)
+    qr_secret = models.CharField(max_length=64, editable=False)
+    held = models.BooleanField(default=False)
+    minutes = models.FileField(_("minutes"), upload_to="minutes/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    PRESENT, EXCUSED = "present", "excused"
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, default=PRESENT)
+    method = models.CharField(max_length=10)  # qr | manual
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_attendance_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.person_id}"
+
+
+class Participant(models.Model):
+    """A member who attended at least one session of a task: the distinct count's rows."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "person"], name="one_participant_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}:{self.person_id}"

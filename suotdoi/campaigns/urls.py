@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("new/<int:unit_id>/", views.campaign_create, name="create"),
+    path("<int:campaign_id>/", views.campaign_detail, name="detail"),
+    path("<int:campaign_id>/launch/", views.campaign_launch, name="launch"),
+    path("<int:campaign_id>/close/", views.campaign_close, name="close"),
+    path("<int:campaign_id>/remind/", views.campaign_remind, name="remind"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path("sessions/<int:session_id>/qr/", views.session_qr, name="session_qr"),
+    path("checkin/<str:token>/", views.checkin, name="checkin"),
+]

@@ -1,0 +1,267 @@
+"""Study campaigns: cascade, sessions, rotating-QR check-in, counters, dashboard, access."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.utils import timezone
+
+from suotdoi.audit.models import AuditEvent
+from suotdoi.campaigns import actions, qr, selectors
+from suotdoi.campaigns.models import Attendance, Campaign, Task
+from suotdoi.core.errors import ApplicationError
+from suotdoi.organisations.models import Membership, Unit
+from suotdoi.records.models import LearningEntry
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+
+
+def launched(people, units, **kw):
+    fields = {
+        "title": "Nghiên cứu, quán triệt bài viết “Học tập suốt đời”",
+        "purpose": "Tổ chức học tập bài viết của Tổng Bí thư.",
+        "target_type_codes": ["cdcs"],
+        "starts_on": TODAY,
+        "ends_on": TODAY + dt.timedelta(days=60),
+        "report_due": TODAY + dt.timedelta(days=45),
+        "min_sessions": 1,
+        "min_attendance_pct": 50,
+    }
+    fields.update(kw)
+    c = actions.campaign_create(
+        actor=people["provincial_officer"], issuer=units["federation"], **fields
+    )
+    actions.campaign_launch(actor=people["provincial_officer"], campaign=c)
+    return c
+
+
+def session_of(people, task, **kw):
+    return actions.session_create(
+        actor=people["grassroots_chair"],
+        task=task,
+        kind="thematic",
+        title="Sinh hoạt chuyên đề “Học tập suốt đời”",
+        starts_at=timezone.now(),
+        hours=kw.get("hours", 2),
+        place="Hội trường công ty",
+    )
+
+
+def test_launch_gives_every_grassroots_union_below_a_task_and_only_once(people, units):
+    c = launched(people, units)
+    grassroots = Unit.objects.filter(
+        path__startswith=units["federation"].path, unit_type__code="cdcs"
+    )
+    assert set(Task.objects.filter(campaign=c).values_list("unit_id", flat=True)) == set(
+        grassroots.values_list("pk", flat=True)
+    )
+    assert not Task.objects.filter(campaign=c, unit=Unit.objects.get(code="CDCS-CB-001")).exists()
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    assert task.members > 0
+    with pytest.raises(ApplicationError):
+        actions.campaign_launch(actor=people["provincial_officer"], campaign=c)
+    assert [e.verb for e in c.events.all()] == ["create", "launch"]
+
+
+def test_a_grassroots_union_founded_mid_campaign_gets_the_task(
+    people, units, django_capture_on_commit_callbacks
+):
+    from suotdoi.organisations.actions import unit_create
+    from suotdoi.organisations.models import UnitType
+
+    c = launched(people, units)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = unit_create(
+            actor=people["provincial_officer"],
+            parent=units["federation"],
+            name="Công đoàn cơ sở Công ty mới",
+            code="CDCS-NEW",
+            unit_type=UnitType.objects.get(code="cdcs"),
+        )
+    assert Task.objects.filter(campaign=c, unit=new).exists()
+
+
+def test_qr_check_in_writes_the_record_and_counts_once(people, units):
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    member = people["member"]
+    session, created = actions.check_in(person=member, token=qr.current_token(s))
+    assert created and session == s
+    again, created2 = actions.check_in(person=member, token=qr.current_token(s))
+    assert not created2
+    assert Attendance.objects.filter(session=s, person=member).count() == 1
+    entry = LearningEntry.objects.get(person=member, source_key=f"session:{s.pk}:{member.pk}")
+    assert entry.status == "verified" and entry.unit == units["grassroots"] and entry.hours == 2
+    task.refresh_from_db()
+    assert (task.sessions_held, task.attendees) == (1, 1)
+
+
+@pytest.mark.parametrize("case", ["expired", "other_session", "forged", "replayed", "garbage"])
+def test_bad_check_in_codes_are_refused_with_a_message_and_record_nothing(people, units, case):
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    other = session_of(people, task)
+    now = time.time()
+    token = {
+        "expired": qr.current_token(s, now=now - 3600),  # a photo taken an hour ago
+        "other_session": qr.current_token(other).replace(f"{other.pk}.", f"{s.pk}.", 1),
+        "forged": qr.current_token(s)[:-4] + "abcd",
+        "replayed": qr.current_token(s, now=now - 95),  # three steps old
+        "garbage": "not-a-code",
+    }[case]
+    with pytest.raises(ApplicationError) as exc:
+        actions.check_in(person=people["member"], token=token)
+    assert str(exc.value.message)
+    assert not Attendance.objects.exists() and not LearningEntry.objects.exists()
+
+
+def test_only_members_of_the_holding_unit_can_check_in(people, units):
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    with pytest.raises(ApplicationError):
+        actions.check_in(person=people["foreign_officer"], token=qr.current_token(s))
+    assert not Attendance.objects.exists()
+
+
+def test_manual_and_excused_attendance_and_the_report_make_the_unit_done(people, units):
+    c = launched(people, units, min_attendance_pct=1)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    members = list(
+        Membership.objects.filter(unit_path__startswith=task.unit_path)
+        .values_list("person_id", flat=True)
+        .distinct()[:3]
+    )
+    from suotdoi.people.models import Person
+
+    p1, p2, p3 = (Person.objects.get(pk=x) for x in members)
+    actions.attendance_record(
+        actor=people["grassroots_chair"], session=s, person=p1, method="manual"
+    )
+    actions.attendance_record(
+        actor=people["grassroots_chair"], session=s, person=p2, method="manual", status="excused"
+    )
+    task.refresh_from_db()
+    assert task.attendees == 1 and not task.done
+    actions.task_report_submit(actor=people["grassroots_chair"], task=task, note="Đã tổ chức.")
+    task.refresh_from_db()
+    assert task.done and task.reported_at
+    assert not LearningEntry.objects.filter(person=p2).exists()
+    del p3
+
+
+def test_dashboard_rolls_up_over_the_subtree_in_one_query(
+    people, units, django_assert_max_num_queries
+):
+    c = launched(people, units, min_attendance_pct=1)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    actions.check_in(person=people["member"], token=qr.current_token(s))
+    actions.task_report_submit(actor=people["grassroots_chair"], task=task, note="")
+    with django_assert_max_num_queries(2):
+        rows = selectors.dashboard_rows(campaign=c, focus=units["federation"])
+    by_unit = {r["unit"].pk: r for r in rows}
+    sup = Unit.objects.get_parent(units["grassroots"])
+    assert by_unit[sup.pk]["done"] == 1 and by_unit[sup.pk]["sessions"] == 1
+    total = selectors.rollup(campaign=c, focus=units["federation"])
+    assert total["done"] == 1 and total["tasks"] == Task.objects.filter(campaign=c).count()
+
+
+def test_extend_and_close_are_history(people, units):
+    c = launched(people, units)
+    actions.campaign_extend(
+        actor=people["provincial_officer"],
+        campaign=c,
+        ends_on=TODAY + dt.timedelta(days=90),
+        report_due=TODAY + dt.timedelta(days=80),
+    )
+    actions.campaign_close(actor=people["provincial_officer"], campaign=c)
+    c.refresh_from_db()
+    assert c.status == "closed"
+    assert [e.verb for e in c.events.all()] == ["create", "launch", "extend", "close"]
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    with pytest.raises(ApplicationError):
+        session_of(people, task)
+
+
+# --- pages and authorisation ------------------------------------------------------------------
+
+
+def test_the_pages_work_for_the_people_they_are_for(people, units, client_for):
+    officer = client_for(people["provincial_officer"])
+    r = officer.post(
+        f"/campaigns/new/{units['federation'].pk}/",
+        {
+            "title": "Học tập suốt đời",
+            "purpose": "Quán triệt bài viết",
+            "target_type_codes": ["cdcs"],
+            "starts_on": TODAY.strftime("%d/%m/%Y"),
+            "ends_on": (TODAY + dt.timedelta(days=30)).strftime("%d/%m/%Y"),
+            "report_due": (TODAY + dt.timedelta(days=25)).strftime("%d/%m/%Y"),
+            "min_sessions": 1,
+            "min_attendance_pct": 50,
+        },
+    )
+    c = Campaign.objects.get()
+    assert r.status_code == 302
+    officer.post(f"/campaigns/{c.pk}/launch/")
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    chair = client_for(people["grassroots_chair"])
+    assert "Học tập suốt đời" in chair.get("/campaigns/").content.decode()
+    r = chair.post(
+        f"/campaigns/tasks/{task.pk}/",
+        {
+            "s-kind": "thematic",
+            "s-title": "Sinh hoạt chuyên đề",
+            "s-starts_at": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+            "s-hours": "2",
+            "s-place": "Hội trường",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    s = task.sessions.get()
+    page = chair.get(f"/campaigns/sessions/{s.pk}/").content.decode()
+    assert "data:image/svg+xml" in page
+    member = client_for(people["member"])
+    token = qr.current_token(s)
+    assert member.post(f"/campaigns/checkin/{token}/").status_code == 200
+    assert member.post("/campaigns/checkin/1.2.forged/").status_code == 400
+    dash = officer.get(f"/campaigns/{c.pk}/").content.decode()
+    assert "Học tập suốt đời" in dash and 'id="totals"' in dash
+    sup = Unit.objects.get_parent(units["grassroots"])
+    drill = officer.get(f"/campaigns/{c.pk}/?focus={sup.pk}&sort=sessions").content.decode()
+    assert units["grassroots"].name in drill
+    foreign = Unit.objects.get(code="LDLD-CB")
+    assert officer.get(f"/campaigns/{c.pk}/?focus={foreign.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("outsider", ["foreign_officer", "association_officer"])
+def test_outsiders_get_404_everywhere_and_change_nothing(people, units, client_for, outsider):
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    who = client_for(people[outsider])
+    before = (AuditEvent.objects.count(), Attendance.objects.count())
+    for path in (
+        f"/campaigns/{c.pk}/",
+        f"/campaigns/tasks/{task.pk}/",
+        f"/campaigns/sessions/{s.pk}/",
+        f"/campaigns/sessions/{s.pk}/qr/",
+        f"/campaigns/new/{units['federation'].pk}/",
+    ):
+        assert who.get(path).status_code == 404, path
+    for path, data in (
+        (f"/campaigns/{c.pk}/launch/", {}),
+        (f"/campaigns/{c.pk}/close/", {}),
+        (f"/campaigns/{c.pk}/remind/", {}),
+        (f"/campaigns/tasks/{task.pk}/", {"note": "x"}),
+        (f"/campaigns/sessions/{s.pk}/", {"person": people["member"].pk, "status": "present"}),
+    ):
+        assert who.post(path, data).status_code == 404, path
+    assert (AuditEvent.objects.count(), Attendance.objects.count()) == before
+    c.refresh_from_db()
+    assert c.status == "launched"
