@@ -60,6 +60,17 @@ class CampaignEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.verb}"
 
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                "create": _("drafted"),
+                "launch": _("launched to the units"),
+                "extend": _("extended"),
+                "close": _("closed"),
+            }.get(self.verb, self.verb)
+        )
+
 
 class Task(models.Model):
     """A campaign's work for one target unit, with counters kept by the actions."""
