@@ -484,6 +484,61 @@ def seed_learning(world: World) -> None:
     cred.credential_issue_for_entry(actor=admin, entry=entry)
 
 
+def seed_campaign(world: World) -> None:
+    """For `make run`: the federation's campaign on the article "Học tập suốt đời", half-way:
+    some grassroots unions done, some with a session but no report, some not started."""
+    from django.utils import timezone
+
+    from suotdoi.campaigns import actions as camp
+
+    today = timezone.localdate()
+    officer = world.people["provincial_officer"]
+    campaign = camp.campaign_create(
+        actor=officer,
+        issuer=world.units["federation"],
+        title="Nghiên cứu, quán triệt bài viết “Học tập suốt đời” của Tổng Bí thư Tô Lâm",
+        purpose=(
+            "Tổ chức nghiên cứu, học tập bài viết bằng hội nghị, hội thảo, tọa đàm, sinh hoạt "
+            "chuyên đề; đưa vào chương trình công tác của công đoàn cơ sở; gắn với thi đua."
+        ),
+        target_type_codes=["cdcs"],
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=60),
+        report_due=today + dt.timedelta(days=30),
+        min_sessions=1,
+        min_attendance_pct=30,
+    )
+    camp.campaign_launch(actor=officer, campaign=campaign)
+    tasks = list(campaign.tasks.select_related("unit").order_by("unit__path"))
+    for i, task in enumerate(tasks[: len(tasks) * 2 // 3]):
+        session = camp.session_create(
+            actor=officer,
+            task=task,
+            kind="thematic",
+            title="Sinh hoạt chuyên đề “Học tập suốt đời”",
+            starts_at=timezone.now() - dt.timedelta(days=10 - i % 7),
+            hours=Decimal("2"),
+            place="Hội trường",
+        )
+        members = (
+            Membership.objects.filter(unit_path__startswith=task.unit_path, end_date__isnull=True)
+            .select_related("person")
+            .order_by("person_id")
+        )
+        seen = set()
+        share = max(1, task.members * (45 if i % 2 == 0 else 20) // 100)
+        for m in members:
+            if m.person_id in seen or len(seen) >= share:
+                continue
+            seen.add(m.person_id)
+            camp.attendance_record(actor=officer, session=session, person=m.person, method="manual")
+        if i % 2 == 0:
+            task.refresh_from_db()
+            camp.task_report_submit(
+                actor=officer, task=task, note="Đã tổ chức sinh hoạt chuyên đề theo kế hoạch."
+            )
+
+
 def world_is_built() -> bool:
     return Unit.objects.filter(code="LDLD-NB").exists()
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from suotdoi.demo.world import build_world, seed_learning, world_is_built
+from suotdoi.demo.world import build_world, seed_campaign, seed_learning, world_is_built
 
 
 class Command(BaseCommand):
@@ -18,4 +18,5 @@ class Command(BaseCommand):
             return
         world = build_world(size=size)
         seed_learning(world)
+        seed_campaign(world)
         self.stdout.write(f"Demo world built: {len(world.units)} named units.")
