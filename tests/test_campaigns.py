@@ -265,3 +265,14 @@ def test_outsiders_get_404_everywhere_and_change_nothing(people, units, client_f
     assert (AuditEvent.objects.count(), Attendance.objects.count()) == before
     c.refresh_from_db()
     assert c.status == "launched"
+
+
+def test_the_bulk_member_sum_matches_the_per_unit_counts(units):
+    from suotdoi.campaigns.actions import _subtree_members
+    from suotdoi.organisations.selectors import unit_subtree_counts
+
+    root = units["federation"]
+    below = list(Unit.objects.filter(path__startswith=root.path))
+    sums = _subtree_members(root)
+    counts = unit_subtree_counts(units=below)
+    assert all(sums.get(u.path, 0) == counts[u.pk]["members"] for u in below)

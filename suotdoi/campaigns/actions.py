@@ -69,11 +69,28 @@ def _refresh_done(campaign: Campaign, task_filter: Q) -> None:
     )
 
 
+def _subtree_members(root: Unit) -> dict[str, int]:
+    """Members under every unit of `root`'s subtree, from the pre-aggregated unit rows: one
+    read of (path, member_count), summed by prefix in Python."""
+    sums: dict[str, int] = {}
+    step = Unit.steplen
+    for path, n in Unit.objects.filter(path__startswith=root.path).values_list(
+        "path", "member_count"
+    ):
+        if n:
+            for end in range(len(root.path), len(path) + 1, step):
+                sums[path[:end]] = sums.get(path[:end], 0) + n
+    return sums
+
+
 def _create_tasks(campaign: Campaign, units: list[Unit]) -> int:
-    counts = unit_subtree_counts(units=units)
+    if len(units) > 20:
+        sums = _subtree_members(campaign.issuer)
+        members = {u.pk: sums.get(u.path, 0) for u in units}
+    else:
+        members = {k: v["members"] for k, v in unit_subtree_counts(units=units).items()}
     tasks = [
-        Task(campaign=campaign, unit=u, unit_path=u.path, members=counts[u.pk]["members"])
-        for u in units
+        Task(campaign=campaign, unit=u, unit_path=u.path, members=members[u.pk]) for u in units
     ]
     Task.objects.bulk_create(tasks, batch_size=1000, ignore_conflicts=True)
     return len(tasks)
@@ -85,7 +102,7 @@ def campaign_launch(*, actor, campaign: Campaign) -> int:
     c = Campaign.objects.select_for_update().select_related("issuer").get(pk=campaign.pk)
     if c.status != CampaignStatus.DRAFT:
         raise NotLaunchable()
-    units = list(target_units(c))
+    units = list(target_units(c).only("pk", "path", "depth"))
     n = _create_tasks(c, units)
     c.status = CampaignStatus.LAUNCHED
     c.launched_at = timezone.now()
