@@ -82,14 +82,18 @@ def test_a_grassroots_union_founded_mid_campaign_gets_the_task(
     assert Task.objects.filter(campaign=c, unit=new).exists()
 
 
-def test_qr_check_in_writes_the_record_and_counts_once(people, units):
+def test_qr_check_in_writes_the_record_and_counts_once(
+    people, units, django_capture_on_commit_callbacks
+):
     c = launched(people, units)
     task = Task.objects.get(campaign=c, unit=units["grassroots"])
     s = session_of(people, task)
     member = people["member"]
-    session, created = actions.check_in(person=member, token=qr.current_token(s))
+    with django_capture_on_commit_callbacks(execute=True):
+        session, created = actions.check_in(person=member, token=qr.current_token(s))
     assert created and session == s
-    again, created2 = actions.check_in(person=member, token=qr.current_token(s))
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created2 = actions.check_in(person=member, token=qr.current_token(s))
     assert not created2
     assert Attendance.objects.filter(session=s, person=member).count() == 1
     entry = LearningEntry.objects.get(person=member, source_key=f"session:{s.pk}:{member.pk}")
@@ -155,12 +159,13 @@ def test_manual_and_excused_attendance_and_the_report_make_the_unit_done(people,
 
 
 def test_dashboard_rolls_up_over_the_subtree_in_one_query(
-    people, units, django_assert_max_num_queries
+    people, units, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     c = launched(people, units, min_attendance_pct=1)
     task = Task.objects.get(campaign=c, unit=units["grassroots"])
     s = session_of(people, task)
-    actions.check_in(person=people["member"], token=qr.current_token(s))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.check_in(person=people["member"], token=qr.current_token(s))
     actions.task_report_submit(actor=people["grassroots_chair"], task=task, note="")
     with django_assert_max_num_queries(2):
         rows = selectors.dashboard_rows(campaign=c, focus=units["federation"])

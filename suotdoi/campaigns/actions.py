@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
@@ -181,31 +182,46 @@ def is_invited(session: Session, person) -> bool:
     ).exists()
 
 
-@transaction.atomic
-def attendance_record(
-    *, actor, session: Session, person, method: str, status: str = Attendance.PRESENT
-) -> tuple[Attendance, bool]:
-    """One attendance per person and session; a present one writes a learning entry and moves
-    the task's counters (distinct attendees, sessions held)."""
+def _attendance_create(*, session: Session, person, method: str, status: str):
     try:
         with transaction.atomic():
-            att = Attendance.objects.create(
+            return Attendance.objects.create(
                 session=session, person=person, method=method, status=status
-            )
+            ), True
     except IntegrityError:
         return Attendance.objects.get(session=session, person=person), False
-    task = session.task
-    if status == Attendance.PRESENT:
-        if not session.held:
-            Session.objects.filter(pk=session.pk).update(held=True)
-            session.held = True
-            Task.objects.filter(pk=task.pk).update(sessions_held=F("sessions_held") + 1)
+
+
+@transaction.atomic
+def attendance_settle(*, attendance_id: int, actor=None) -> None:
+    """What an attendance sets off: the task's counters (distinct attendees, sessions held),
+    the unit-verified learning entry, the task's "done" flag and the audit row. Runs once per
+    attendance (guarded by `settled_at`), in the request for the organiser's manual entries and
+    in the background for QR check-ins, so a busy hall gets its answers at once."""
+    att = (
+        Attendance.objects.select_for_update()
+        .select_related("session__task__campaign", "session__task__unit", "person")
+        .filter(pk=attendance_id, settled_at__isnull=True)
+        .first()
+    )
+    if att is None:
+        return
+    session, task, person = att.session, att.session.task, att.person
+    actor = actor or person
+    if att.status == Attendance.PRESENT:
+        held = 0
+        if Session.objects.filter(pk=session.pk, held=False).update(held=True):
+            held = 1
         try:
             with transaction.atomic():
                 Participant.objects.create(task=task, person=person)
-            Task.objects.filter(pk=task.pk).update(attendees=F("attendees") + 1)
+            new_attendee = 1
         except IntegrityError:
-            pass  # attended an earlier session of this campaign already
+            new_attendee = 0  # attended an earlier session of this campaign already
+        if held or new_attendee:
+            Task.objects.filter(pk=task.pk).update(
+                sessions_held=F("sessions_held") + held, attendees=F("attendees") + new_attendee
+            )
         entry_record(
             actor=actor,
             person=person,
@@ -219,15 +235,26 @@ def attendance_record(
             issued_by=task.unit.name,
         )
         _refresh_done(task.campaign, Q(pk=task.pk))
+    Attendance.objects.filter(pk=att.pk).update(settled_at=timezone.now())
     audit_log(
         actor=actor,
         verb="session.attendance",
         target=att,
         unit=task.unit,
         on_behalf_of=person if actor != person else None,
-        data={"method": method, "status": status},
+        data={"method": att.method, "status": att.status},
     )
-    return att, True
+
+
+@transaction.atomic
+def attendance_record(
+    *, actor, session: Session, person, method: str, status: str = Attendance.PRESENT
+) -> tuple[Attendance, bool]:
+    """The organiser records someone (present, or excused): settled at once."""
+    att, created = _attendance_create(session=session, person=person, method=method, status=status)
+    if created:
+        attendance_settle(attendance_id=att.pk, actor=actor)
+    return att, created
 
 
 def check_in(*, person, token: str, now: float | None = None) -> tuple[Session, bool]:
@@ -253,7 +280,13 @@ def check_in(*, person, token: str, now: float | None = None) -> tuple[Session, 
         raise CampaignClosed()
     if not is_invited(session, person):
         raise CheckInRefused(_("You are not a member of the unit holding this session."))
-    _att, created = attendance_record(actor=person, session=session, person=person, method="qr")
+    att, created = _attendance_create(
+        session=session, person=person, method="qr", status=Attendance.PRESENT
+    )
+    if created:
+        from .tasks import attendance_settle_task
+
+        transaction.on_commit(partial(attendance_settle_task.enqueue, att.pk))
     return session, created
 
 

@@ -132,6 +132,7 @@ class Attendance(models.Model):
     status = models.CharField(max_length=10, default=PRESENT)
     method = models.CharField(max_length=10)  # qr | manual
     at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)  # counters and record done
 
     class Meta:
         constraints = [

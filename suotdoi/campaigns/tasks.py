@@ -1,0 +1,9 @@
+from django.tasks import task
+
+
+@task()
+def attendance_settle_task(attendance_id: int) -> None:
+    """Counters, learning entry and audit row of a QR check-in (safe to run twice)."""
+    from .actions import attendance_settle
+
+    attendance_settle(attendance_id=attendance_id)
