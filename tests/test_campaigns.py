@@ -281,3 +281,32 @@ def test_the_bulk_member_sum_matches_the_per_unit_counts(units):
     sums = _subtree_members(root)
     counts = unit_subtree_counts(units=below)
     assert all(sums.get(u.path, 0) == counts[u.pk]["members"] for u in below)
+
+
+def test_exports_a_sheet_per_level_and_an_official_pdf(people, units, client_for, tmp_path):
+    import io
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    c = launched(people, units, min_attendance_pct=1)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    actions.attendance_record(
+        actor=people["grassroots_chair"], session=s, person=people["member"], method="manual"
+    )
+    officer = client_for(people["provincial_officer"])
+    r = officer.get(f"/campaigns/{c.pk}/export.xlsx")
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
+    assert len(wb.sheetnames) == 2  # the unions under the federation, then grassroots unions
+    names = [row[0] for row in wb.worksheets[1].iter_rows(min_row=2, values_only=True)]
+    assert units["grassroots"].name in names
+    pdf = officer.get(f"/campaigns/{c.pk}/report.pdf").content
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "III. Kết quả theo đơn vị" in text
+    outsider = client_for(people["foreign_officer"])
+    assert outsider.get(f"/campaigns/{c.pk}/export.xlsx").status_code == 404
+    assert outsider.get(f"/campaigns/{c.pk}/report.pdf").status_code == 404

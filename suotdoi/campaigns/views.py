@@ -235,3 +235,31 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+@login_required
+def campaign_export_xlsx(request, campaign_id):
+    from django.http import FileResponse
+
+    from .exporting import campaign_xlsx
+
+    campaign = access_campaign(request.user, campaign_id)
+    return FileResponse(
+        campaign_xlsx(campaign=campaign),
+        as_attachment=True,
+        filename=f"dot-hoc-tap-{campaign.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def campaign_report_pdf(request, campaign_id):
+    from django.http import HttpResponse
+
+    from .exporting import campaign_pdf
+
+    campaign = access_campaign(request.user, campaign_id)
+    pdf = campaign_pdf(campaign=campaign, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{campaign.pk}.pdf"'
+    return response

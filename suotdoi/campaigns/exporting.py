@@ -1,0 +1,73 @@
+"""The issuer's exports: a workbook with a sheet per level, and the official PDF summary."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import selectors
+
+
+def campaign_xlsx(*, campaign) -> tempfile.SpooledTemporaryFile:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    issuer = campaign.issuer
+    header = [
+        _("Unit"),
+        _("Tasks"),
+        _("Done"),
+        _("Sessions held"),
+        _("Members"),
+        _("Attended"),
+        _("Attendance (%)"),
+        _("Reports received"),
+    ]
+    for depth in range(issuer.depth + 1, max(selectors.task_depths(campaign=campaign) or [0]) + 1):
+        rows = selectors.rows_at_depth(campaign=campaign, root=issuer, depth=depth)
+        if not rows:
+            continue
+        ws = wb.create_sheet(title=_("Level %(n)s") % {"n": depth - issuer.depth})
+        ws.append(header)
+        for r in rows:
+            ws.append(
+                [
+                    r["unit"].name,
+                    r["tasks"],
+                    r["done"],
+                    r["sessions"],
+                    r["members"],
+                    r["attendees"],
+                    r["attendance_pct"],
+                    r["reported"],
+                ]
+            )
+    if not wb.worksheets:
+        wb.create_sheet(title=_("Level %(n)s") % {"n": 1}).append(header)
+    out = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115 - returned
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def campaign_pdf(*, campaign, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    issuer = campaign.issuer
+    rows = selectors.dashboard_rows(campaign=campaign, focus=issuer)
+    rows.sort(key=lambda r: r["unit"].path)
+    html = render_to_string(
+        "campaigns/summary.html",
+        {
+            "campaign": campaign,
+            "issuer": issuer,
+            "total": selectors.rollup(campaign=campaign, focus=issuer),
+            "rows": rows,
+            "lagging": [r for r in rows if r["lagging"]],
+            "now": timezone.localtime(),
+        },
+    )
+    return HTML(string=html, base_url=base_url).write_pdf()
