@@ -310,3 +310,25 @@ def test_exports_a_sheet_per_level_and_an_official_pdf(people, units, client_for
     outsider = client_for(people["foreign_officer"])
     assert outsider.get(f"/campaigns/{c.pk}/export.xlsx").status_code == 404
     assert outsider.get(f"/campaigns/{c.pk}/report.pdf").status_code == 404
+
+
+def test_scheduling_a_session_invites_the_units_members_once(
+    people, units, django_capture_on_commit_callbacks
+):
+    from suotdoi.notifications.models import Notification
+
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    with django_capture_on_commit_callbacks(execute=True):
+        s = session_of(people, task)
+    members = set(
+        Membership.objects.filter(
+            unit_path__startswith=task.unit_path, end_date__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    invited = set(
+        Notification.objects.filter(kind="session.invited").values_list("recipient_id", flat=True)
+    )
+    assert invited == members and people["member"].pk in invited
+    actions.session_announce(session_id=s.pk)  # a replay adds nothing
+    assert Notification.objects.filter(kind="session.invited").count() == len(members)

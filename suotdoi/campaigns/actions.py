@@ -173,7 +173,46 @@ def session_create(*, actor, task: Task, **fields) -> Session:
         unit=task.unit,
         data={"campaign": task.campaign_id},
     )
+    from .tasks import session_announce_task
+
+    transaction.on_commit(partial(session_announce_task.enqueue, session.pk))
     return session
+
+
+def session_announce(*, session_id: int) -> int:
+    """Tell the invited members (the holding unit's members) when and where: one notification
+    each, once (dedupe key), email in one background task."""
+    from suotdoi.notifications.actions import notify_many
+
+    session = Session.objects.select_related("task__unit").filter(pk=session_id).first()
+    if session is None:
+        return 0
+    people = {
+        m.person_id: m.person
+        for m in Membership.objects.filter(
+            unit_path__startswith=session.task.unit_path, end_date__isnull=True
+        ).select_related("person")
+    }
+    when = timezone.localtime(session.starts_at)
+    items = []
+    for person in people.values():
+        with override(person.language):
+            items.append(
+                {
+                    "recipient": person,
+                    "kind": "session.invited",
+                    "title": _("Invitation: %(title)s") % {"title": session.title},
+                    "body": _("%(unit)s invites you on %(when)s at %(place)s.")
+                    % {
+                        "unit": session.task.unit.name,
+                        "when": when.strftime("%H:%M %d/%m/%Y"),
+                        "place": session.place or "—",
+                    },
+                    "url": "/record/",
+                    "dedupe_key": f"session.invited:{session.pk}:{person.pk}",
+                }
+            )
+    return notify_many(items)
 
 
 def is_invited(session: Session, person) -> bool:

@@ -7,3 +7,11 @@ def attendance_settle_task(attendance_id: int) -> None:
     from .actions import attendance_settle
 
     attendance_settle(attendance_id=attendance_id)
+
+
+@task()
+def session_announce_task(session_id: int) -> int:
+    """Invitations to the members of the unit holding a session (safe to run twice)."""
+    from .actions import session_announce
+
+    return session_announce(session_id=session_id)
