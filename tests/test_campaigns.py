@@ -332,3 +332,57 @@ def test_scheduling_a_session_invites_the_units_members_once(
     assert invited == members and people["member"].pk in invited
     actions.session_announce(session_id=s.pk)  # a replay adds nothing
     assert Notification.objects.filter(kind="session.invited").count() == len(members)
+
+
+# --- reflections ----------------------------------------------------------------------------
+
+TEXT = "Bài viết giúp tôi hiểu học tập suốt đời là trách nhiệm của mỗi người lao động. " * 2
+
+
+def test_reflection_is_handed_in_returned_handed_in_again_and_accepted(people, units, client_for):
+    from suotdoi.campaigns.models import Reflection
+
+    c = launched(people, units, reflection_required=True)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    member = client_for(people["member"])
+    page = f"/campaigns/tasks/{task.pk}/reflection/"
+    assert member.post(page, {"text": "ngắn"}).status_code == 200  # too short: form error
+    assert not Reflection.objects.exists()
+    member.post(page, {"text": TEXT})
+    r = Reflection.objects.get()
+    assert r.status == "submitted"
+    member.post(page, {"text": TEXT + " sửa"})  # locked while waiting
+    r.refresh_from_db()
+    assert r.text == TEXT.strip()
+    chair = client_for(people["grassroots_chair"])
+    assert people["member"].full_name in chair.get(f"/campaigns/tasks/{task.pk}/").content.decode()
+    review = f"/campaigns/tasks/{task.pk}/reflections/{r.pk}/review/"
+    chair.post(review, {"decision": "return", "comment": "Cần nêu việc sẽ làm."})
+    r.refresh_from_db()
+    assert r.status == "returned" and "Cần nêu" in member.get(page).content.decode()
+    member.post(page, {"text": TEXT + " Tôi sẽ học thêm tin học."})
+    chair.post(review, {"decision": "accept", "comment": ""})
+    r.refresh_from_db()
+    task.refresh_from_db()
+    assert r.status == "accepted" and task.reflections_accepted == 1
+    assert LearningEntry.objects.get(source_key=f"reflection:{r.pk}").status == "verified"
+
+
+@pytest.mark.parametrize("outsider", ["foreign_officer", "association_officer"])
+def test_outsiders_cannot_write_or_review_reflections(people, units, client_for, outsider):
+    from suotdoi.campaigns.models import Reflection
+
+    c = launched(people, units, reflection_required=True)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    r = actions.reflection_submit(actor=people["member"], task=task, text=TEXT)
+    who = client_for(people[outsider])
+    assert who.get(f"/campaigns/tasks/{task.pk}/reflection/").status_code == 404
+    assert who.post(f"/campaigns/tasks/{task.pk}/reflection/", {"text": TEXT}).status_code == 404
+    assert (
+        who.post(
+            f"/campaigns/tasks/{task.pk}/reflections/{r.pk}/review/", {"decision": "accept"}
+        ).status_code
+        == 404
+    )
+    r.refresh_from_db()
+    assert r.status == "submitted" and Reflection.objects.count() == 1

@@ -379,3 +379,79 @@ def remind_lagging(*, actor, campaign: Campaign, tasks) -> int:
         data={"notified": n},
     )
     return n
+
+
+# --- reflections ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reflection_submit(*, actor, task: Task, text: str):
+    """A member hands in (or, once returned, hands in again) their reflection."""
+    from .errors import ReflectionLocked
+    from .models import Reflection
+
+    if task.campaign.status == CampaignStatus.CLOSED:
+        raise CampaignClosed()
+    r = Reflection.objects.select_for_update().filter(task=task, person=actor).first()
+    if r is not None and r.status != Reflection.RETURNED:
+        raise ReflectionLocked()
+    if r is None:
+        r = Reflection(task=task, person=actor)
+    r.text, r.status, r.submitted_at = text.strip(), Reflection.SUBMITTED, timezone.now()
+    r.save()
+    audit_log(actor=actor, verb="reflection.submit", target=r, unit=task.unit)
+    return r
+
+
+@transaction.atomic
+def reflection_review(*, actor, reflection, accept: bool, comment: str = ""):
+    """Accepted: it counts for the unit and goes into the learner's record. Returned: the
+    learner sees the comment and may hand it in again."""
+    from .errors import NotSubmitted
+    from .models import Reflection
+
+    r = (
+        Reflection.objects.select_for_update()
+        .select_related("task__campaign", "task__unit", "person")
+        .get(pk=reflection.pk)
+    )
+    if r.status != Reflection.SUBMITTED:
+        raise NotSubmitted()
+    r.status = Reflection.ACCEPTED if accept else Reflection.RETURNED
+    r.comment = comment.strip()[:500]
+    r.reviewed_by, r.reviewed_at = actor, timezone.now()
+    r.save(update_fields=["status", "comment", "reviewed_by", "reviewed_at"])
+    if accept:
+        Task.objects.filter(pk=r.task_id).update(reflections_accepted=F("reflections_accepted") + 1)
+        entry_record(
+            actor=actor,
+            person=r.person,
+            source_key=f"reflection:{r.pk}",
+            title=_("Reflection: %(title)s") % {"title": r.task.campaign.title},
+            kind=EntryKind.SELF_STUDY,
+            start_date=timezone.localdate(),
+            hours=1,
+            provenance=Provenance.UNIT_VERIFIED,
+            unit=r.task.unit,
+            issued_by=r.task.unit.name,
+        )
+    with override(r.person.language):
+        notify(
+            recipient=r.person,
+            kind="reflection.reviewed",
+            title=(
+                _("Your reflection was accepted") if accept else _("Your reflection was returned")
+            ),
+            body=r.comment,
+            url=f"/campaigns/tasks/{r.task_id}/reflection/",
+            dedupe_key=f"reflection:{r.pk}:{r.reviewed_at.isoformat()}",
+        )
+    audit_log(
+        actor=actor,
+        verb="reflection.accept" if accept else "reflection.return",
+        target=r,
+        unit=r.task.unit,
+        on_behalf_of=r.person,
+        data={"comment": r.comment},
+    )
+    return r

@@ -16,3 +16,13 @@ class NotLaunchable(Conflict):
 class CampaignClosed(Conflict):
     code = "campaign_closed"
     default_message = _("The campaign is closed.")
+
+
+class ReflectionLocked(Conflict):
+    code = "reflection_locked"
+    default_message = _("Your reflection is with the unit; you can change it if it is returned.")
+
+
+class NotSubmitted(Conflict):
+    code = "reflection_not_submitted"
+    default_message = _("This reflection is not waiting for review.")

@@ -24,6 +24,7 @@ class CampaignForm(forms.ModelForm):
             "report_due",
             "min_sessions",
             "min_attendance_pct",
+            "reflection_required",
         ]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 4})}
 
@@ -74,3 +75,17 @@ class ManualAttendanceForm(forms.Form):
         label=_("Attendance"),
         choices=[("present", _("Present")), ("excused", _("Excused absence"))],
     )
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reflection"),
+        min_length=50,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("What you learned and what you will do differently (at least 50 characters)."),
+    )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

@@ -32,6 +32,9 @@ class Campaign(TimeStampedModel):
     min_attendance_pct = models.PositiveSmallIntegerField(
         _("attendance each unit reaches (%)"), default=80
     )
+    reflection_required = models.BooleanField(
+        _("members write a reflection (bài thu hoạch)"), default=False
+    )
     status = models.CharField(max_length=10, choices=CampaignStatus.choices, default="draft")
     launched_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -81,6 +84,7 @@ class Task(models.Model):
     members = models.PositiveIntegerField(default=0)  # members when launched (or joined)
     sessions_held = models.PositiveIntegerField(default=0)
     attendees = models.PositiveIntegerField(default=0)  # distinct members who attended
+    reflections_accepted = models.PositiveIntegerField(default=0)
     reported_at = models.DateTimeField(null=True, blank=True)
     done = models.BooleanField(default=False)  # requirements met and reported (kept by actions)
     report_note = models.TextField(blank=True, max_length=4000)
@@ -152,6 +156,30 @@ class Participant(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["task", "person"], name="one_participant_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}:{self.person_id}"
+
+
+class Reflection(models.Model):
+    """A member's written reflection (bài thu hoạch) on a campaign, reviewed by the unit."""
+
+    SUBMITTED, ACCEPTED, RETURNED = "submitted", "accepted", "returned"
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reflections")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("your reflection"), max_length=10000)
+    status = models.CharField(max_length=10, default=SUBMITTED)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    submitted_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "person"], name="one_reflection_each")
         ]
 
     def __str__(self) -> str:

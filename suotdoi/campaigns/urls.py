@@ -13,6 +13,12 @@ urlpatterns = [
     path("<int:campaign_id>/export.xlsx", views.campaign_export_xlsx, name="export_xlsx"),
     path("<int:campaign_id>/report.pdf", views.campaign_report_pdf, name="report_pdf"),
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("tasks/<int:task_id>/reflection/", views.reflection, name="reflection"),
+    path(
+        "tasks/<int:task_id>/reflections/<int:reflection_id>/review/",
+        views.reflection_review,
+        name="reflection_review",
+    ),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path("sessions/<int:session_id>/qr/", views.session_qr, name="session_qr"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),

@@ -149,6 +149,9 @@ def task_detail(request, task_id):
             "task": task,
             "campaign": task.campaign,
             "sessions": task.sessions.all(),
+            "reflections": task.reflections.filter(status="submitted").select_related("person")
+            if may_manage
+            else [],
             "session_form": session_form,
             "report_form": report_form,
             "may_manage": may_manage,
@@ -263,3 +266,60 @@ def campaign_report_pdf(request, campaign_id):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{campaign.pk}.pdf"'
     return response
+
+
+@login_required
+def reflection(request, task_id):
+    """A member writes their reflection for their unit's campaign task."""
+    from .forms import ReflectionForm
+    from .models import Reflection
+
+    task = Task.objects.select_related("campaign", "unit").filter(pk=_int(task_id)).first()
+    if (
+        task is None
+        or not Membership.objects.filter(
+            person=request.user, unit_path__startswith=task.unit_path, end_date__isnull=True
+        ).exists()
+    ):
+        raise NotFound()
+    mine = Reflection.objects.filter(task=task, person=request.user).first()
+    form = ReflectionForm(request.POST or None, initial={"text": mine.text if mine else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.reflection_submit(actor=request.user, task=task, text=form.cleaned_data["text"])
+            messages.success(
+                request, _("Your reflection was handed in to %(unit)s.") % {"unit": task.unit.name}
+            )
+            return redirect("campaigns:reflection", task_id=task.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "campaigns/reflection.html",
+        {"task": task, "campaign": task.campaign, "mine": mine, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def reflection_review(request, task_id, reflection_id):
+    from .forms import ReviewForm
+    from .models import Reflection
+
+    task = access_task(request.user, task_id, Capability.MANAGE_MEMBERS)
+    r = Reflection.objects.filter(pk=_int(reflection_id), task=task).first()
+    if r is None:
+        raise NotFound()
+    form = ReviewForm(request.POST)
+    accept = request.POST.get("decision") == "accept"
+    if form.is_valid():
+        try:
+            actions.reflection_review(
+                actor=request.user,
+                reflection=r,
+                accept=accept,
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return redirect("campaigns:task", task_id=task.pk)
