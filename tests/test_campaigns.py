@@ -386,3 +386,74 @@ def test_outsiders_cannot_write_or_review_reflections(people, units, client_for,
     )
     r.refresh_from_db()
     assert r.status == "submitted" and Reflection.objects.count() == 1
+
+
+# --- quiz -------------------------------------------------------------------------------------
+
+
+def test_quiz_written_by_the_issuer_taken_by_members_and_counted(people, units, client_for):
+    from suotdoi.campaigns.models import Question, QuizResult
+
+    c = launched(people, units, quiz_pass_pct=50)
+    officer = client_for(people["provincial_officer"])
+    for text, right in (("Học tập suốt đời là gì?", 1), ("Ai cần học tập suốt đời?", 2)):
+        officer.post(
+            f"/campaigns/{c.pk}/questions/",
+            {
+                "text": text,
+                "choice0": "Chỉ học ở trường",
+                "choice1": "Học mọi lúc mọi nơi",
+                "choice2": "Mọi người",
+                "choice3": "",
+                "correct": right,
+            },
+        )
+    officer.post(
+        f"/campaigns/{c.pk}/questions/", {"text": "Thiếu đáp án", "choice0": "x", "correct": 0}
+    )
+    assert Question.objects.filter(campaign=c).count() == 2
+    q1, q2 = Question.objects.filter(campaign=c).order_by("pk")
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    member = client_for(people["member"])
+    page = f"/campaigns/tasks/{task.pk}/quiz/"
+    assert "Học tập suốt đời là gì?" in member.get(page).content.decode()
+    member.post(page, {f"q{q1.pk}": 0, f"q{q2.pk}": 0})  # 0 %
+    task.refresh_from_db()
+    assert task.quiz_passed == 0 and not QuizResult.objects.get().passed
+    html = member.post(page, {f"q{q1.pk}": 1, f"q{q2.pk}": 2}).content.decode()  # 100 %
+    assert "100%" in html
+    member.post(page, {f"q{q1.pk}": 1, f"q{q2.pk}": 0})  # passing again counts once
+    task.refresh_from_db()
+    result = QuizResult.objects.get()
+    assert task.quiz_passed == 1 and result.passed and result.attempts == 3
+    assert result.score_pct == 100
+    from suotdoi.campaigns import selectors
+
+    assert selectors.rollup(campaign=c, focus=units["federation"])["quiz_passed"] == 1
+
+
+@pytest.mark.parametrize("outsider", ["foreign_officer", "association_officer"])
+def test_outsiders_cannot_write_or_take_the_quiz(people, units, client_for, outsider):
+    from suotdoi.campaigns.models import Question, QuizResult
+
+    c = launched(people, units)
+    actions.question_add(
+        actor=people["provincial_officer"],
+        campaign=c,
+        text="Câu hỏi",
+        choices=["a", "b"],
+        correct=0,
+    )
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    who = client_for(people[outsider])
+    assert who.get(f"/campaigns/{c.pk}/questions/").status_code == 404
+    assert (
+        who.post(
+            f"/campaigns/{c.pk}/questions/",
+            {"text": "x", "choice0": "a", "choice1": "b", "correct": 0},
+        ).status_code
+        == 404
+    )
+    assert who.get(f"/campaigns/tasks/{task.pk}/quiz/").status_code == 404
+    assert who.post(f"/campaigns/tasks/{task.pk}/quiz/", {}).status_code == 404
+    assert Question.objects.count() == 1 and not QuizResult.objects.exists()

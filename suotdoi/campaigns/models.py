@@ -32,6 +32,11 @@ class Campaign(TimeStampedModel):
     min_attendance_pct = models.PositiveSmallIntegerField(
         _("attendance each unit reaches (%)"), default=80
     )
+    quiz_pass_pct = models.PositiveSmallIntegerField(
+        _("quiz pass mark (%)"),
+        default=70,
+        help_text=_("Used when the campaign has quiz questions."),
+    )
     reflection_required = models.BooleanField(
         _("members write a reflection (bài thu hoạch)"), default=False
     )
@@ -85,6 +90,7 @@ class Task(models.Model):
     sessions_held = models.PositiveIntegerField(default=0)
     attendees = models.PositiveIntegerField(default=0)  # distinct members who attended
     reflections_accepted = models.PositiveIntegerField(default=0)
+    quiz_passed = models.PositiveIntegerField(default=0)  # distinct members who passed
     reported_at = models.DateTimeField(null=True, blank=True)
     done = models.BooleanField(default=False)  # requirements met and reported (kept by actions)
     report_note = models.TextField(blank=True, max_length=4000)
@@ -184,3 +190,33 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id}:{self.person_id}"
+
+
+class Question(models.Model):
+    """A quiz question of a campaign: one right answer among the choices."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=500)
+    choices = models.JSONField()  # list of strings
+    correct = models.PositiveSmallIntegerField()  # index into choices
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuizResult(models.Model):
+    """A member's latest attempt at a campaign's quiz."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="quiz_results")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score_pct = models.PositiveSmallIntegerField()
+    passed = models.BooleanField()
+    attempts = models.PositiveSmallIntegerField(default=1)
+    answers = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "person"], name="one_quiz_result")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}:{self.person_id} {self.score_pct}%"

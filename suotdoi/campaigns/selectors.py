@@ -17,6 +17,8 @@ def rollup(*, campaign, focus: Unit) -> dict:
         sessions=Sum("sessions_held"),
         attendees=Sum("attendees"),
         members=Sum("members"),
+        quiz_passed=Sum("quiz_passed"),
+        reflections=Sum("reflections_accepted"),
     )
     return _rates(row)
 

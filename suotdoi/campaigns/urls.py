@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:campaign_id>/remind/", views.campaign_remind, name="remind"),
     path("<int:campaign_id>/export.xlsx", views.campaign_export_xlsx, name="export_xlsx"),
     path("<int:campaign_id>/report.pdf", views.campaign_report_pdf, name="report_pdf"),
+    path("<int:campaign_id>/questions/", views.questions, name="questions"),
+    path("tasks/<int:task_id>/quiz/", views.quiz, name="quiz"),
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
     path("tasks/<int:task_id>/reflection/", views.reflection, name="reflection"),
     path(

@@ -323,3 +323,66 @@ def reflection_review(request, task_id, reflection_id):
         except ApplicationError as exc:
             messages.error(request, exc.message)
     return redirect("campaigns:task", task_id=task.pk)
+
+
+@login_required
+def questions(request, campaign_id):
+    """The issuer writes the quiz: a question and its answers, one of them right."""
+    campaign = access_campaign(request.user, campaign_id, Capability.MANAGE_MEMBERS)
+    if request.method == "POST":
+        try:
+            actions.question_add(
+                actor=request.user,
+                campaign=campaign,
+                text=request.POST.get("text", "")[:500],
+                choices=[request.POST.get(f"choice{i}", "")[:300] for i in range(4)],
+                correct=_int(request.POST.get("correct")),
+            )
+            messages.success(request, _("The question was added."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("campaigns:questions", campaign_id=campaign.pk)
+    return render(
+        request,
+        "campaigns/questions.html",
+        {"campaign": campaign, "questions": campaign.questions.all()},
+    )
+
+
+@login_required
+def quiz(request, task_id):
+    """A member takes the quiz: questions in an order of their own, answers scored at once."""
+    import random
+
+    from .models import Question, QuizResult
+
+    task = Task.objects.select_related("campaign", "unit").filter(pk=_int(task_id)).first()
+    if (
+        task is None
+        or not Membership.objects.filter(
+            person=request.user, unit_path__startswith=task.unit_path, end_date__isnull=True
+        ).exists()
+    ):
+        raise NotFound()
+    qs = list(Question.objects.filter(campaign=task.campaign).order_by("pk"))
+    if not qs:
+        raise NotFound()
+    result = QuizResult.objects.filter(task=task, person=request.user).first()
+    score = None
+    if request.method == "POST":
+        answers = {q.pk: _int(request.POST.get(f"q{q.pk}")) for q in qs}
+        score, passed = actions.quiz_submit(actor=request.user, task=task, answers=answers)
+        result = QuizResult.objects.filter(task=task, person=request.user).first()
+    rng = random.Random(f"{request.user.pk}:{task.pk}:{result.attempts if result else 0}")  # noqa: S311
+    rng.shuffle(qs)
+    return render(
+        request,
+        "campaigns/quiz.html",
+        {
+            "task": task,
+            "campaign": task.campaign,
+            "questions": qs,
+            "result": result,
+            "score": score,
+        },
+    )
