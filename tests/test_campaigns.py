@@ -457,3 +457,27 @@ def test_outsiders_cannot_write_or_take_the_quiz(people, units, client_for, outs
     assert who.get(f"/campaigns/tasks/{task.pk}/quiz/").status_code == 404
     assert who.post(f"/campaigns/tasks/{task.pk}/quiz/", {}).status_code == 404
     assert Question.objects.count() == 1 and not QuizResult.objects.exists()
+
+
+def test_minutes_upload_checks_the_file_and_only_staff_download_it(people, units, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    chair = client_for(people["grassroots_chair"])
+    page = f"/campaigns/sessions/{s.pk}/"
+    fake = SimpleUploadedFile("bien-ban.pdf", b"not really a pdf", content_type="application/pdf")
+    chair.post(page, {"minutes": fake})
+    s.refresh_from_db()
+    assert not s.minutes
+    pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban", content_type="application/pdf")
+    chair.post(page, {"minutes": pdf})
+    s.refresh_from_db()
+    assert s.minutes
+    r = client_for(people["provincial_officer"]).get(f"/campaigns/sessions/{s.pk}/minutes/")
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
+    for who in ("member", "foreign_officer"):
+        assert (
+            client_for(people[who]).get(f"/campaigns/sessions/{s.pk}/minutes/").status_code == 404
+        )

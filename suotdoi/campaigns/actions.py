@@ -507,3 +507,24 @@ def quiz_submit(*, actor, task: Task, answers: dict[int, int]):
         data={"score": score, "passed": passed},
     )
     return score, passed
+
+
+@transaction.atomic
+def session_minutes_upload(*, actor, session: Session, upload) -> Session:
+    """The minutes (PDF or photo, ≤ 10 MB, content checked like learning evidence)."""
+    from suotdoi.records.rules import check_evidence
+
+    head = upload.read(16)
+    upload.seek(0)
+    check_evidence(upload.name, upload.size, head)
+    s = Session.objects.select_for_update().get(pk=session.pk)
+    s.minutes.save(upload.name, upload, save=False)
+    s.save(update_fields=["minutes", "updated_at"])
+    audit_log(
+        actor=actor,
+        verb="session.minutes",
+        target=s,
+        unit=s.task.unit,
+        data={"file": upload.name, "bytes": upload.size},
+    )
+    return s

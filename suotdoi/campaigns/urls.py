@@ -23,5 +23,6 @@ urlpatterns = [
     ),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path("sessions/<int:session_id>/qr/", views.session_qr, name="session_qr"),
+    path("sessions/<int:session_id>/minutes/", views.session_minutes, name="session_minutes"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
 ]

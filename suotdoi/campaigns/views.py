@@ -182,6 +182,15 @@ def session_detail(request, session_id):
     choices = {}
     for m in members[:2000]:
         choices.setdefault(m.person_id, m.person.full_name)
+    if request.method == "POST" and "minutes" in request.FILES:
+        try:
+            actions.session_minutes_upload(
+                actor=request.user, session=session, upload=request.FILES["minutes"]
+            )
+            messages.success(request, _("The minutes were uploaded."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("campaigns:session", session_id=session.pk)
     form = ManualAttendanceForm(request.POST or None)
     form.fields["person"].choices = list(choices.items())
     if request.method == "POST" and form.is_valid():
@@ -385,4 +394,19 @@ def quiz(request, task_id):
             "result": result,
             "score": score,
         },
+    )
+
+
+@login_required
+def session_minutes(request, session_id):
+    """The minutes file, for staff of the holding unit and above."""
+    from django.http import FileResponse
+
+    session = access_session(request.user, session_id, Capability.VIEW)
+    if not session.minutes:
+        raise NotFound()
+    return FileResponse(
+        session.minutes.open("rb"),
+        as_attachment=True,
+        filename=session.minutes.name.rsplit("/", 1)[-1],
     )

@@ -88,6 +88,18 @@ def test_campaign_from_launch_to_done(world, new_page, shot):
     chair.get_by_role("button", name="Ghi nhận", exact=True).click()
     chair.wait_for_selector(f"text=Đã ghi nhận: {third.full_name}")
     assert session.attendance.count() == 3
+    chair.set_input_files(
+        "#id_minutes",
+        files=[
+            {
+                "name": "bien-ban.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4 Bien ban sinh hoat chuyen de",
+            }
+        ],
+    )
+    chair.get_by_role("button", name="Tải lên").click()
+    chair.wait_for_selector("text=Đã tải biên bản lên.")
 
     chair.goto(f"/campaigns/tasks/{task.pk}/")
     chair.fill("#id_note", "Đã tổ chức sinh hoạt chuyên đề, 3 đồng chí tham dự.")
