@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,3 +41,69 @@ def peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+BENCH_SECRET = "bench-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+
+
+@contextmanager
+def serve_production(url: str, port: int, *, static: bool = False):
+    """The app under granian (2 workers, production settings) on 127.0.0.1:`port`, until the
+    block ends. The bench process must use BENCH_SECRET as SECRET_KEY for sessions and LRS
+    secrets made in-process to be valid there. Yields the base URL once /healthz answers."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from cryptography.fernet import Fernet
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "SECRET_KEY": BENCH_SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SUOTDOI_PUBLIC_URL": "http://127.0.0.1",
+        "SUOTDOI_KEY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SECURE_SSL_REDIRECT": "false",
+        "CACHE_DIR": tempfile.mkdtemp(prefix="suotdoi-bench-cache-"),
+    }
+    if static:  # production settings serve hashed static files: collect them first
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "granian"),
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "config.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import statistics
 import subprocess
@@ -24,11 +23,9 @@ import sys
 import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-from _setup import ROOT, use_database
+from _setup import BENCH_SECRET, serve_production, use_database
 
-SECRET = "bench-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
 LUA = """
 local lines = {}
 for line in io.lines("%s") do lines[#lines + 1] = line end
@@ -144,7 +141,7 @@ def main() -> None:
     from django.conf import settings
 
     settings.DEBUG = False
-    settings.SECRET_KEY = SECRET
+    settings.SECRET_KEY = BENCH_SECRET
     settings.ALLOWED_HOSTS = ["*"]
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -246,52 +243,7 @@ def main() -> None:
     tsv = tempfile.mktemp(suffix=".tsv")  # noqa: S306 - filled just before wrk starts
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(LUA % (tsv, csrf))
-    from cryptography.fernet import Fernet
-
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": SECRET,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SUOTDOI_PUBLIC_URL": "http://127.0.0.1",
-        "SUOTDOI_KEY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "SECURE_SSL_REDIRECT": "false",
-        "CACHE_DIR": tempfile.mkdtemp(),
-    }
-    subprocess.run(  # production settings serve hashed static files: collect them first
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(args.port),
-            "--workers",
-            "2",
-            "config.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w"),  # noqa: SIM115
-    )
-    try:
-        import urllib.request
-
-        for _ in range(60):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with serve_production(url, args.port, static=True):
         # The codes are made now, so they stay valid for the whole (≤ 25 s) run.
         for placeholder, s in by_placeholder.items():
             text = text.replace(placeholder, qr.current_token(s))
@@ -325,9 +277,6 @@ def main() -> None:
             f"check-ins over HTTP, {args.seconds} s: {rps:.0f} requests/s, p90 {p90}, "
             f"p99 {p99}; {made:,} attendances recorded; non-2xx {bad.group(1) if bad else 0}"
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     # What the background worker then does for each check-in (counters, entry, audit).
     pending = list(Attendance.objects.filter(settled_at__isnull=True).values_list("pk", flat=True))
     started = time.perf_counter()

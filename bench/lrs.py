@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -25,11 +24,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-from _setup import ROOT, use_database
+from _setup import BENCH_SECRET, serve_production, use_database
 
-BENCH_SECRET = "bench-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
 LUA = """
 local f = io.open("%s", "rb")
 wrk.method = "POST"
@@ -128,46 +125,7 @@ def main() -> None:
     import base64
 
     auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
-    from cryptography.fernet import Fernet
-
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": BENCH_SECRET,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SUOTDOI_PUBLIC_URL": "http://127.0.0.1",
-        "SUOTDOI_KEY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "SECURE_SSL_REDIRECT": "false",
-        "CACHE_DIR": tempfile.mkdtemp(prefix="suotdoi-bench-cache-"),
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(args.port),
-            "--workers",
-            "2",
-            "--no-ws",
-            "config.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        for _ in range(60):
-            try:
-                urllib.request.urlopen(f"{base}/xapi/about", timeout=2)  # noqa: S310 - loopback
-                break
-            except OSError:
-                time.sleep(0.5)
+    with serve_production(url, args.port) as base:
         print(f"statements about people on the platform: {KNOWN:.0%}")
         batch = json.dumps([statement(i) for i in range(50)], ensure_ascii=False)
         single = json.dumps(statement(7), ensure_ascii=False)
@@ -206,9 +164,6 @@ def main() -> None:
         from suotdoi.records.models import LearningEntry
 
         print(f"learning entries made from statements: {LearningEntry.objects.count():,}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _setup import BENCH_SECRET, serve_production  # noqa: E402
+
 VERBS = [
     "http://adlnet.gov/expapi/verbs/experienced",
     "http://adlnet.gov/expapi/verbs/completed",
@@ -33,7 +34,6 @@ VERBS = [
     "http://adlnet.gov/expapi/verbs/answered",
     "http://adlnet.gov/expapi/verbs/passed",
 ]
-SECRET = "bench-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
 LEARNERS = 200_000
 
 
@@ -49,7 +49,7 @@ def setup():
     from django.conf import settings
 
     settings.DEBUG = False
-    settings.SECRET_KEY = SECRET
+    settings.SECRET_KEY = BENCH_SECRET
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -156,51 +156,8 @@ def main() -> None:
         generate(args.statements - have, client)
     print(f"statements stored: {Statement.objects.count():,}")
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "SECRET_KEY": SECRET,
-    }
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
-    from cryptography.fernet import Fernet
-
-    env.update(
-        {
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SUOTDOI_PUBLIC_URL": "http://127.0.0.1",
-            "SUOTDOI_KEY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "SECURE_SSL_REDIRECT": "false",
-            "CACHE_DIR": tempfile.mkdtemp(),
-        }
-    )
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(args.port),
-            "--workers",
-            "2",
-            "config.wsgi:application",
-        ],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
-    try:
-        base = f"http://127.0.0.1:{args.port}"
-        for _ in range(60):
-            try:
-                urllib.request.urlopen(f"{base}/xapi/about", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.5)
+    with serve_production(url, args.port) as base:
         rng = random.Random(9274)
         since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 30 * 86400))
         timings, counts = [], []
@@ -232,9 +189,6 @@ def main() -> None:
             f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms "
             f"(statements per answer: median {statistics.median(counts):.0f})"
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,23 @@ def access_task(person, task_id, capability=Capability.VIEW) -> Task:
     return t
 
 
+def is_member_below(person, unit_path: str) -> bool:
+    """An active member of the unit at `unit_path` or of a unit below it."""
+    from suotdoi.organisations.models import Membership
+
+    return Membership.objects.filter(
+        person=person, unit_path__startswith=unit_path, end_date__isnull=True
+    ).exists()
+
+
+def access_task_as_member(person, task_id) -> Task:
+    """A campaign task, for a member of its unit (to write a reflection, take the quiz)."""
+    t = Task.objects.select_related("campaign", "unit").filter(pk=_int(task_id)).first()
+    if t is None or not is_member_below(person, t.unit_path):
+        raise NotFound()
+    return t
+
+
 def access_session(person, session_id, capability=Capability.MANAGE_MEMBERS) -> Session:
     s = (
         Session.objects.select_related("task__campaign", "task__unit")

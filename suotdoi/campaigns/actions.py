@@ -216,9 +216,9 @@ def session_announce(*, session_id: int) -> int:
 
 
 def is_invited(session: Session, person) -> bool:
-    return Membership.objects.filter(
-        person=person, unit_path__startswith=session.task.unit_path, end_date__isnull=True
-    ).exists()
+    from .access import is_member_below
+
+    return is_member_below(person, session.task.unit_path)
 
 
 def _attendance_create(*, session: Session, person, method: str, status: str):

@@ -16,7 +16,7 @@ from suotdoi.organisations.models import Membership, Unit
 from suotdoi.organisations.policies import Capability
 
 from . import actions, qr, selectors
-from .access import access_campaign, access_session, access_task
+from .access import access_campaign, access_session, access_task, access_task_as_member
 from .forms import CampaignForm, ManualAttendanceForm, ReportForm, SessionForm
 from .models import Campaign, Task
 
@@ -283,14 +283,7 @@ def reflection(request, task_id):
     from .forms import ReflectionForm
     from .models import Reflection
 
-    task = Task.objects.select_related("campaign", "unit").filter(pk=_int(task_id)).first()
-    if (
-        task is None
-        or not Membership.objects.filter(
-            person=request.user, unit_path__startswith=task.unit_path, end_date__isnull=True
-        ).exists()
-    ):
-        raise NotFound()
+    task = access_task_as_member(request.user, task_id)
     mine = Reflection.objects.filter(task=task, person=request.user).first()
     form = ReflectionForm(request.POST or None, initial={"text": mine.text if mine else ""})
     if request.method == "POST" and form.is_valid():
@@ -365,14 +358,7 @@ def quiz(request, task_id):
 
     from .models import Question, QuizResult
 
-    task = Task.objects.select_related("campaign", "unit").filter(pk=_int(task_id)).first()
-    if (
-        task is None
-        or not Membership.objects.filter(
-            person=request.user, unit_path__startswith=task.unit_path, end_date__isnull=True
-        ).exists()
-    ):
-        raise NotFound()
+    task = access_task_as_member(request.user, task_id)
     qs = list(Question.objects.filter(campaign=task.campaign).order_by("pk"))
     if not qs:
         raise NotFound()

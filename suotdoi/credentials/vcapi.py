@@ -20,12 +20,11 @@ from suotdoi.core.errors import ApplicationError
 from . import actions
 from . import dataintegrity as di
 from .dataintegrity import ProofError
-from .datamodel import credential_problems, presentation_problems
+from .datamodel import VC_V1, credential_problems, presentation_problems
 from .documents import xsd_datetime
 from .models import Issuer
 from .verification import MAX_DOCUMENT_BYTES, verify_document
 
-VC_V1 = "https://www.w3.org/2018/credentials/v1"
 DI_V2 = "https://w3id.org/security/data-integrity/v2"
 
 
