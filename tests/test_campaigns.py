@@ -481,3 +481,307 @@ def test_minutes_upload_checks_the_file_and_only_staff_download_it(people, units
         assert (
             client_for(people[who]).get(f"/campaigns/sessions/{s.pk}/minutes/").status_code == 404
         )
+
+
+# --- material, joint campaigns, sub-campaigns, invitations, photos, draws, chart -----------
+
+
+def _pdf(name="tai-lieu.pdf", body=b"%PDF-1.4 noi dung"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def test_documents_are_versioned_and_read_by_members_only(people, units, client_for):
+    from suotdoi.campaigns.models import CampaignDocument
+
+    c = launched(people, units)
+    officer = client_for(people["provincial_officer"])
+    url = f"/campaigns/{c.pk}/documents/"
+    officer.post(url, {"d-title": "Bài viết", "d-file": _pdf(body=b"%PDF-1.4 v1")})
+    officer.post(url, {"d-title": "Bài viết", "d-file": _pdf(body=b"%PDF-1.4 v2"), "d-note": "Sửa"})
+    officer.post(url, {"d-title": "Giả", "d-file": _pdf("x.pdf", b"MZ not a pdf")})
+    officer.post(url, {"d-title": "Trống"})
+    officer.post(url, {"d-title": "Hướng dẫn", "d-url": "https://thuvienphapluat.vn/x"})
+    docs = CampaignDocument.objects.filter(campaign=c).order_by("title", "version")
+    assert [(d.title, d.version) for d in docs] == [
+        ("Bài viết", 1),
+        ("Bài viết", 2),
+        ("Hướng dẫn", 1),
+    ]
+    v1, v2 = docs[0], docs[1]
+    page = officer.get(f"/campaigns/{c.pk}/").content.decode()
+    assert "Sửa" in page and f"/campaigns/documents/{v1.pk}/" in page
+    member = client_for(people["member"])  # member of a grassroots union with a task
+    r = member.get(f"/campaigns/documents/{v2.pk}/")
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 v2"
+    assert "Bài viết" in member.get("/campaigns/mine/").content.decode()
+    for who in ("foreign_officer", "association_officer"):
+        assert client_for(people[who]).get(f"/campaigns/documents/{v1.pk}/").status_code == 404
+        assert (
+            client_for(people[who]).post(url, {"d-title": "x", "d-url": "https://a.vn"}).status_code
+            == 404
+        )
+    assert CampaignDocument.objects.filter(campaign=c).count() == 3
+    assert [e.verb for e in c.events.all()].count("document") == 3
+
+
+def test_a_joint_campaign_reaches_the_partner_tree_once_it_accepts(people, units, client_for):
+    from suotdoi.campaigns.models import CampaignPartner
+
+    c = launched(people, units, target_type_codes=["cdcs", "chi-hoi"])
+    before = Task.objects.filter(campaign=c).count()
+    officer = client_for(people["provincial_officer"])
+    officer.post(f"/campaigns/{c.pk}/partners/", {"p-code": "HKH-NB"})
+    p = CampaignPartner.objects.get(campaign=c)
+    assert p.accepted_at is None and Task.objects.filter(campaign=c).count() == before
+    partner = client_for(people["association_officer"])
+    # Before accepting, the partner sees only the invitation, not the dashboard.
+    assert partner.get(f"/campaigns/{c.pk}/").status_code == 404
+    assert "Hội Khuyến học" in partner.get(f"/campaigns/{c.pk}/partners/{p.pk}/").content.decode()
+    # Someone else cannot accept for them.
+    assert (
+        client_for(people["foreign_officer"])
+        .post(f"/campaigns/{c.pk}/partners/{p.pk}/")
+        .status_code
+        == 404
+    )
+    partner.post(f"/campaigns/{c.pk}/partners/{p.pk}/")
+    branches = Unit.objects.filter(
+        path__startswith=units["association"].path, unit_type__code="chi-hoi"
+    )
+    assert Task.objects.filter(campaign=c, unit__in=branches).count() == branches.count() > 0
+    # The issuer sees a row per tree and can drill into the partner's; the partner sees its own
+    # tree only.
+    page = officer.get(f"/campaigns/{c.pk}/").content.decode()
+    assert units["association"].name in page and units["federation"].name in page
+    assert officer.get(f"/campaigns/{c.pk}/?focus={units['association'].pk}").status_code == 200
+    ppage = partner.get(f"/campaigns/{c.pk}/").content.decode()
+    assert ppage.count(units["federation"].name) <= 1  # the header only, no row of the issuer
+    assert partner.get(f"/campaigns/{c.pk}/?focus={units['federation'].pk}").status_code == 404
+    # A unit in the issuer's own tree is not a partner.
+    officer.post(f"/campaigns/{c.pk}/partners/", {"p-code": "CDCS-001"})
+    assert CampaignPartner.objects.filter(campaign=c).count() == 1
+
+
+def test_a_unit_carries_the_campaign_further_down_with_a_sub_campaign(people, units, client_for):
+    c = launched(people, units, target_type_codes=["cdcs"])
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    chair = client_for(people["grassroots_chair"])
+    late = (c.report_due + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    chair.post(
+        f"/campaigns/tasks/{task.pk}/sub/",
+        {"sub-target_type_codes": ["to-cong-doan"], "sub-report_due": late},
+    )
+    assert not Campaign.objects.filter(parent=c).exists()
+    ok = (c.report_due - dt.timedelta(days=5)).strftime("%d/%m/%Y")
+    r = chair.post(
+        f"/campaigns/tasks/{task.pk}/sub/",
+        {"sub-target_type_codes": ["to-cong-doan"], "sub-report_due": ok},
+    )
+    sub = Campaign.objects.get(parent=c)
+    assert r.status_code == 302 and sub.issuer == units["grassroots"] and sub.status == "draft"
+    actions.campaign_launch(actor=people["grassroots_chair"], campaign=sub)
+    assert Task.objects.filter(campaign=sub, unit=units["group"]).exists()
+    page = client_for(people["provincial_officer"]).get(f"/campaigns/{c.pk}/").content.decode()
+    assert f"/campaigns/{sub.pk}/" in page
+    assert (
+        client_for(people["foreign_officer"])
+        .post(
+            f"/campaigns/tasks/{task.pk}/sub/",
+            {"sub-target_type_codes": ["to-cong-doan"], "sub-report_due": ok},
+        )
+        .status_code
+        == 404
+    )
+
+
+def test_a_session_for_chosen_invitees_only_lets_them_check_in(people, units):
+    from suotdoi.campaigns.errors import CheckInRefused
+
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    others = [
+        m.person
+        for m in Membership.objects.filter(
+            unit_path__startswith=task.unit_path, end_date__isnull=True
+        ).exclude(person=people["member"])[:2]
+    ]
+    with pytest.raises(ApplicationError):
+        actions.session_create(
+            actor=people["grassroots_chair"],
+            task=task,
+            kind="talk",
+            title="Tọa đàm",
+            starts_at=timezone.now(),
+            hours=1,
+            invite_all=False,
+            invitees=[],
+        )
+    with pytest.raises(ApplicationError):  # a stranger cannot be invited
+        actions.session_create(
+            actor=people["grassroots_chair"],
+            task=task,
+            kind="talk",
+            title="Tọa đàm",
+            starts_at=timezone.now(),
+            hours=1,
+            invite_all=False,
+            invitees=[people["foreign_officer"]],
+        )
+    s = actions.session_create(
+        actor=people["grassroots_chair"],
+        task=task,
+        kind="talk",
+        title="Tọa đàm",
+        starts_at=timezone.now(),
+        hours=1,
+        invite_all=False,
+        invitees=others,
+    )
+    with pytest.raises(CheckInRefused):
+        actions.check_in(person=people["member"], token=qr.current_token(s))
+    _s, created = actions.check_in(person=others[0], token=qr.current_token(s))
+    assert created
+    assert actions.session_announce(session_id=s.pk) == len(others)
+
+
+def test_session_photos_all_or_nothing(people, units, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from suotdoi.campaigns.models import SessionPhoto
+
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    chair = client_for(people["grassroots_chair"])
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 50
+    good = [SimpleUploadedFile(f"anh{i}.png", png, content_type="image/png") for i in range(2)]
+    bad = SimpleUploadedFile("anh.png", b"GIF89a", content_type="image/png")
+    chair.post(f"/campaigns/sessions/{s.pk}/", {"photos": [*good[:1], bad]})
+    assert not SessionPhoto.objects.exists()
+    good = [SimpleUploadedFile(f"anh{i}.png", png, content_type="image/png") for i in range(2)]
+    chair.post(f"/campaigns/sessions/{s.pk}/", {"photos": good})
+    photos = list(SessionPhoto.objects.filter(session=s))
+    assert len(photos) == 2
+    r = client_for(people["provincial_officer"]).get(
+        f"/campaigns/sessions/{s.pk}/photos/{photos[0].pk}/"
+    )
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
+    for who in ("member", "foreign_officer"):
+        assert (
+            client_for(people[who])
+            .get(f"/campaigns/sessions/{s.pk}/photos/{photos[0].pk}/")
+            .status_code
+            == 404
+        )
+
+
+def test_reflection_as_a_file(people, units, client_for):
+    from suotdoi.campaigns.models import Reflection
+
+    c = launched(people, units, reflection_required=True)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    member = client_for(people["member"])
+    member.post(f"/campaigns/tasks/{task.pk}/reflection/", {"text": "ngắn"})
+    assert not Reflection.objects.exists()
+    member.post(
+        f"/campaigns/tasks/{task.pk}/reflection/", {"text": "", "file": _pdf("thu-hoach.pdf")}
+    )
+    r = Reflection.objects.get()
+    assert r.file and r.status == "submitted"
+    url = f"/campaigns/tasks/{task.pk}/reflections/{r.pk}/file/"
+    assert member.get(url).status_code == 200
+    assert client_for(people["grassroots_chair"]).get(url).status_code == 200
+    assert client_for(people["foreign_officer"]).get(url).status_code == 404
+
+
+def test_quiz_draws_from_the_bank_and_shuffles_answers_per_attempt(people, units):
+    c = launched(people, units, quiz_draw=3, quiz_pass_pct=100)
+    for i in range(8):
+        actions.question_add(
+            actor=people["provincial_officer"],
+            campaign=c,
+            text=f"Câu {i}",
+            choices=["đúng", "sai 1", "sai 2", "sai 3"],
+            correct=0,
+        )
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    member = people["member"]
+    first = selectors.draw_questions(task, member, 0)
+    assert len(first) == 3 and first == selectors.draw_questions(task, member, 0)
+    draws = {tuple(q.pk for q, _o in selectors.draw_questions(task, member, a)) for a in range(6)}
+    assert len(draws) > 1  # a new attempt, a new draw
+    orders = {tuple(o) for a in range(6) for _q, o in selectors.draw_questions(task, member, a)}
+    assert len(orders) > 1  # answers shuffled
+    # Scoring uses the drawn questions: answering them right passes at 100 %.
+    score, passed = actions.quiz_submit(
+        actor=member, task=task, answers={q.pk: 0 for q, _o in first}
+    )
+    assert (score, passed) == (100, True)
+
+
+def test_done_needs_the_quiz_and_reflections_when_the_campaign_asks(people, units):
+    from suotdoi.campaigns.models import Reflection
+
+    c = launched(people, units, min_attendance_pct=1, quiz_required=True, reflection_required=True)
+    actions.question_add(
+        actor=people["provincial_officer"], campaign=c, text="Q", choices=["a", "b"], correct=0
+    )
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    actions.attendance_record(
+        actor=people["grassroots_chair"], session=s, person=people["member"], method="manual"
+    )
+    actions.task_report_submit(actor=people["grassroots_chair"], task=task, note="")
+    task.refresh_from_db()
+    assert not task.done
+    row = selectors.dashboard_rows(campaign=c, focus=Unit.objects.get_parent(units["grassroots"]))
+    reasons = next(r for r in row if r["unit"] == units["grassroots"])["reasons"]
+    assert len(reasons) == 2  # quiz and reflections
+    actions.quiz_submit(
+        actor=people["member"], task=task, answers={q.pk: 0 for q in c.questions.all()}
+    )
+    task.refresh_from_db()
+    assert not task.done
+    r = actions.reflection_submit(actor=people["member"], task=task, text="Bài thu hoạch " * 10)
+    actions.reflection_review(
+        actor=people["grassroots_chair"], reflection=Reflection.objects.get(pk=r.pk), accept=True
+    )
+    task.refresh_from_db()
+    assert task.done
+
+
+def test_progress_chart_keeps_a_point_per_day(people, units, client_for):
+    from suotdoi.campaigns.models import CampaignDay
+
+    c = launched(people, units)
+    CampaignDay.objects.create(
+        campaign=c, day=TODAY - dt.timedelta(days=3), tasks=10, done=1, members=100, attendees=10
+    )
+    officer = client_for(people["provincial_officer"])
+    page = officer.get(f"/campaigns/{c.pk}/").content.decode()
+    officer.get(f"/campaigns/{c.pk}/")
+    assert CampaignDay.objects.filter(campaign=c).count() == 2  # today's point, once
+    assert "<polyline" in page and "10%" in page
+
+
+def test_extend_from_the_page_keeps_the_old_dates_in_the_history(people, units, client_for):
+    c = launched(people, units)
+    officer = client_for(people["provincial_officer"])
+    new_end = (c.ends_on + dt.timedelta(days=30)).strftime("%d/%m/%Y")
+    officer.post(f"/campaigns/{c.pk}/extend/", {"e-ends_on": new_end, "e-report_due": "01/01/2000"})
+    c.refresh_from_db()
+    assert c.ends_on == TODAY + dt.timedelta(days=60)
+    due = (c.ends_on + dt.timedelta(days=35)).strftime("%d/%m/%Y")
+    officer.post(f"/campaigns/{c.pk}/extend/", {"e-ends_on": new_end, "e-report_due": due})
+    c.refresh_from_db()
+    assert c.ends_on == TODAY + dt.timedelta(days=90)
+    ev = c.events.get(verb="extend")
+    assert ev.data["before"]["ends_on"] == (TODAY + dt.timedelta(days=60)).isoformat()
+    assert (
+        client_for(people["foreign_officer"])
+        .post(f"/campaigns/{c.pk}/extend/", {"e-ends_on": new_end, "e-report_due": due})
+        .status_code
+        == 404
+    )

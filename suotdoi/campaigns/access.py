@@ -8,11 +8,48 @@ from .models import Campaign, Session, Task
 
 
 def access_campaign(person, campaign_id, capability=Capability.VIEW) -> Campaign:
-    """A campaign, for someone with `capability` on its issuing unit."""
-    c = Campaign.objects.select_related("issuer").filter(pk=_int(campaign_id)).first()
-    if c is None or not can(person, c.issuer, capability):
+    """A campaign, for someone with `capability` on its issuing unit, or (to view it) on a
+    partner unit that accepted to run it jointly."""
+    c = Campaign.objects.select_related("issuer", "parent").filter(pk=_int(campaign_id)).first()
+    if c is None:
         raise NotFound()
-    return c
+    if can(person, c.issuer, capability):
+        return c
+    if capability == Capability.VIEW and visible_roots(person, c):
+        return c
+    raise NotFound()
+
+
+def visible_roots(person, campaign) -> list:
+    """The campaign's trees whose progress `person` may see: every tree for the issuer's side
+    (the partners' acceptance is their grant), else the partner trees they have a grant in."""
+    from .actions import campaign_roots
+
+    roots = campaign_roots(campaign)
+    if can(person, campaign.issuer, Capability.VIEW):
+        return roots
+    return [r for r in roots[1:] if can(person, r, Capability.VIEW)]
+
+
+def may_read_material(person, campaign) -> bool:
+    """Study material is for the campaign's staff and for every member of a unit with a task
+    (or below one)."""
+    from django.db.models import Q
+
+    from suotdoi.organisations.access import grants_for
+    from suotdoi.organisations.models import Membership, Unit
+
+    if can(person, campaign.issuer, Capability.VIEW) or visible_roots(person, campaign):
+        return True
+    mine = Membership.objects.filter(person=person, end_date__isnull=True).values_list(
+        "unit_path", flat=True
+    )
+    step = Unit.steplen
+    prefixes = {p[:end] for p in mine for end in range(step, len(p) + 1, step)}
+    q = Q(unit_path__in=prefixes)
+    for g in grants_for(person):
+        q |= Q(unit_path__startswith=g.path)
+    return Task.objects.filter(q, campaign=campaign).exists()
 
 
 def access_task(person, task_id, capability=Capability.VIEW) -> Task:

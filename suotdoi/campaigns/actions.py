@@ -46,27 +46,49 @@ def campaign_create(*, actor, issuer: Unit, **fields) -> Campaign:
     return campaign
 
 
-def target_units(campaign: Campaign):
+def campaign_roots(campaign: Campaign) -> list[Unit]:
+    """The issuer and the partners that accepted: the subtrees whose units take part."""
+    from .models import CampaignPartner
+
+    partners = [
+        p.unit
+        for p in CampaignPartner.objects.filter(
+            campaign=campaign, accepted_at__isnull=False
+        ).select_related("unit")
+    ]
+    return [campaign.issuer, *partners]
+
+
+def target_units(campaign: Campaign, roots: list[Unit] | None = None):
     today = timezone.localdate()
+    roots = roots if roots is not None else campaign_roots(campaign)
+    under = Q(pk__in=[])
+    for root in roots:
+        under |= Q(path__startswith=root.path)
     return (
-        Unit.objects.filter(
-            path__startswith=campaign.issuer.path,
-            unit_type__code__in=campaign.target_type_codes,
-        )
-        .exclude(pk=campaign.issuer_id)
+        Unit.objects.filter(under, unit_type__code__in=campaign.target_type_codes)
+        .exclude(pk__in=[r.pk for r in roots])
         .filter(Q(active_to__isnull=True) | Q(active_to__gt=today))
         .filter(merged_into__isnull=True)
     )
 
 
 def _refresh_done(campaign: Campaign, task_filter: Q) -> None:
+    """A task is done when every requirement holds and the report is in. The same share of
+    members (the attendance threshold) must attend, pass the quiz and have a reflection
+    accepted, when the campaign asks for those."""
+    share = campaign.min_attendance_pct / 100.0
+    rule = (
+        Q(sessions_held__gte=campaign.min_sessions)
+        & Q(attendees__gte=F("members") * share)
+        & Q(reported_at__isnull=False)
+    )
+    if campaign.quiz_required:
+        rule &= Q(quiz_passed__gte=F("members") * share)
+    if campaign.reflection_required:
+        rule &= Q(reflections_accepted__gte=F("members") * share)
     Task.objects.filter(task_filter, campaign=campaign).update(
-        done=ExpressionWrapper(
-            Q(sessions_held__gte=campaign.min_sessions)
-            & Q(attendees__gte=F("members") * campaign.min_attendance_pct / 100.0)
-            & Q(reported_at__isnull=False),
-            output_field=BooleanField(),
-        )
+        done=ExpressionWrapper(rule, output_field=BooleanField())
     )
 
 
@@ -84,9 +106,11 @@ def _subtree_members(root: Unit) -> dict[str, int]:
     return sums
 
 
-def _create_tasks(campaign: Campaign, units: list[Unit]) -> int:
+def _create_tasks(campaign: Campaign, units: list[Unit], roots: list[Unit] | None = None) -> int:
     if len(units) > 20:
-        sums = _subtree_members(campaign.issuer)
+        sums: dict[str, int] = {}
+        for root in roots or [campaign.issuer]:
+            sums |= _subtree_members(root)
         members = {u.pk: sums.get(u.path, 0) for u in units}
     else:
         members = {k: v["members"] for k, v in unit_subtree_counts(units=units).items()}
@@ -103,8 +127,9 @@ def campaign_launch(*, actor, campaign: Campaign) -> int:
     c = Campaign.objects.select_for_update().select_related("issuer").get(pk=campaign.pk)
     if c.status != CampaignStatus.DRAFT:
         raise NotLaunchable()
-    units = list(target_units(c).only("pk", "path", "depth"))
-    n = _create_tasks(c, units)
+    roots = campaign_roots(c)
+    units = list(target_units(c, roots).only("pk", "path", "depth"))
+    n = _create_tasks(c, units, roots)
     c.status = CampaignStatus.LAUNCHED
     c.launched_at = timezone.now()
     c.save(update_fields=["status", "launched_at", "updated_at"])
@@ -114,25 +139,213 @@ def campaign_launch(*, actor, campaign: Campaign) -> int:
 
 @transaction.atomic
 def campaign_extend(
-    *, actor, campaign: Campaign, ends_on: dt.date, report_due: dt.date, document_url: str = ""
+    *, actor, campaign: Campaign, ends_on: dt.date, report_due: dt.date
 ) -> Campaign:
+    """A new deadline (new material goes through `document_add`); the old dates stay in the
+    history and the units' "done" flags are kept as they are."""
+    from suotdoi.core.errors import ValidationFailed
+
     c = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if c.status == CampaignStatus.CLOSED:
         raise CampaignClosed()
+    if ends_on < c.starts_on or report_due < c.starts_on:
+        raise ValidationFailed(_("The new dates come before the campaign starts."))
     before = {"ends_on": c.ends_on.isoformat(), "report_due": c.report_due.isoformat()}
     c.ends_on, c.report_due = ends_on, report_due
-    if document_url:
-        c.document_url = document_url
-    c.save(update_fields=["ends_on", "report_due", "document_url", "updated_at"])
+    c.save(update_fields=["ends_on", "report_due", "updated_at"])
     _event(
         c,
         actor,
         "extend",
         before=before,
         after={"ends_on": ends_on.isoformat(), "report_due": report_due.isoformat()},
-        document_url=document_url,
     )
     return c
+
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+_DOCUMENT_MAGIC = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+}
+
+
+def _check_document(upload) -> None:
+    from suotdoi.core.errors import ValidationFailed
+
+    name = upload.name or ""
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationFailed(
+            _("The file is %(size)s MB; the limit is 20 MB.")
+            % {"size": round(upload.size / 1048576, 1)}
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if ext not in _DOCUMENT_MAGIC or not head.startswith(_DOCUMENT_MAGIC[ext]):
+        raise ValidationFailed(_("Only PDF, Word (.doc, .docx) or OpenDocument files."))
+
+
+@transaction.atomic
+def document_add(*, actor, campaign: Campaign, title: str, upload=None, url: str = "", note=""):
+    """Add material to study. A title already used makes the next version of that document;
+    earlier versions stay listed and downloadable."""
+    from django.db.models import Max
+
+    from suotdoi.core.errors import ValidationFailed
+
+    from .models import CampaignDocument
+
+    c = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if c.status == CampaignStatus.CLOSED:
+        raise CampaignClosed()
+    title = title.strip()
+    if not title or (upload is None and not url):
+        raise ValidationFailed(_("Attach a file or give a link."))
+    if upload is not None:
+        _check_document(upload)
+    last = CampaignDocument.objects.filter(campaign=c, title=title).aggregate(v=Max("version"))
+    doc = CampaignDocument(
+        campaign=c,
+        title=title,
+        version=(last["v"] or 0) + 1,
+        url=url,
+        note=note.strip()[:300],
+        added_by=actor,
+    )
+    if upload is not None:
+        doc.file.save(upload.name, upload, save=False)
+    doc.save()
+    _event(c, actor, "document", title=title, version=doc.version)
+    return doc
+
+
+# --- joint campaigns and sub-campaigns ------------------------------------------------------
+
+
+@transaction.atomic
+def partner_invite(*, actor, campaign: Campaign, unit: Unit):
+    """Invite a unit of another tree to run the campaign jointly; its officers are told."""
+    from suotdoi.core.errors import ValidationFailed
+    from suotdoi.organisations.policies import STAFF_ROLES
+
+    from .models import CampaignPartner
+
+    if campaign.status == CampaignStatus.CLOSED:
+        raise CampaignClosed()
+    issuer = campaign.issuer
+    if unit.path.startswith(issuer.path) or issuer.path.startswith(unit.path):
+        raise ValidationFailed(
+            _("%(unit)s is in the issuer's own tree; its units take part already.")
+            % {"unit": unit.name}
+        )
+    partner, created = CampaignPartner.objects.get_or_create(
+        campaign=campaign, unit=unit, defaults={"invited_by": actor}
+    )
+    if not created:
+        return partner
+    for m in Membership.objects.filter(
+        unit=unit, role__in=STAFF_ROLES, end_date__isnull=True
+    ).select_related("person"):
+        with override(m.person.language):
+            notify(
+                recipient=m.person,
+                kind="campaign.partner",
+                title=_("%(issuer)s invites %(unit)s to run a campaign jointly")
+                % {"issuer": issuer.name, "unit": unit.name},
+                body=campaign.title,
+                url=f"/campaigns/{campaign.pk}/partners/{partner.pk}/",
+                dedupe_key=f"campaign.partner:{partner.pk}:{m.person_id}",
+            )
+    _event(campaign, actor, "partner_invite", unit=unit.name)
+    return partner
+
+
+@transaction.atomic
+def partner_accept(*, actor, partner) -> int:
+    """The partner's officer accepts: its units join (tasks at once if the campaign runs)."""
+    from .models import CampaignPartner
+
+    p = CampaignPartner.objects.select_for_update().select_related("campaign__issuer", "unit")
+    p = p.get(pk=partner.pk)
+    if p.accepted_at is not None:
+        return 0
+    if p.campaign.status == CampaignStatus.CLOSED:
+        raise CampaignClosed()
+    p.accepted_at, p.accepted_by = timezone.now(), actor
+    p.save(update_fields=["accepted_at", "accepted_by"])
+    n = 0
+    if p.campaign.status == CampaignStatus.LAUNCHED:
+        units = list(target_units(p.campaign, [p.unit]).only("pk", "path", "depth"))
+        n = _create_tasks(p.campaign, units, [p.unit])
+    _event(p.campaign, actor, "partner_accept", unit=p.unit.name, tasks=n)
+    audit_log(actor=actor, verb="campaign.partner_accept", target=p, unit=p.unit)
+    return n
+
+
+@transaction.atomic
+def subcampaign_create(*, actor, task: Task, target_type_codes: list[str], report_due: dt.date):
+    """A target unit carries the campaign further down: a draft of its own, with the same
+    title, purpose, period and requirements, for the unit types it chooses below it. Its
+    roll-ups show on the parent campaign's page."""
+    from suotdoi.core.errors import ValidationFailed
+
+    parent = task.campaign
+    if parent.status == CampaignStatus.CLOSED:
+        raise CampaignClosed()
+    if report_due > parent.report_due:
+        raise ValidationFailed(
+            _("Your units must report by %(date)s, so that you can report in time.")
+            % {"date": parent.report_due.strftime("%d/%m/%Y")}
+        )
+    sub = Campaign.objects.create(
+        issuer=task.unit,
+        parent=parent,
+        title=parent.title,
+        purpose=parent.purpose,
+        target_type_codes=list(target_type_codes),
+        starts_on=parent.starts_on,
+        ends_on=parent.ends_on,
+        report_due=report_due,
+        min_sessions=parent.min_sessions,
+        min_attendance_pct=parent.min_attendance_pct,
+        quiz_pass_pct=parent.quiz_pass_pct,
+        quiz_required=parent.quiz_required,
+        quiz_draw=parent.quiz_draw,
+        reflection_required=parent.reflection_required,
+        created_by=actor,
+    )
+    _event(sub, actor, "create", title=sub.title, parent=parent.pk)
+    return sub
+
+
+def campaign_snapshot(*, campaign: Campaign) -> None:
+    """Keep today's point of the progress chart (one aggregate over the tasks' counters and
+    one upsert; run when the dashboard is opened and by `campaign_snapshots` each night)."""
+    from .models import CampaignDay
+    from .selectors import rollup
+
+    if campaign.status == CampaignStatus.DRAFT:
+        return
+    r = rollup(campaign=campaign, focus=None)
+    CampaignDay.objects.update_or_create(
+        campaign=campaign,
+        day=timezone.localdate(),
+        defaults={
+            k: r[k]
+            for k in (
+                "tasks",
+                "done",
+                "sessions",
+                "attendees",
+                "members",
+                "quiz_passed",
+                "reflections",
+            )
+        },
+    )
 
 
 @transaction.atomic
@@ -149,12 +362,11 @@ def task_for_new_unit(unit: Unit) -> int:
     """A unit founded during a campaign gets the task too."""
     made = 0
     for c in Campaign.objects.filter(status=CampaignStatus.LAUNCHED).select_related("issuer"):
-        if (
-            unit.path.startswith(c.issuer.path)
-            and unit.pk != c.issuer_id
-            and (unit.unit_type.code in c.target_type_codes)
-        ):
-            made += _create_tasks(c, [unit])
+        if unit.unit_type.code not in c.target_type_codes:
+            continue
+        roots = campaign_roots(c)
+        if any(unit.path.startswith(r.path) and unit.pk != r.pk for r in roots):
+            made += _create_tasks(c, [unit], roots)
     return made
 
 
@@ -162,10 +374,33 @@ def task_for_new_unit(unit: Unit) -> int:
 
 
 @transaction.atomic
-def session_create(*, actor, task: Task, **fields) -> Session:
+def session_create(*, actor, task: Task, invitees=(), **fields) -> Session:
+    """Schedule a session. Every member of the unit is invited unless `invite_all` is off;
+    then `invitees` (people who are members below the unit) are."""
+    from suotdoi.core.errors import ValidationFailed
+
+    from .models import SessionInvitee
+
     if task.campaign.status == CampaignStatus.CLOSED:
         raise CampaignClosed()
+    invitees = list(invitees)
+    if not fields.get("invite_all", True):
+        if not invitees:
+            raise ValidationFailed(_("Choose who is invited, or invite every member."))
+        members = set(
+            Membership.objects.filter(
+                unit_path__startswith=task.unit_path,
+                end_date__isnull=True,
+                person_id__in=[p.pk for p in invitees],
+            ).values_list("person_id", flat=True)
+        )
+        if len(members) != len({p.pk for p in invitees}):
+            raise ValidationFailed(_("Only members of the unit can be invited."))
     session = Session.objects.create(task=task, qr_secret=secrets.token_hex(32), **fields)
+    if not session.invite_all:
+        SessionInvitee.objects.bulk_create(
+            [SessionInvitee(session=session, person=p) for p in invitees], ignore_conflicts=True
+        )
     audit_log(
         actor=actor,
         verb="session.create",
@@ -184,15 +419,23 @@ def session_announce(*, session_id: int) -> int:
     each, once (dedupe key), email in one background task."""
     from suotdoi.notifications.actions import notify_many
 
+    from .models import SessionInvitee
+
     session = Session.objects.select_related("task__unit").filter(pk=session_id).first()
     if session is None:
         return 0
-    people = {
-        m.person_id: m.person
-        for m in Membership.objects.filter(
-            unit_path__startswith=session.task.unit_path, end_date__isnull=True
-        ).select_related("person")
-    }
+    if session.invite_all:
+        people = {
+            m.person_id: m.person
+            for m in Membership.objects.filter(
+                unit_path__startswith=session.task.unit_path, end_date__isnull=True
+            ).select_related("person")
+        }
+    else:
+        people = {
+            i.person_id: i.person
+            for i in SessionInvitee.objects.filter(session=session).select_related("person")
+        }
     when = timezone.localtime(session.starts_at)
     items = []
     for person in people.values():
@@ -217,7 +460,10 @@ def session_announce(*, session_id: int) -> int:
 
 def is_invited(session: Session, person) -> bool:
     from .access import is_member_below
+    from .models import SessionInvitee
 
+    if not session.invite_all:
+        return SessionInvitee.objects.filter(session=session, person=person).exists()
     return is_member_below(person, session.task.unit_path)
 
 
@@ -318,7 +564,7 @@ def check_in(*, person, token: str, now: float | None = None) -> tuple[Session, 
     if session.task.campaign.status == CampaignStatus.CLOSED:
         raise CampaignClosed()
     if not is_invited(session, person):
-        raise CheckInRefused(_("You are not a member of the unit holding this session."))
+        raise CheckInRefused(_("You are not invited to this session."))
     att, created = _attendance_create(
         session=session, person=person, method="qr", status=Attendance.PRESENT
     )
@@ -385,8 +631,12 @@ def remind_lagging(*, actor, campaign: Campaign, tasks) -> int:
 
 
 @transaction.atomic
-def reflection_submit(*, actor, task: Task, text: str):
-    """A member hands in (or, once returned, hands in again) their reflection."""
+def reflection_submit(*, actor, task: Task, text: str, upload=None):
+    """A member hands in (or, once returned, hands in again) their reflection: text, a file
+    (PDF or a photo of a handwritten page), or both."""
+    from suotdoi.core.errors import ValidationFailed
+    from suotdoi.records.rules import check_evidence
+
     from .errors import ReflectionLocked
     from .models import Reflection
 
@@ -395,9 +645,20 @@ def reflection_submit(*, actor, task: Task, text: str):
     r = Reflection.objects.select_for_update().filter(task=task, person=actor).first()
     if r is not None and r.status != Reflection.RETURNED:
         raise ReflectionLocked()
+    text = text.strip()
+    if upload is None and len(text) < 50:
+        raise ValidationFailed(
+            _("Write at least 50 characters, or attach your reflection as a file.")
+        )
+    if upload is not None:
+        head = upload.read(16)
+        upload.seek(0)
+        check_evidence(upload.name, upload.size, head)
     if r is None:
         r = Reflection(task=task, person=actor)
-    r.text, r.status, r.submitted_at = text.strip(), Reflection.SUBMITTED, timezone.now()
+    r.text, r.status, r.submitted_at = text, Reflection.SUBMITTED, timezone.now()
+    if upload is not None:
+        r.file.save(upload.name, upload, save=False)
     r.save()
     audit_log(actor=actor, verb="reflection.submit", target=r, unit=task.unit)
     return r
@@ -423,6 +684,7 @@ def reflection_review(*, actor, reflection, accept: bool, comment: str = ""):
     r.save(update_fields=["status", "comment", "reviewed_by", "reviewed_at"])
     if accept:
         Task.objects.filter(pk=r.task_id).update(reflections_accepted=F("reflections_accepted") + 1)
+        _refresh_done(r.task.campaign, Q(pk=r.task_id))
         entry_record(
             actor=actor,
             person=r.person,
@@ -480,15 +742,16 @@ def question_add(*, actor, campaign: Campaign, text: str, choices: list[str], co
 def quiz_submit(*, actor, task: Task, answers: dict[int, int]):
     """Score an attempt (question id → chosen index). The latest attempt counts; passing once
     counts the member for the unit."""
-    from .models import Question, QuizResult
+    from .models import QuizResult
+    from .selectors import draw_questions
 
-    questions = list(Question.objects.filter(campaign=task.campaign))
+    result = QuizResult.objects.select_for_update().filter(task=task, person=actor).first()
+    questions = [q for q, _order in draw_questions(task, actor, result.attempts if result else 0)]
     if not questions:
         raise CampaignClosed(_("This campaign has no quiz."))
     right = sum(1 for q in questions if answers.get(q.pk) == q.correct)
     score = round(100 * right / len(questions))
     passed = score >= task.campaign.quiz_pass_pct
-    result = QuizResult.objects.select_for_update().filter(task=task, person=actor).first()
     newly_passed = passed and not (result and result.passed)
     if result is None:
         result = QuizResult(task=task, person=actor, attempts=0)
@@ -499,6 +762,7 @@ def quiz_submit(*, actor, task: Task, answers: dict[int, int]):
     result.save()
     if newly_passed:
         Task.objects.filter(pk=task.pk).update(quiz_passed=F("quiz_passed") + 1)
+        _refresh_done(task.campaign, Q(pk=task.pk))
     audit_log(
         actor=actor,
         verb="campaign.quiz",
@@ -528,3 +792,38 @@ def session_minutes_upload(*, actor, session: Session, upload) -> Session:
         data={"file": upload.name, "bytes": upload.size},
     )
     return s
+
+
+MAX_PHOTOS = 20
+
+
+@transaction.atomic
+def session_photos_add(*, actor, session: Session, uploads) -> int:
+    """Photos of the session (JPG or PNG, ≤ 10 MB each, at most 20 a session); all or none."""
+    from suotdoi.core.errors import ValidationFailed
+    from suotdoi.records.rules import check_evidence
+
+    from .models import SessionPhoto
+
+    s = Session.objects.select_for_update().select_related("task__unit").get(pk=session.pk)
+    uploads = list(uploads)
+    if s.photos.count() + len(uploads) > MAX_PHOTOS:
+        raise ValidationFailed(_("A session keeps at most %(n)s photos.") % {"n": MAX_PHOTOS})
+    for up in uploads:
+        if not up.name.lower().endswith((".jpg", ".jpeg", ".png")):
+            raise ValidationFailed(_("Photos must be JPG or PNG: %(name)s") % {"name": up.name})
+        head = up.read(16)
+        up.seek(0)
+        check_evidence(up.name, up.size, head)
+    for up in uploads:
+        photo = SessionPhoto(session=s, uploaded_by=actor)
+        photo.image.save(up.name, up, save=False)
+        photo.save()
+    audit_log(
+        actor=actor,
+        verb="session.photos",
+        target=s,
+        unit=s.task.unit,
+        data={"files": [u.name for u in uploads]},
+    )
+    return len(uploads)

@@ -18,12 +18,14 @@ class CampaignForm(forms.ModelForm):
         fields = [
             "title",
             "purpose",
-            "document_url",
             "starts_on",
             "ends_on",
             "report_due",
             "min_sessions",
             "min_attendance_pct",
+            "quiz_pass_pct",
+            "quiz_required",
+            "quiz_draw",
             "reflection_required",
         ]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 4})}
@@ -33,9 +35,26 @@ class CampaignForm(forms.ModelForm):
         self.fields["target_type_codes"].choices = [
             (t.code, t.label) for t in UnitType.objects.order_by("order")
         ]
+        for name in ("quiz_pass_pct", "quiz_draw"):
+            self.fields[name].required = False
+
+    def clean_quiz_pass_pct(self):
+        value = self.cleaned_data.get("quiz_pass_pct")
+        return 70 if value is None else value
+
+    def clean_quiz_draw(self):
+        return self.cleaned_data.get("quiz_draw") or 0
 
     def clean(self):
         data = super().clean()
+        if (
+            data.get("report_due")
+            and data.get("starts_on")
+            and data["report_due"] < data["starts_on"]
+        ):
+            self.add_error("report_due", _("The report is due before the campaign starts."))
+        if data.get("quiz_pass_pct") is not None and data["quiz_pass_pct"] > 100:
+            self.add_error("quiz_pass_pct", _("At most 100%."))
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The end comes before the start."))
         if data.get("min_attendance_pct") is not None and data["min_attendance_pct"] > 100:
@@ -43,14 +62,110 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
+class DocumentForm(forms.Form):
+    """Material to study: a file, a link, or both; a title already used makes a new version."""
+
+    title = forms.CharField(label=_("Title of the document"), max_length=250)
+    file = forms.FileField(
+        label=_("File (PDF, Word, at most 20 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.odt"}),
+    )
+    url = forms.URLField(label=_("or a link"), required=False, assume_scheme="https")
+    note = forms.CharField(
+        label=_("What changed (for a new version)"), max_length=300, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("url"):
+            raise forms.ValidationError(_("Attach a file or give a link."))
+        return data
+
+
+class PartnerForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code of the partner unit"),
+        max_length=40,
+        help_text=_("The partner's officers accept the invitation before their units take part."),
+    )
+
+
+class SubCampaignForm(forms.Form):
+    target_type_codes = forms.MultipleChoiceField(
+        label=_("Units below yours that receive the task"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+    report_due = forms.DateField(
+        label=_("Report due"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_type_codes"].choices = [
+            (t.code, t.label) for t in UnitType.objects.order_by("order")
+        ]
+
+
+class ExtendForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("New end date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    report_due = forms.DateField(
+        label=_("New report due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ends_on") and data.get("report_due") and data["report_due"] < data["ends_on"]:
+            self.add_error("report_due", _("Reports are due after the campaign ends."))
+        return data
+
+
 class SessionForm(forms.ModelForm):
+    choose_invitees = forms.BooleanField(
+        label=_("Invite only the members I choose below"),
+        required=False,
+        help_text=_("Otherwise every member of the unit is invited."),
+    )
+    invitees = forms.MultipleChoiceField(
+        label=_("Invited members"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._members = {}
+        if unit is not None:
+            from suotdoi.organisations.models import Membership
+
+            for m in (
+                Membership.objects.filter(unit_path__startswith=unit.path, end_date__isnull=True)
+                .select_related("person")
+                .order_by("person_name_sort")[:500]
+            ):
+                self._members.setdefault(str(m.person_id), m.person)
+        self.fields["invitees"].choices = [(k, p.full_name) for k, p in self._members.items()]
+
+    def clean(self):
+        data = super().clean()
+        data["invitees"] = [self._members[k] for k in data.get("invitees") or []]
+        data["invite_all"] = not data.pop("choose_invitees", False)
+        if not data["invite_all"] and not data["invitees"]:
+            self.add_error("invitees", _("Choose who is invited, or invite every member."))
+        return data
+
     class Meta:
         model = Session
-        fields = ["kind", "title", "starts_at", "hours", "place"]
+        fields = ["kind", "title", "starts_at", "hours", "place", "agenda"]
         widgets = {
             "starts_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            )
+            ),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
         }
 
     def clean_hours(self):
@@ -80,11 +195,25 @@ class ManualAttendanceForm(forms.Form):
 class ReflectionForm(forms.Form):
     text = forms.CharField(
         label=_("Your reflection"),
-        min_length=50,
+        required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("What you learned and what you will do differently (at least 50 characters)."),
     )
+    file = forms.FileField(
+        label=_("or a file (PDF or a photo of a handwritten page, at most 10 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        text = (data.get("text") or "").strip()
+        if not data.get("file") and len(text) < 50:
+            raise forms.ValidationError(
+                _("Write at least 50 characters, or attach your reflection as a file.")
+            )
+        return data
 
 
 class ReviewForm(forms.Form):

@@ -20,7 +20,7 @@ def _steps(person):
 def _nav(person):
     if person.is_superuser or any(g.role != "member" for g in grants_for(person)):
         return [NavItem(label=_("Campaigns"), url_name="campaigns:list", order=8)]
-    return []
+    return [NavItem(label=_("Campaigns"), url_name="campaigns:mine", order=8)]
 
 
 register_next_steps(_steps)

@@ -23,7 +23,14 @@ class Campaign(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=250)
     purpose = models.TextField(_("purpose"), max_length=4000)
-    document_url = models.URLField(_("document to study (link)"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subcampaigns",
+        help_text=_("The campaign this one carries out further down the tree."),
+    )
     target_type_codes = models.JSONField(default=list)  # unit types that receive a task
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
@@ -37,8 +44,20 @@ class Campaign(TimeStampedModel):
         default=70,
         help_text=_("Used when the campaign has quiz questions."),
     )
+    quiz_required = models.BooleanField(
+        _("members pass the quiz"),
+        default=False,
+        help_text=_("The same share of members as for attendance must pass."),
+    )
+    quiz_draw = models.PositiveSmallIntegerField(
+        _("questions drawn for each attempt"),
+        default=0,
+        help_text=_("0: every question of the bank."),
+    )
     reflection_required = models.BooleanField(
-        _("members write a reflection (bài thu hoạch)"), default=False
+        _("members write a reflection (bài thu hoạch)"),
+        default=False,
+        help_text=_("The same share of members as for attendance must have one accepted."),
     )
     status = models.CharField(max_length=10, choices=CampaignStatus.choices, default="draft")
     launched_at = models.DateTimeField(null=True, blank=True)
@@ -51,6 +70,78 @@ class Campaign(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CampaignPartner(models.Model):
+    """A unit of another tree that runs the campaign jointly: invited by the issuer, its
+    subtree receives tasks once one of its officers accepts (that acceptance is the grant
+    that lets the issuer see its units' progress)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partners")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="one_partnership_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} + {self.unit_id}"
+
+
+class CampaignDocument(models.Model):
+    """Material to study: a file or a link. A new version of a document keeps the old ones."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=250)
+    version = models.PositiveSmallIntegerField(default=1)
+    file = models.FileField(_("file"), upload_to="campaign-docs/%Y/%m/", blank=True)
+    url = models.URLField(_("link"), blank=True)
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "title", "version"], name="one_document_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class CampaignDay(models.Model):
+    """The roll-up of a campaign as it stood at the end of a day: the progress chart's points."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    tasks = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    sessions = models.PositiveIntegerField(default=0)
+    attendees = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    quiz_passed = models.PositiveIntegerField(default=0)
+    reflections = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "day"], name="one_day_each")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.day}"
 
 
 class CampaignEvent(models.Model):
@@ -76,6 +167,9 @@ class CampaignEvent(models.Model):
                 "launch": _("launched to the units"),
                 "extend": _("extended"),
                 "close": _("closed"),
+                "document": _("added material"),
+                "partner_invite": _("invited a partner to run it jointly"),
+                "partner_accept": _("partner accepted"),
             }.get(self.verb, self.verb)
         )
 
@@ -127,12 +221,48 @@ class Session(TimeStampedModel):
     qr_secret = models.CharField(max_length=64, editable=False)
     held = models.BooleanField(default=False)
     minutes = models.FileField(_("minutes"), upload_to="minutes/%Y/%m/", blank=True)
+    agenda = models.TextField(_("agenda"), max_length=4000, blank=True)
+    invite_all = models.BooleanField(
+        _("invite every member of the unit"),
+        default=True,
+        help_text=_("Untick to choose who is invited."),
+    )
 
     class Meta:
         ordering = ["-starts_at"]
 
     def __str__(self) -> str:
         return self.title
+
+
+class SessionInvitee(models.Model):
+    """Who was invited, when the organiser chose rather than inviting every member."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invitees")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_invitation_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.person_id}"
+
+
+class SessionPhoto(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to="session-photos/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name
 
 
 class Attendance(models.Model):
@@ -174,7 +304,8 @@ class Reflection(models.Model):
     SUBMITTED, ACCEPTED, RETURNED = "submitted", "accepted", "returned"
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reflections")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("your reflection"), max_length=10000)
+    text = models.TextField(_("your reflection"), max_length=10000, blank=True)
+    file = models.FileField(_("file"), upload_to="reflections/%Y/%m/", blank=True)
     status = models.CharField(max_length=10, default=SUBMITTED)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     submitted_at = models.DateTimeField()

@@ -8,9 +8,13 @@ from suotdoi.organisations.models import Unit
 from .models import Task
 
 
-def rollup(*, campaign, focus: Unit) -> dict:
-    """Totals over every task in `focus`'s subtree (one aggregate query)."""
-    row = Task.objects.filter(campaign=campaign, unit_path__startswith=focus.path).aggregate(
+def rollup(*, campaign, focus: Unit | None) -> dict:
+    """Totals over every task in `focus`'s subtree, or of the whole campaign (every tree of a
+    joint campaign) when `focus` is None: one aggregate query."""
+    tasks = Task.objects.filter(campaign=campaign)
+    if focus is not None:
+        tasks = tasks.filter(unit_path__startswith=focus.path)
+    row = tasks.aggregate(
         tasks=Count("pk"),
         done=Count("pk", filter=Q(done=True)),
         reported=Count("pk", filter=Q(reported_at__isnull=False)),
@@ -79,6 +83,8 @@ def dashboard_rows(*, campaign, focus: Unit) -> list[dict]:
             sessions=Sum("sessions_held"),
             attendees=Sum("attendees"),
             members=Sum("members"),
+            quiz_passed=Sum("quiz_passed"),
+            reflections=Sum("reflections_accepted"),
         )
         .order_by()
     )
@@ -94,5 +100,126 @@ def dashboard_rows(*, campaign, focus: Unit) -> list[dict]:
             continue
         row["unit"] = unit
         row["lagging"] = row["done"] < row["tasks"]
+        row["reasons"] = lagging_reasons(campaign, row)
         out.append(row)
     return out
+
+
+def root_rows(*, campaign, roots: list[Unit]) -> list[dict]:
+    """One rolled-up row per tree of a joint campaign (the issuer's and each partner's)."""
+    out = []
+    for root in roots:
+        row = rollup(campaign=campaign, focus=root) | {"unit": root}
+        row["lagging"] = row["done"] < row["tasks"]
+        row["reasons"] = lagging_reasons(campaign, row)
+        out.append(row)
+    return out
+
+
+def lagging_reasons(campaign, row: dict) -> list[str]:
+    """Why a unit (or the units under a row) is behind, in the words the dashboard shows."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    if row["done"] >= row["tasks"]:
+        return []
+    need = campaign.min_attendance_pct
+    reasons = []
+    if row["sessions"] < campaign.min_sessions * row["tasks"]:
+        reasons.append(_("sessions missing") if row["sessions"] else _("no session yet"))
+    if row["attendance_pct"] < need:
+        reasons.append(_("low attendance"))
+    members = row["members"] or 0
+    if campaign.quiz_required and members and 100 * row.get("quiz_passed", 0) < need * members:
+        reasons.append(_("few quiz passes"))
+    if (
+        campaign.reflection_required
+        and members
+        and 100 * row.get("reflections", 0) < need * members
+    ):
+        reasons.append(_("few reflections"))
+    if row["reported"] < row["tasks"]:
+        late = timezone.localdate() > campaign.report_due
+        reasons.append(_("report overdue") if late else _("report missing"))
+    return reasons
+
+
+def draw_questions(task, person, attempt: int) -> list[tuple]:
+    """The questions a member gets on an attempt, each with the order its answers are shown
+    in: drawn from the bank (all of it, or `quiz_draw` questions) and shuffled by a seed of
+    the member, the task and the attempt number, so the page and the scoring agree without
+    storing the draw, and a new attempt gets a new draw."""
+    import random
+
+    from .models import Question
+
+    bank = list(Question.objects.filter(campaign=task.campaign).order_by("pk"))
+    rng = random.Random(f"{person.pk}:{task.pk}:{attempt}")  # noqa: S311 - not a secret
+    n = task.campaign.quiz_draw
+    drawn = rng.sample(bank, n) if 0 < n < len(bank) else rng.sample(bank, len(bank))
+    out = []
+    for q in drawn:
+        order = list(range(len(q.choices)))
+        rng.shuffle(order)
+        out.append((q, order))
+    return out
+
+
+def documents_of(campaign) -> list[dict]:
+    """The material of a campaign and of the campaigns above it (a sub-campaign studies the
+    parent's documents too): the latest version of each, with the earlier ones."""
+    from .models import CampaignDocument
+
+    chain, c = [], campaign
+    while c is not None and len(chain) < 10:
+        chain.append(c.pk)
+        c = c.parent
+    out: dict[tuple, dict] = {}
+    for d in CampaignDocument.objects.filter(campaign_id__in=chain).order_by(
+        "campaign_id", "title", "-version"
+    ):
+        key = (d.campaign_id, d.title)
+        if key not in out:
+            out[key] = {"latest": d, "earlier": []}
+        else:
+            out[key]["earlier"].append(d)
+    return list(out.values())
+
+
+def progress_chart(campaign, width: int = 600, height: int = 160) -> dict | None:
+    """Points of the progress chart from the daily roll-ups: share of units done and
+    attendance rate, as SVG polyline coordinates, plus the rows of the table that carries the
+    same figures for screen readers."""
+    days = list(campaign.days.all())
+    if not days:
+        return None
+    pad = 24
+    span = max(1, (days[-1].day - days[0].day).days)
+
+    def points(values):
+        out = []
+        for d, v in zip(days, values, strict=True):
+            x = pad + (width - 2 * pad) * ((d.day - days[0].day).days / span)
+            y = height - pad - (height - 2 * pad) * v / 100
+            out.append(f"{x:.1f},{y:.1f}")
+        return " ".join(out)
+
+    done = [round(100 * d.done / d.tasks) if d.tasks else 0 for d in days]
+    attendance = [round(100 * d.attendees / d.members) if d.members else 0 for d in days]
+    return {
+        "width": width,
+        "height": height,
+        "pad": pad,
+        "done": points(done),
+        "attendance": points(attendance),
+        "rows": [
+            {"day": d.day, "done": a, "attendance": b, "sessions": d.sessions}
+            for d, a, b in zip(days, done, attendance, strict=True)
+        ],
+        "first": days[0].day,
+        "last": days[-1].day,
+        "y50": height - pad - (height - 2 * pad) / 2,
+        "y100": pad,
+        "y0": height - pad,
+        "x1": width - pad,
+    }

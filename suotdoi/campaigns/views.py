@@ -49,38 +49,242 @@ def campaign_create(request, unit_id):
 
 @login_required
 def campaign_detail(request, campaign_id):
+    """The issuer's dashboard: totals, a row per unit one level down (or per tree of a joint
+    campaign), drill-down, reasons for lagging, progress over time, material, history."""
+    from .access import visible_roots
+    from .forms import DocumentForm, ExtendForm, PartnerForm
+    from .models import CampaignPartner
+
     campaign = access_campaign(request.user, campaign_id)
-    focus = campaign.issuer
+    roots = visible_roots(request.user, campaign)
+    joint = CampaignPartner.objects.filter(campaign=campaign, accepted_at__isnull=False).exists()
+    focus = None
     if request.GET.get("focus"):
-        focus = Unit.objects.filter(
-            pk=_int(request.GET["focus"]), path__startswith=campaign.issuer.path
-        ).first()
-        if focus is None:
+        focus = Unit.objects.filter(pk=_int(request.GET["focus"])).first()
+        if focus is None or not any(focus.path.startswith(r.path) for r in roots):
             raise NotFound()
-    rows = selectors.dashboard_rows(campaign=campaign, focus=focus)
+    elif not (joint and len(roots) > 1):
+        focus = roots[0]
+    if focus is None:
+        rows = selectors.root_rows(campaign=campaign, roots=roots)
+    else:
+        rows = selectors.dashboard_rows(campaign=campaign, focus=focus)
     sort = request.GET.get("sort", "done_pct")
     if sort in ("done_pct", "attendance_pct", "sessions", "tasks"):
         rows.sort(key=lambda r: (r[sort], r["unit"].name))
+    may_manage = can(request.user, campaign.issuer, Capability.MANAGE_MEMBERS)
+    sees_all = len(roots) == len(actions.campaign_roots(campaign))
+    if not request.GET.get("focus") and sees_all:
+        actions.campaign_snapshot(campaign=campaign)
+    subs = [
+        (sub, selectors.rollup(campaign=sub, focus=sub.issuer))
+        for sub in campaign.subcampaigns.select_related("issuer").order_by("issuer__path")
+        if any(sub.issuer.path.startswith(r.path) for r in roots)
+    ]
     return render(
         request,
         "campaigns/detail.html",
         {
             "campaign": campaign,
             "focus": focus,
-            "total": selectors.rollup(campaign=campaign, focus=focus),
+            "focus_param": f"focus={focus.pk}&amp;" if focus and request.GET.get("focus") else "",
+            "total": selectors.rollup(campaign=campaign, focus=None if sees_all else focus),
             "rows": rows,
             "events": campaign.events.select_related("actor"),
-            "may_manage": can(request.user, campaign.issuer, Capability.MANAGE_MEMBERS),
-            "breadcrumbs": _breadcrumbs(campaign.issuer, focus),
+            "may_manage": may_manage,
+            "breadcrumbs": _breadcrumbs(roots, focus) if request.GET.get("focus") else [],
+            "documents": selectors.documents_of(campaign),
+            "partners": CampaignPartner.objects.filter(campaign=campaign).select_related("unit"),
+            "subcampaigns": subs,
+            "chart": selectors.progress_chart(campaign) if sees_all else None,
+            "document_form": DocumentForm(prefix="d") if may_manage else None,
+            "partner_form": PartnerForm(prefix="p") if may_manage and not campaign.parent else None,
+            "extend_form": ExtendForm(
+                prefix="e", initial={"ends_on": campaign.ends_on, "report_due": campaign.report_due}
+            )
+            if may_manage
+            else None,
         },
     )
 
 
-def _breadcrumbs(issuer: Unit, focus: Unit) -> list[Unit]:
-    if focus.pk == issuer.pk:
-        return []
-    chain = [u for u in Unit.objects.get_ancestors(focus) if u.path.startswith(issuer.path)]
-    return [*chain, focus]
+def _breadcrumbs(roots: list[Unit], focus: Unit) -> list[Unit]:
+    root = next(r for r in roots if focus.path.startswith(r.path))
+    chain = [u for u in Unit.objects.get_ancestors(focus) if u.path.startswith(root.path)]
+    return [*chain, focus] if focus.pk != root.pk else [focus]
+
+
+@login_required
+@require_POST
+def campaign_extend(request, campaign_id):
+    from .forms import ExtendForm
+
+    campaign = access_campaign(request.user, campaign_id, Capability.MANAGE_MEMBERS)
+    form = ExtendForm(request.POST, prefix="e")
+    if form.is_valid():
+        try:
+            actions.campaign_extend(actor=request.user, campaign=campaign, **form.cleaned_data)
+            messages.success(request, _("The campaign was extended."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("campaigns:detail", campaign_id=campaign.pk)
+
+
+@login_required
+@require_POST
+def document_add(request, campaign_id):
+    from .forms import DocumentForm
+
+    campaign = access_campaign(request.user, campaign_id, Capability.MANAGE_MEMBERS)
+    form = DocumentForm(request.POST, request.FILES, prefix="d")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            doc = actions.document_add(
+                actor=request.user,
+                campaign=campaign,
+                title=d["title"],
+                upload=d.get("file"),
+                url=d.get("url") or "",
+                note=d.get("note") or "",
+            )
+            messages.success(
+                request,
+                _("Added: %(title)s (version %(v)s)") % {"title": doc.title, "v": doc.version},
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("campaigns:detail", campaign_id=campaign.pk)
+
+
+@login_required
+def document_download(request, document_id):
+    from django.http import FileResponse
+
+    from .access import may_read_material
+    from .models import CampaignDocument
+
+    doc = (
+        CampaignDocument.objects.select_related("campaign__issuer")
+        .filter(pk=_int(document_id))
+        .first()
+    )
+    if doc is None or not doc.file or not may_read_material(request.user, doc.campaign):
+        raise NotFound()
+    return FileResponse(
+        doc.file.open("rb"), as_attachment=True, filename=doc.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+@require_POST
+def partner_invite(request, campaign_id):
+    from .forms import PartnerForm
+
+    campaign = access_campaign(request.user, campaign_id, Capability.MANAGE_MEMBERS)
+    form = PartnerForm(request.POST, prefix="p")
+    unit = None
+    if form.is_valid():
+        found = list(Unit.objects.filter(code=form.cleaned_data["code"].strip())[:2])
+        unit = found[0] if len(found) == 1 else None
+    if unit is None:
+        messages.error(request, _("No unit has this code."))
+    else:
+        try:
+            actions.partner_invite(actor=request.user, campaign=campaign, unit=unit)
+            messages.success(
+                request,
+                _("%(unit)s was invited; its units join once it accepts.") % {"unit": unit.name},
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return redirect("campaigns:detail", campaign_id=campaign.pk)
+
+
+@login_required
+def partner_accept(request, campaign_id, partner_id):
+    """The partner's officers read the invitation and accept it."""
+    from .models import CampaignPartner
+
+    p = (
+        CampaignPartner.objects.select_related("campaign__issuer", "unit")
+        .filter(pk=_int(partner_id), campaign_id=_int(campaign_id))
+        .first()
+    )
+    if p is None or not can(request.user, p.unit, Capability.MANAGE_MEMBERS):
+        raise NotFound()
+    if request.method == "POST":
+        try:
+            n = actions.partner_accept(actor=request.user, partner=p)
+            messages.success(
+                request, _("Accepted: %(n)s of your units received the task.") % {"n": n}
+            )
+            return redirect("campaigns:detail", campaign_id=p.campaign_id)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "campaigns/partner.html",
+        {"partner": p, "campaign": p.campaign, "documents": selectors.documents_of(p.campaign)},
+    )
+
+
+@login_required
+@require_POST
+def subcampaign_create(request, task_id):
+    from .forms import SubCampaignForm
+
+    task = access_task(request.user, task_id, Capability.MANAGE_MEMBERS)
+    form = SubCampaignForm(request.POST, prefix="sub")
+    if form.is_valid():
+        try:
+            sub = actions.subcampaign_create(actor=request.user, task=task, **form.cleaned_data)
+            return redirect("campaigns:detail", campaign_id=sub.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("campaigns:task", task_id=task.pk)
+
+
+@login_required
+def my_campaigns(request):
+    """A member's side: the campaigns of their units, with the material, the quiz and the
+    reflection."""
+    from .models import QuizResult, Reflection
+
+    mine = Membership.objects.filter(person=request.user, end_date__isnull=True).values_list(
+        "unit_path", flat=True
+    )
+    step = Unit.steplen
+    prefixes = {p[:end] for p in mine for end in range(step, len(p) + 1, step)}
+    tasks = list(
+        Task.objects.filter(unit_path__in=prefixes, campaign__status="launched")
+        .select_related("campaign", "unit")
+        .order_by("campaign__report_due")[:20]
+    )
+    quiz = {r.task_id: r for r in QuizResult.objects.filter(person=request.user, task__in=tasks)}
+    refl = {r.task_id: r for r in Reflection.objects.filter(person=request.user, task__in=tasks)}
+    with_questions = set(
+        Task.objects.filter(pk__in=[t.pk for t in tasks], campaign__questions__isnull=False)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    items = [
+        {
+            "task": t,
+            "documents": selectors.documents_of(t.campaign),
+            "quiz": quiz.get(t.pk),
+            "has_quiz": t.pk in with_questions,
+            "reflection": refl.get(t.pk),
+        }
+        for t in tasks
+    ]
+    return render(request, "campaigns/mine.html", {"items": items})
 
 
 @login_required
@@ -117,18 +321,22 @@ def campaign_remind(request, campaign_id):
 @login_required
 def task_detail(request, task_id):
     task = access_task(request.user, task_id)
+    from .forms import SubCampaignForm
+
     may_manage = can(request.user, task.unit, Capability.MANAGE_MEMBERS)
-    session_form = SessionForm(prefix="s")
+    session_form = SessionForm(prefix="s", unit=task.unit)
     report_form = ReportForm(initial={"note": task.report_note})
     if request.method == "POST":
         if not may_manage:
             raise NotFound()
         if "s-title" in request.POST:
-            session_form = SessionForm(request.POST, prefix="s")
+            session_form = SessionForm(request.POST, prefix="s", unit=task.unit)
             if session_form.is_valid():
+                data = dict(session_form.cleaned_data)
+                invitees = data.pop("invitees", [])
                 try:
                     s = actions.session_create(
-                        actor=request.user, task=task, **session_form.cleaned_data
+                        actor=request.user, task=task, invitees=invitees, **data
                     )
                     return redirect("campaigns:session", session_id=s.pk)
                 except ApplicationError as exc:
@@ -155,6 +363,13 @@ def task_detail(request, task_id):
             "session_form": session_form,
             "report_form": report_form,
             "may_manage": may_manage,
+            "documents": selectors.documents_of(task.campaign),
+            "sub_form": SubCampaignForm(
+                prefix="sub", initial={"report_due": task.campaign.report_due}
+            )
+            if may_manage and task.unit.numchild
+            else None,
+            "subcampaigns": task.campaign.subcampaigns.filter(issuer=task.unit),
         },
     )
 
@@ -182,6 +397,15 @@ def session_detail(request, session_id):
     choices = {}
     for m in members[:2000]:
         choices.setdefault(m.person_id, m.person.full_name)
+    if request.method == "POST" and request.FILES.getlist("photos"):
+        try:
+            n = actions.session_photos_add(
+                actor=request.user, session=session, uploads=request.FILES.getlist("photos")
+            )
+            messages.success(request, _("%(n)s photo(s) uploaded.") % {"n": n})
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("campaigns:session", session_id=session.pk)
     if request.method == "POST" and "minutes" in request.FILES:
         try:
             actions.session_minutes_upload(
@@ -216,6 +440,10 @@ def session_detail(request, session_id):
             **_qr_context(request, session),
             "attendance": session.attendance.select_related("person").order_by("at"),
             "form": form,
+            "photos": session.photos.all(),
+            "invitees": None
+            if session.invite_all
+            else session.invitees.select_related("person").order_by("person__name_sort"),
         },
     )
 
@@ -286,9 +514,16 @@ def reflection(request, task_id):
     task = access_task_as_member(request.user, task_id)
     mine = Reflection.objects.filter(task=task, person=request.user).first()
     form = ReflectionForm(request.POST or None, initial={"text": mine.text if mine else ""})
+    if request.method == "POST":
+        form = ReflectionForm(request.POST, request.FILES)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.reflection_submit(actor=request.user, task=task, text=form.cleaned_data["text"])
+            actions.reflection_submit(
+                actor=request.user,
+                task=task,
+                text=form.cleaned_data["text"],
+                upload=form.cleaned_data.get("file"),
+            )
             messages.success(
                 request, _("Your reflection was handed in to %(unit)s.") % {"unit": task.unit.name}
             )
@@ -354,29 +589,28 @@ def questions(request, campaign_id):
 @login_required
 def quiz(request, task_id):
     """A member takes the quiz: questions in an order of their own, answers scored at once."""
-    import random
-
-    from .models import Question, QuizResult
+    from .models import QuizResult
 
     task = access_task_as_member(request.user, task_id)
-    qs = list(Question.objects.filter(campaign=task.campaign).order_by("pk"))
-    if not qs:
-        raise NotFound()
     result = QuizResult.objects.filter(task=task, person=request.user).first()
+    drawn = selectors.draw_questions(task, request.user, result.attempts if result else 0)
+    if not drawn:
+        raise NotFound()
     score = None
     if request.method == "POST":
-        answers = {q.pk: _int(request.POST.get(f"q{q.pk}")) for q in qs}
+        answers = {q.pk: _int(request.POST.get(f"q{q.pk}")) for q, _order in drawn}
         score, passed = actions.quiz_submit(actor=request.user, task=task, answers=answers)
         result = QuizResult.objects.filter(task=task, person=request.user).first()
-    rng = random.Random(f"{request.user.pk}:{task.pk}:{result.attempts if result else 0}")  # noqa: S311
-    rng.shuffle(qs)
+        drawn = selectors.draw_questions(task, request.user, result.attempts)
     return render(
         request,
         "campaigns/quiz.html",
         {
             "task": task,
             "campaign": task.campaign,
-            "questions": qs,
+            "questions": [
+                {"q": q, "choices": [(i, q.choices[i]) for i in order]} for q, order in drawn
+            ],
             "result": result,
             "score": score,
         },
@@ -395,4 +629,46 @@ def session_minutes(request, session_id):
         session.minutes.open("rb"),
         as_attachment=True,
         filename=session.minutes.name.rsplit("/", 1)[-1],
+    )
+
+
+@login_required
+def session_photo(request, session_id, photo_id):
+    from django.http import FileResponse
+
+    from .models import SessionPhoto
+
+    session = access_session(request.user, session_id, Capability.VIEW)
+    photo = SessionPhoto.objects.filter(pk=_int(photo_id), session=session).first()
+    if photo is None:
+        raise NotFound()
+    name = photo.image.name.lower()
+    return FileResponse(
+        photo.image.open("rb"), content_type="image/png" if name.endswith(".png") else "image/jpeg"
+    )
+
+
+@login_required
+def reflection_file(request, task_id, reflection_id):
+    """A reflection's file: for its author and for the unit's staff who review it."""
+    from django.http import FileResponse
+
+    from .models import Reflection
+
+    r = (
+        Reflection.objects.select_related("task__unit")
+        .filter(pk=_int(reflection_id), task_id=_int(task_id))
+        .first()
+    )
+    if (
+        r is None
+        or not r.file
+        or not (
+            r.person_id == request.user.pk
+            or can(request.user, r.task.unit, Capability.MANAGE_MEMBERS)
+        )
+    ):
+        raise NotFound()
+    return FileResponse(
+        r.file.open("rb"), as_attachment=True, filename=r.file.name.rsplit("/", 1)[-1]
     )

@@ -508,15 +508,51 @@ def seed_campaign(world: World) -> None:
         min_sessions=1,
         min_attendance_pct=30,
     )
+    camp.document_add(
+        actor=officer,
+        campaign=campaign,
+        title="Bài viết “Học tập suốt đời” của Tổng Bí thư Tô Lâm",
+        url="https://tulieuvankien.dangcongsan.vn/",
+    )
+    camp.document_add(
+        actor=officer,
+        campaign=campaign,
+        title="Kế hoạch triển khai của Liên đoàn Lao động tỉnh",
+        upload=_plan_pdf(campaign),
+    )
+    for text, choices in (
+        (
+            "Theo bài viết, học tập suốt đời là việc của ai?",
+            ["Của mọi người, ở mọi lứa tuổi", "Chỉ của học sinh, sinh viên", "Chỉ của cán bộ"],
+        ),
+        (
+            "Công đoàn cơ sở đưa việc học tập bài viết vào đâu?",
+            ["Chương trình công tác và phong trào thi đua", "Chỉ báo cáo cuối năm", "Không cần"],
+        ),
+        (
+            "Hình thức nào được dùng để học tập bài viết?",
+            ["Hội nghị, hội thảo, tọa đàm, sinh hoạt chuyên đề", "Chỉ đọc một mình", "Không có"],
+        ),
+        (
+            "Ai theo dõi tiến độ học tập của các đơn vị?",
+            ["Đơn vị cấp trên, theo số liệu cập nhật", "Không ai", "Chỉ đơn vị tự biết"],
+        ),
+        (
+            "Kết quả học tập được ghi vào đâu?",
+            ["Hồ sơ học tập suốt đời của mỗi người", "Không ghi lại", "Sổ tay cá nhân"],
+        ),
+    ):
+        camp.question_add(actor=officer, campaign=campaign, text=text, choices=choices, correct=0)
     camp.campaign_launch(actor=officer, campaign=campaign)
     tasks = list(campaign.tasks.select_related("unit").order_by("unit__path"))
     for i, task in enumerate(tasks[: len(tasks) * 2 // 3]):
+        held = timezone.now() - dt.timedelta(days=10 - i % 7)
         session = camp.session_create(
             actor=officer,
             task=task,
             kind="thematic",
             title="Sinh hoạt chuyên đề “Học tập suốt đời”",
-            starts_at=timezone.now() - dt.timedelta(days=10 - i % 7),
+            starts_at=held,
             hours=Decimal("2"),
             place="Hội trường",
         )
@@ -537,6 +573,40 @@ def seed_campaign(world: World) -> None:
             camp.task_report_submit(
                 actor=officer, task=task, note="Đã tổ chức sinh hoạt chuyên đề theo kế hoạch."
             )
+        _snapshot_as_of(campaign, timezone.localtime(held).date())
+
+
+def _snapshot_as_of(campaign, day) -> None:
+    """The chart's point for a past day of the demo: the roll-up as the seeding reached it."""
+    from suotdoi.campaigns.models import CampaignDay
+    from suotdoi.campaigns.selectors import rollup
+
+    r = rollup(campaign=campaign, focus=None)
+    keys = ("tasks", "done", "sessions", "attendees", "members", "quiz_passed", "reflections")
+    CampaignDay.objects.update_or_create(
+        campaign=campaign, day=day, defaults={k: r[k] for k in keys}
+    )
+
+
+def _plan_pdf(campaign):
+    """A one-page plan, made here so the demo has a real file to download."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from weasyprint import HTML
+
+    html = (
+        "<html lang='vi'><body style='font-family: Noto Serif, serif'>"
+        "<p style='text-align:center'><b>LIÊN ĐOÀN LAO ĐỘNG TỈNH NINH BÌNH</b></p>"
+        "<h1 style='text-align:center;font-size:14pt'>KẾ HOẠCH</h1>"
+        f"<p style='text-align:center'><b>{campaign.title}</b></p>"
+        f"<p>{campaign.purpose}</p>"
+        "<p>1. Công đoàn cơ sở tổ chức ít nhất một buổi sinh hoạt chuyên đề.</p>"
+        "<p>2. Đoàn viên làm bài trắc nghiệm trên Suốt Đời.</p>"
+        "<p>3. Báo cáo kết quả về Liên đoàn Lao động tỉnh đúng hạn.</p>"
+        "</body></html>"
+    )
+    return SimpleUploadedFile(
+        "ke-hoach-trien-khai.pdf", HTML(string=html).write_pdf(), "application/pdf"
+    )
 
 
 def world_is_built() -> bool:
