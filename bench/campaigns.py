@@ -38,6 +38,9 @@ request = function()
     ["Cookie"] = cookie, ["X-CSRFToken"] = "%s",
     ["Content-Type"] = "application/x-www-form-urlencoded"}, "")
 end
+done = function(summary, latency, requests)
+  io.write(string.format("p95 %%.1fms\\n", latency:percentile(95) / 1000))
+end
 local shown = false
 response = function(status, headers, body)
   if status >= 300 and not shown then
@@ -272,10 +275,11 @@ def main() -> None:
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         p90 = re.search(r"90%\s+(\S+)", out).group(1)
         p99 = re.search(r"99%\s+(\S+)", out).group(1)
+        p95 = re.search(r"p95 (\S+)", out).group(1)
         bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         print(
             f"check-ins over HTTP, {args.seconds} s: {rps:.0f} requests/s, p90 {p90}, "
-            f"p99 {p99}; {made:,} attendances recorded; non-2xx {bad.group(1) if bad else 0}"
+            f"p95 {p95}, p99 {p99}; {made:,} attendances recorded; non-2xx {bad.group(1) if bad else 0}"
         )
     # What the background worker then does for each check-in (counters, entry, audit).
     pending = list(Attendance.objects.filter(settled_at__isnull=True).values_list("pk", flat=True))

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "suotdoi.records.lrs",
     "suotdoi.credentials",
     "suotdoi.campaigns",
+    "suotdoi.catalog",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",

@@ -98,7 +98,7 @@ class SubCampaignForm(forms.Form):
         choices=(),
     )
     report_due = forms.DateField(
-        label=_("Report due"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Report due"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, **kwargs):
@@ -110,10 +110,10 @@ class SubCampaignForm(forms.Form):
 
 class ExtendForm(forms.Form):
     ends_on = forms.DateField(
-        label=_("New end date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("New end date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     report_due = forms.DateField(
-        label=_("New report due date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("New report due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def clean(self):

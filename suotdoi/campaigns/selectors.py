@@ -193,7 +193,7 @@ def progress_chart(campaign, width: int = 600, height: int = 160) -> dict | None
     days = list(campaign.days.all())
     if not days:
         return None
-    pad = 24
+    pad = 36
     span = max(1, (days[-1].day - days[0].day).days)
 
     def points(values):
@@ -222,4 +222,5 @@ def progress_chart(campaign, width: int = 600, height: int = 160) -> dict | None
         "y100": pad,
         "y0": height - pad,
         "x1": width - pad,
+        "label_x": pad - 6,
     }

@@ -545,7 +545,9 @@ def seed_campaign(world: World) -> None:
         camp.question_add(actor=officer, campaign=campaign, text=text, choices=choices, correct=0)
     camp.campaign_launch(actor=officer, campaign=campaign)
     tasks = list(campaign.tasks.select_related("unit").order_by("unit__path"))
-    for i, task in enumerate(tasks[: len(tasks) * 2 // 3]):
+    started = list(enumerate(tasks[: len(tasks) * 2 // 3]))
+    started.sort(key=lambda it: -(10 - it[0] % 7))  # oldest session first, for the chart
+    for i, task in started:
         held = timezone.now() - dt.timedelta(days=10 - i % 7)
         session = camp.session_create(
             actor=officer,

@@ -70,7 +70,14 @@ def _arrays(s: dict) -> None:
                 ca[key] = [value]
 
 
-def store(statements: list[dict], *, client, version: str, attachments: dict[str, tuple]) -> list:
+def store(
+    statements: list[dict],
+    *,
+    client,
+    version: str,
+    attachments: dict[str, tuple],
+    into_record: bool = True,
+) -> list:
     """Store a batch atomically; all or nothing. Returns the ids in order.
 
     Raises Conflict (409) when an id exists with different content, BadRequest (400) for
@@ -147,7 +154,8 @@ def store(statements: list[dict], *, client, version: str, attachments: dict[str
                 sha2=sha2, defaults={"content_type": content_type, "content": content}
             )
         _remember_activities(fresh)
-        if fresh:
+        if fresh and into_record:
+            # (False for the platform's own statements, whose entries are already written.)
             from .records_bridge import statements_into_record
 
             statements_into_record(rows=rows, client=client)
