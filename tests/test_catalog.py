@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - long Vietnamese test data and literal bad inputs
 """Catalogue: search, the course player, completion (record, credential, xAPI), workflow,
 authorisation and bad input."""
 

@@ -19,4 +19,7 @@ class Command(BaseCommand):
         world = build_world(size=size)
         seed_learning(world)
         seed_campaign(world)
+        from suotdoi.demo.catalog_seed import seed_catalog
+
+        seed_catalog(world)
         self.stdout.write(f"Demo world built: {len(world.units)} named units.")
