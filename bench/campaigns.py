@@ -282,13 +282,20 @@ def main() -> None:
             f"p95 {p95}, p99 {p99}; {made:,} attendances recorded; non-2xx {bad.group(1) if bad else 0}"
         )
     # What the background worker then does for each check-in (counters, entry, audit).
-    pending = list(Attendance.objects.filter(settled_at__isnull=True).values_list("pk", flat=True))
+    pending = Attendance.objects.filter(settled_at__isnull=True).count()
     started = time.perf_counter()
-    for pk in pending:
-        actions.attendance_settle(attendance_id=pk)
+    for sid in (
+        Attendance.objects.filter(settled_at__isnull=True)
+        .values_list("session_id", flat=True)
+        .distinct()
+    ):
+        actions.session_settle(session_id=sid)
     took = time.perf_counter() - started
     if pending:
-        print(f"settling {len(pending):,} check-ins in one worker: {len(pending) / took:.0f}/s")
+        print(
+            f"settling {pending:,} check-ins session by session in one worker: "
+            f"{pending / took:.0f}/s"
+        )
     left = Attendance.objects.filter(settled_at__isnull=True).count()
     done = Task.objects.filter(campaign=campaign, sessions_held__gt=0).count()
     print(f"  unsettled left: {left}; units with a session held: {done:,}")

@@ -28,5 +28,7 @@ if os.environ.get("BENCH_DATABASE_URL"):
     run("lrs.py", "--db", "postgres", "--known", "0")
     run("lrs.py", "--db", "postgres", "--known", "1")
     run("lrs_query.py")
+    run("campaigns.py")
+    run("catalog.py")
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")

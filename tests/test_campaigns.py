@@ -785,3 +785,71 @@ def test_extend_from_the_page_keeps_the_old_dates_in_the_history(people, units, 
         .status_code
         == 404
     )
+
+
+def test_a_halls_check_ins_are_settled_together_once(people, units, settings):
+    from suotdoi.audit.models import AuditEvent
+    from suotdoi.campaigns.models import Participant
+
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    hall = [
+        m.person
+        for m in Membership.objects.filter(
+            unit_path__startswith=task.unit_path, end_date__isnull=True
+        )
+        .select_related("person")
+        .order_by("person_id")[:6]
+    ]
+    for person in hall:  # recorded, not settled yet (as between a check-in and its task)
+        Attendance.objects.create(session=s, person=person, method="qr", status="present")
+    Participant.objects.create(task=task, person=hall[0])  # came to an earlier session
+    before = AuditEvent.objects.filter(verb="session.attendance").count()
+    assert actions.session_settle(session_id=s.pk) == 6
+    assert actions.session_settle(session_id=s.pk) == 0  # a second run changes nothing
+    task.refresh_from_db()
+    s.refresh_from_db()
+    assert s.held and task.sessions_held == 1 and task.attendees == 5
+    assert LearningEntry.objects.filter(source_key__startswith=f"session:{s.pk}:").count() == 6
+    assert (
+        LearningEntry.objects.filter(
+            source_key__startswith=f"session:{s.pk}:", provenance="unit_verified"
+        ).count()
+        == 6
+    )
+    rows = AuditEvent.objects.filter(verb="session.attendance")
+    assert rows.count() - before == 6
+    assert set(rows.values_list("actor_id", flat=True)) >= {p.pk for p in hall}
+    assert not Attendance.objects.filter(session=s, settled_at__isnull=True).exists()
+
+
+def test_with_a_deferring_backend_one_task_per_window_settles_the_hall(people, units, monkeypatch):
+    from django.core.cache import cache
+
+    from suotdoi.campaigns import tasks
+
+    c = launched(people, units)
+    task = Task.objects.get(campaign=c, unit=units["grassroots"])
+    s = session_of(people, task)
+    queued = []
+
+    class Deferring:
+        supports_defer = True
+
+    class FakeTask:
+        def get_backend(self):
+            return Deferring()
+
+        def using(self, **kw):
+            assert "run_after" in kw
+            return self
+
+        def enqueue(self, sid):
+            queued.append(sid)
+
+    monkeypatch.setattr(tasks, "session_settle_task", FakeTask())
+    cache.clear()
+    for _ in range(5):
+        actions.schedule_session_settle(s.pk)
+    assert 1 <= len(queued) <= 2  # one per 2-second window (two if the window turned)

@@ -49,12 +49,14 @@ def audit_log_many(
     unit: Any = None,
     data_for=None,
     on_behalf_of_for=None,
+    actor_for=None,
 ) -> int:
-    """One row per target, written in one statement (for batch actions)."""
+    """One row per target, written in one statement (for batch actions). `actor_for(target)`
+    names a different actor per row (each member's own check-in, settled together)."""
     origin = current_origin.get()
     rows = [
         AuditEvent(
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=actor_for(t) if actor_for else (actor if getattr(actor, "pk", None) else None),
             on_behalf_of=on_behalf_of_for(t) if on_behalf_of_for else None,
             verb=verb,
             target_type=t._meta.label_lower,

@@ -569,10 +569,103 @@ def check_in(*, person, token: str, now: float | None = None) -> tuple[Session, 
         session=session, person=person, method="qr", status=Attendance.PRESENT
     )
     if created:
-        from .tasks import attendance_settle_task
-
-        transaction.on_commit(partial(attendance_settle_task.enqueue, att.pk))
+        transaction.on_commit(partial(schedule_session_settle, session.pk))
     return session, created
+
+
+SETTLE_WINDOW = 2  # seconds: a hall's check-ins are settled together, this long after
+
+
+def schedule_session_settle(session_id: int) -> None:
+    """At most one settling task per session per window (a cache key marks it): a hall of
+    200 people checking in makes a handful of background tasks, not 200 of them. The task
+    runs a window later and settles every unsettled check-in of the session, so one that
+    commits just after the key was set is still taken."""
+    import time
+
+    from django.core.cache import cache
+
+    from .tasks import session_settle_task
+
+    task = session_settle_task
+    if not task.get_backend().supports_defer:
+        task.enqueue(session_id)  # a backend that runs at once: settle each check-in now
+        return
+    bucket = int(time.time() // SETTLE_WINDOW)
+    if not cache.add(f"campaigns:settle:{session_id}:{bucket}", 1, timeout=SETTLE_WINDOW * 5):
+        return
+    task.using(run_after=timezone.now() + dt.timedelta(seconds=SETTLE_WINDOW)).enqueue(session_id)
+
+
+@transaction.atomic
+def session_settle(*, session_id: int) -> int:
+    """Settle every check-in of a session not yet settled, in one transaction: the session
+    held, new distinct attendees counted once (the task row is locked, so two runs cannot
+    count the same person), the unit-verified entries in one batch, the audit rows in one
+    statement. Returns how many were settled."""
+    from suotdoi.audit.actions import audit_log_many
+    from suotdoi.records.actions import entry_record_issued_many
+
+    session = Session.objects.select_related("task").filter(pk=session_id).first()
+    if session is None:
+        return 0
+    task = (
+        Task.objects.select_for_update().select_related("campaign", "unit").get(pk=session.task_id)
+    )
+    atts = list(
+        Attendance.objects.select_for_update()
+        .filter(session_id=session_id, settled_at__isnull=True)
+        .select_related("person")
+        .order_by("pk")
+    )
+    if not atts:
+        return 0
+    present = [a for a in atts if a.status == Attendance.PRESENT]
+    held = 0
+    if present and Session.objects.filter(pk=session_id, held=False).update(held=True):
+        held = 1
+    ids = {a.person_id for a in present}
+    known = set(
+        Participant.objects.filter(task=task, person_id__in=ids).values_list("person_id", flat=True)
+    )
+    new = ids - known
+    Participant.objects.bulk_create(
+        [Participant(task=task, person_id=pid) for pid in sorted(new)], ignore_conflicts=True
+    )
+    if held or new:
+        Task.objects.filter(pk=task.pk).update(
+            sessions_held=F("sessions_held") + held, attendees=F("attendees") + len(new)
+        )
+    day = timezone.localtime(session.starts_at).date()
+    entry_record_issued_many(
+        unit=task.unit,
+        items=[
+            {
+                "person": a.person,
+                "source_key": f"session:{session_id}:{a.person_id}",
+                "title": session.title,
+                "kind": EntryKind.SESSION,
+                "start_date": day,
+                "hours": session.hours,
+            }
+            for a in present
+        ],
+        issued_by=task.unit.name,
+        provenance=Provenance.UNIT_VERIFIED,
+    )
+    if present:
+        _refresh_done(task.campaign, Q(pk=task.pk))
+    Attendance.objects.filter(pk__in=[a.pk for a in atts]).update(settled_at=timezone.now())
+    by_id = {a.pk: a for a in atts}
+    audit_log_many(
+        actor=None,
+        verb="session.attendance",
+        targets=atts,
+        unit=task.unit,
+        data_for=lambda t: {"method": by_id[t.pk].method, "status": by_id[t.pk].status},
+        actor_for=lambda t: by_id[t.pk].person,
+    )
+    return len(atts)
 
 
 @transaction.atomic

@@ -15,3 +15,11 @@ def session_announce_task(session_id: int) -> int:
     from .actions import session_announce
 
     return session_announce(session_id=session_id)
+
+
+@task()
+def session_settle_task(session_id: int) -> int:
+    """Settle a session's check-ins together (safe to run twice, or alongside another)."""
+    from .actions import session_settle
+
+    return session_settle(session_id=session_id)

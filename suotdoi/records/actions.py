@@ -126,8 +126,11 @@ def entry_record(
 
 
 @transaction.atomic
-def entry_record_issued_many(*, unit, items: list[dict], issued_by: str = "") -> int:
-    """Record many entries issued by `unit` at once (an LRS batch, an import of completions).
+def entry_record_issued_many(
+    *, unit, items: list[dict], issued_by: str = "", provenance: str = Provenance.ISSUED
+) -> int:
+    """Record many entries issued (or verified: `provenance`) by `unit` at once: an LRS batch,
+    an import of completions, a hall's check-ins.
 
     Each item has person, source_key, title, kind, start_date, hours. The same rules and the
     same idempotency as `entry_record` (by source_key); invalid items are skipped. Figures are
@@ -165,7 +168,7 @@ def entry_record_issued_many(*, unit, items: list[dict], issued_by: str = "") ->
                 hours=Decimal(i["hours"]),
                 unit=unit,
                 unit_path=unit.path,
-                provenance=Provenance.ISSUED,
+                provenance=provenance,
                 status=EntryStatus.VERIFIED,
                 issued_by=issued_by,
                 source_key=i["source_key"],
