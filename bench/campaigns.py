@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=60)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--port", type=int, default=8793)
+    parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
     if args.seconds > 25:
         sys.exit("keep --seconds ≤ 25: a check-in code lives 30 to 60 seconds")
@@ -257,7 +258,7 @@ def main() -> None:
             [
                 "wrk",
                 "-t1",
-                "-c8",
+                f"-c{args.connections}",
                 f"-d{args.seconds}s",
                 "--latency",
                 "-s",
@@ -278,7 +279,8 @@ def main() -> None:
         p95 = re.search(r"p95 (\S+)", out).group(1)
         bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         print(
-            f"check-ins over HTTP, {args.seconds} s: {rps:.0f} requests/s, p90 {p90}, "
+            f"check-ins over HTTP, {args.connections} connections, {args.seconds} s: "
+            f"{rps:.0f} requests/s, p90 {p90}, "
             f"p95 {p95}, p99 {p99}; {made:,} attendances recorded; non-2xx {bad.group(1) if bad else 0}"
         )
     # What the background worker then does for each check-in (counters, entry, audit).

@@ -359,3 +359,24 @@ def test_search_page_query_count_is_pinned(
     assert r.status_code == 200 and "Pháp luật lao động cơ bản" in r.content.decode()
     with django_assert_max_num_queries(14):
         assert c.get("/catalog/").status_code == 200
+
+
+def test_completion_issues_a_credential_when_the_provider_wants_one(
+    people, units, django_capture_on_commit_callbacks
+):
+    from suotdoi.credentials.actions import issuer_enable
+    from suotdoi.credentials.models import Credential
+
+    issuer_enable(actor=people["grassroots_chair"], unit=units["grassroots"])
+    provider = provider_of(people, units)
+    provider.issues_credentials = True
+    provider.save()
+    course = published(people, online_course(people, provider, questions=False))
+    e = actions.enrol(person=people["member"], course=course)
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in course.lessons.all():
+            actions.lesson_done(person=people["member"], enrolment=e, lesson=lesson)
+    e.refresh_from_db()
+    assert e.status == "completed"
+    cred = Credential.objects.get()
+    assert cred.entry.title == course.title

@@ -576,14 +576,16 @@ def check_in(*, person, token: str, now: float | None = None) -> tuple[Session, 
 SETTLE_WINDOW = 2  # seconds: a hall's check-ins are settled together, this long after
 
 
-def schedule_session_settle(session_id: int) -> None:
-    """At most one settling task per session per window (a cache key marks it): a hall of
-    200 people checking in makes a handful of background tasks, not 200 of them. The task
-    runs a window later and settles every unsettled check-in of the session, so one that
-    commits just after the key was set is still taken."""
-    import time
+_scheduled: dict[int, int] = {}  # session id → window already scheduled, in this process
 
-    from django.core.cache import cache
+
+def schedule_session_settle(session_id: int) -> None:
+    """At most one settling task per session per window and per server process: a hall of
+    200 people checking in makes a handful of background tasks, not 200 of them. The mark is
+    in this process's memory (no I/O on the check-in path; another process may queue its own
+    task, which is harmless: settling is idempotent). The task runs a window later and settles
+    every unsettled check-in of the session, so one that commits just after is still taken."""
+    import time
 
     from .tasks import session_settle_task
 
@@ -591,9 +593,12 @@ def schedule_session_settle(session_id: int) -> None:
     if not task.get_backend().supports_defer:
         task.enqueue(session_id)  # a backend that runs at once: settle each check-in now
         return
-    bucket = int(time.time() // SETTLE_WINDOW)
-    if not cache.add(f"campaigns:settle:{session_id}:{bucket}", 1, timeout=SETTLE_WINDOW * 5):
+    window = int(time.time() // SETTLE_WINDOW)
+    if _scheduled.get(session_id) == window:
         return
+    if len(_scheduled) > 10_000:
+        _scheduled.clear()
+    _scheduled[session_id] = window
     task.using(run_after=timezone.now() + dt.timedelta(seconds=SETTLE_WINDOW)).enqueue(session_id)
 
 

@@ -119,3 +119,38 @@ def test_credential_pages_pass_axe(world, axe_page):
         f"/credentials/unit/{world.units['commune'].pk}/endorse/",
     ]:
         check(officer, url)
+
+
+def test_catalogue_and_campaign_pages_pass_axe(world, axe_page):
+    from suotdoi.catalog import actions as cat
+    from suotdoi.catalog.models import Course
+    from suotdoi.demo.catalog_seed import _online_safety
+
+    provider = cat.provider_enable(
+        actor=world.people["provincial_officer"], unit=world.units["grassroots"]
+    )
+    _online_safety(world.people["provincial_officer"], provider)
+    course = Course.objects.get()
+    e = cat.enrol(person=world.people["member"], course=course)
+    lesson = course.lessons.first()
+    page = axe_page()
+    for url in ["/catalog/", "/catalog/?q=an+toan+mang", f"/catalog/courses/{course.pk}/"]:
+        check(page, url)
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    assert e.pk
+    for url in [
+        "/catalog/?q=an+toan&price=free",
+        f"/catalog/courses/{course.pk}/",
+        f"/catalog/courses/{course.pk}/lessons/{lesson.pk}/",
+        f"/catalog/courses/{course.pk}/quiz/",
+        f"/catalog/providers/{world.units['grassroots'].pk}/",
+        "/campaigns/mine/",
+    ]:
+        check(page, url)
+    officer = axe_page(width=1280)
+    sign_in(officer, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    for url in [
+        f"/catalog/manage/{world.units['grassroots'].pk}/",
+        f"/catalog/manage/courses/{course.pk}/",
+    ]:
+        check(officer, url)
