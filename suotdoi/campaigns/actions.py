@@ -548,7 +548,12 @@ def check_in(*, person, token: str, now: float | None = None) -> tuple[Session, 
         sid = qr.session_id_of(token)
     except qr.BadToken:
         raise CheckInRefused(_("This is not a check-in code.")) from None
-    session = Session.objects.select_related("task__unit", "task__campaign").filter(pk=sid).first()
+    session = (
+        Session.objects.select_related("task__campaign")
+        .only("pk", "title", "qr_secret", "invite_all", "task__unit_path", "task__campaign__status")
+        .filter(pk=sid)
+        .first()
+    )
     if session is None:
         raise CheckInRefused(_("This is not a check-in code."))
     try:
