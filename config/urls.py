@@ -20,6 +20,7 @@ urlpatterns = [
     path("record/", include("suotdoi.records.urls")),
     path("campaigns/", include("suotdoi.campaigns.urls")),
     path("catalog/", include("suotdoi.catalog.urls")),
+    path("recognition/", include("suotdoi.recognition.urls")),
     path("credentials/", include("suotdoi.credentials.urls")),
     path("xapi/", include("suotdoi.records.lrs.urls")),
     path("vc-api/", include("suotdoi.credentials.vcapi_urls")),

@@ -49,8 +49,7 @@ def corpus(people, units):
 
 
 def titles(q, **kw):
-    qs, _words = search(q, **kw)
-    return [d.title for d in qs]
+    return [d.title for d in search(q, per_page=100, **kw).items]
 
 
 @pytest.mark.parametrize(

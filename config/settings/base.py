@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "suotdoi.credentials",
     "suotdoi.campaigns",
     "suotdoi.catalog",
+    "suotdoi.recognition",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",

@@ -61,16 +61,24 @@ def correct(words: list[str]) -> list[str]:
     return out
 
 
-def _matching(words: list[str]):
+_PG_ALL = (
+    "to_tsvector('simple', catalog_searchdoc.title_folded || ' ' || "
+    "catalog_searchdoc.body_folded) @@ to_tsquery('simple', %s)"
+)
+_PG_TITLE = "to_tsvector('simple', catalog_searchdoc.title_folded) @@ to_tsquery('simple', %s)"
+
+
+def _matching(words: list[str], *, title_only: bool = False):
+    """A boolean SQL expression: every word (as a prefix) is in the document's title and text,
+    or, with `title_only`, in its title."""
     if connection.vendor == "postgresql":
         query = " & ".join(f"{w}:*" for w in words)
-        return RawSQL(
-            "to_tsvector('simple', catalog_searchdoc.title_folded || ' ' || "
-            "catalog_searchdoc.body_folded) @@ to_tsquery('simple', %s)",
-            [query],
-            output_field=BooleanField(),
-        )
-    query = " AND ".join(f'"{w}"*' for w in words)
+        sql = _PG_TITLE if title_only else _PG_ALL
+        return RawSQL(sql, [query], output_field=BooleanField())  # noqa: S611 - fixed SQL
+    if title_only:
+        query = " AND ".join(f'title_folded : "{w}"*' for w in words)
+    else:
+        query = " AND ".join(f'"{w}"*' for w in words)
     return RawSQL(
         "catalog_searchdoc.id IN (SELECT rowid FROM catalog_search_fts "
         "WHERE catalog_search_fts MATCH %s)",
@@ -111,11 +119,40 @@ class Filters:
     kind: str = ""  # "course" | "resource" | ""
 
 
-def search(text: str, *, person=None, filters: Filters | None = None):
-    """The matching documents (a queryset, ranked) and the words actually searched."""
-    filters = filters or Filters()
-    words = words_of(text)[:MAX_WORDS]
-    qs = SearchDoc.objects.filter(visible_q(person)).select_related("provider__unit")
+MAX_COUNT = 1000  # beyond this, "more than 1,000 results": nobody pages that far
+
+
+@dataclass
+class Results:
+    items: list
+    total: int  # capped at MAX_COUNT + 1
+    words: list[str]
+    page: int
+    per_page: int
+
+    @property
+    def more_than(self) -> bool:
+        return self.total > MAX_COUNT
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, MAX_COUNT) // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _capped_count(qs) -> int:
+    return qs.values("pk")[: MAX_COUNT + 1].count()
+
+
+def _filtered(person, filters: Filters):
+    qs = SearchDoc.objects.filter(visible_q(person))
     if filters.category:
         qs = qs.filter(category=filters.category)
     if filters.format:
@@ -130,10 +167,37 @@ def search(text: str, *, person=None, filters: Filters | None = None):
         qs = qs.filter(hours__lte=filters.max_hours)
     if filters.kind in (SearchDoc.COURSE, SearchDoc.RESOURCE):
         qs = qs.filter(kind=filters.kind)
+    return qs
+
+
+def search(
+    text: str, *, person=None, filters: Filters | None = None, page: int = 1, per_page: int = 20
+) -> Results:
+    """One page of results, ranked the same way on every database:
+
+    1. documents whose title holds every word as a whole word, then those whose title holds
+       every word as a word beginning (both from the title's own full-text index), shorter
+       titles first;
+    2. then documents that match only through their other text (summary, competences,
+       provider), shorter titles first.
+
+    Ids are ranked first on narrow rows and the page's documents fetched after, and counts
+    stop at 1,000, so a broad query over 100,000 documents stays cheap."""
+    filters = filters or Filters()
+    page = max(1, min(page, MAX_COUNT // per_page + 1))
+    words = words_of(text)[:MAX_WORDS]
+    base = _filtered(person, filters)
+    start = (page - 1) * per_page
     if not words:
-        return qs.order_by("title_folded", "id"), []
+        total = _capped_count(base)
+        ids = list(
+            base.order_by("title_folded", "id").values_list("pk", flat=True)[
+                start : start + per_page
+            ]
+        )
+        return Results(_fetch(ids), total, [], page, per_page)
     words = correct(words)
-    whole, prefix = Q(), Q()
+    whole = Q()
     for w in words:
         whole &= (
             Q(title_folded=w)
@@ -141,19 +205,36 @@ def search(text: str, *, person=None, filters: Filters | None = None):
             | Q(title_folded__endswith=" " + w)
             | Q(title_folded__contains=" " + w + " ")
         )
-        prefix &= Q(title_folded__startswith=w) | Q(title_folded__contains=" " + w)
-    qs = (
-        qs.annotate(hit=_matching(words))
-        .filter(hit=True)
-        .annotate(
-            tier=Case(
-                When(whole, then=Value(0)),
-                When(prefix, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-            title_len=Length("title_folded"),
-        )
-        .order_by("tier", "title_len", "id")
+    in_title = base.annotate(t=_matching(words, title_only=True)).filter(t=True)
+    elsewhere = (
+        base.annotate(hit=_matching(words)).filter(hit=True).exclude(pk__in=in_title.values("pk"))
     )
-    return qs, words
+    n_title = _capped_count(in_title)
+    ids: list[int] = []
+    if start < n_title:
+        ids = list(
+            in_title.annotate(
+                tier=Case(
+                    When(whole, then=Value(0)), default=Value(1), output_field=IntegerField()
+                ),
+                n=Length("title_folded"),
+            )
+            .order_by("tier", "n", "id")
+            .values_list("pk", flat=True)[start : start + per_page]
+        )
+    total = n_title
+    if n_title <= MAX_COUNT:
+        total += _capped_count(elsewhere)
+    if len(ids) < per_page and total > n_title:
+        skip = max(0, start - n_title)
+        ids += list(
+            elsewhere.annotate(n=Length("title_folded"))
+            .order_by("n", "id")
+            .values_list("pk", flat=True)[skip : skip + per_page - len(ids)]
+        )
+    return Results(_fetch(ids), min(total, MAX_COUNT + 1), words, page, per_page)
+
+
+def _fetch(ids: list[int]) -> list:
+    docs = SearchDoc.objects.select_related("provider__unit").in_bulk(ids)
+    return [docs[i] for i in ids if i in docs]

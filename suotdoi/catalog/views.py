@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,12 +64,13 @@ def home(request):
         "formats": Format.choices,
     }
     if q or any(vars(filters).values()):
-        results, words = search(q, person=request.user, filters=filters)
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
+        results = search(
+            q, person=request.user, filters=filters, page=_int(request.GET.get("page"))
+        )
         context |= {
-            "page": page,
-            "items": selectors.docs_with_objects(page.object_list),
-            "words": words,
+            "page": results,
+            "items": selectors.docs_with_objects(results.items),
+            "words": results.words,
             "searched": True,
         }
     else:

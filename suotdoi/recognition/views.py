@@ -1,0 +1,428 @@
+"""Recognition pages: my titles and assessments, the evaluator's review, a unit's figures,
+level and decisions, and the criteria sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from suotdoi.core.errors import ApplicationError, NotFound
+from suotdoi.organisations.access import access_unit_by_id, can, scope_q
+from suotdoi.organisations.policies import Capability
+
+from . import actions, engine, transfer
+from .models import (
+    Assessment,
+    CriteriaSet,
+    Decision,
+    Evidence,
+    Holding,
+    Indicator,
+    Status,
+    SubjectType,
+    UnitYearFigure,
+)
+
+
+def _int(v) -> int:
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _year(request) -> int:
+    y = _int(request.GET.get("year") or request.POST.get("year"))
+    today = timezone.localdate()
+    return y if 2000 <= y <= today.year else today.year
+
+
+@login_required
+def mine(request):
+    year = _year(request)
+    person_sets = [
+        s
+        for s in CriteriaSet.objects.filter(subject_type=SubjectType.PERSON).order_by(
+            "code", "-version"
+        )
+        if s.valid_from <= dt.date(year, 12, 31)
+        and (s.valid_to is None or s.valid_to >= dt.date(year, 1, 1))
+    ]
+    latest = {}
+    for s in person_sets:
+        latest.setdefault(s.code, s)
+    q = scope_q(request.user, Capability.EVALUATE, field="unit_path")
+    queue = Assessment.objects.filter(status=Status.SUBMITTED).select_related(
+        "criteria_set", "person", "subject_unit", "unit"
+    )
+    queue = queue if q is None else queue.filter(q)
+    return render(
+        request,
+        "recognition/mine.html",
+        {
+            "year": year,
+            "sets": list(latest.values()),
+            "mine": Assessment.objects.filter(person=request.user)
+            .select_related("criteria_set")
+            .order_by("-year"),
+            "holdings": Holding.objects.filter(person=request.user)
+            .select_related("decision__unit", "decision__criteria_set")
+            .order_by("-year"),
+            "queue": queue.exclude(person=request.user).order_by("submitted_at")[:100],
+        },
+    )
+
+
+@login_required
+@require_POST
+def register(request):
+    cs = CriteriaSet.objects.filter(pk=_int(request.POST.get("set"))).first()
+    if cs is None:
+        raise NotFound()
+    unit = None
+    if request.POST.get("unit"):
+        unit = access_unit_by_id(request.user, request.POST["unit"], Capability.MANAGE_MEMBERS)
+    try:
+        a = actions.assessment_register(
+            actor=request.user, criteria_set=cs, year=_year(request), subject_unit=unit
+        )
+        return redirect("recognition:assessment", assessment_id=a.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("recognition:mine")
+
+
+def _access_assessment(person, assessment_id) -> tuple[Assessment, bool, bool]:
+    """The assessment, whether the person is its subject (or the subject unit's officer), and
+    whether they evaluate it. Anyone else: 404."""
+    a = (
+        Assessment.objects.select_related(
+            "criteria_set", "person", "subject_unit", "unit", "decision"
+        )
+        .filter(pk=_int(assessment_id))
+        .first()
+    )
+    if a is None:
+        raise NotFound()
+    subject = (a.person_id == person.pk) or (
+        a.subject_unit_id is not None and can(person, a.subject_unit, Capability.MANAGE_MEMBERS)
+    )
+    evaluator = can(person, a.unit, Capability.EVALUATE) and a.person_id != person.pk
+    if not (subject or evaluator or can(person, a.unit, Capability.VIEW)):
+        raise NotFound()
+    return a, subject, evaluator
+
+
+def _rows(a: Assessment):
+    from suotdoi.records.models import LearningEntry
+
+    indicators = list(
+        Indicator.objects.filter(criteria_set=a.criteria_set_id).select_related("criterion")
+    )
+    source_ids = {
+        i for ind in indicators for i in (a.values.get(ind.code) or {}).get("sources", [])
+    }
+    entries = LearningEntry.objects.in_bulk(list(source_ids))
+    evidence = {}
+    for e in a.evidence.all():
+        evidence.setdefault(e.indicator_code, []).append(e)
+    rule = a.criteria_set.rule()
+    rows = []
+    for ind in indicators:
+        v = a.values.get(ind.code) or {}
+        value = a.value_of(ind.code)
+        rows.append(
+            {
+                "ind": ind,
+                "v": v,
+                "value": value,
+                "points": engine.points_of(ind.rule(), value)
+                if rule.kind == engine.RULE_POINTS
+                else None,
+                "met": engine.is_met(ind.rule(), value),
+                "sources": [entries[i] for i in v.get("sources", []) if i in entries],
+                "evidence": evidence.get(ind.code, []),
+            }
+        )
+    return rows
+
+
+@login_required
+def assessment(request, assessment_id):
+    a, subject, evaluator = _access_assessment(request.user, assessment_id)
+    if request.method == "POST":
+        if not subject:
+            raise NotFound()
+        try:
+            if "evidence" in request.POST:
+                actions.evidence_add(
+                    actor=request.user,
+                    assessment=a,
+                    indicator_code=request.POST.get("indicator", ""),
+                    note=request.POST.get("note", "")[:500],
+                    upload=request.FILES.get("file"),
+                    url=request.POST.get("url", "")[:500]
+                    if request.POST.get("url", "").startswith("https://")
+                    else "",
+                )
+                messages.success(request, _("The evidence was added."))
+            else:
+                values = {k[2:]: v for k, v in request.POST.items() if k.startswith("v-")}
+                for ind in Indicator.objects.filter(
+                    criteria_set=a.criteria_set_id, measure=engine.YES_NO
+                ):
+                    values.setdefault(ind.code, "0")
+                actions.assessment_self(actor=request.user, assessment=a, values=values)
+                if "submit" in request.POST:
+                    actions.assessment_submit(actor=request.user, assessment=a)
+                    messages.success(request, _("Submitted to %(unit)s.") % {"unit": a.unit.name})
+                else:
+                    messages.success(request, _("Saved."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("recognition:assessment", assessment_id=a.pk)
+    a.refresh_from_db()
+    editable = subject and a.status in (Status.REGISTERED, Status.RETURNED)
+    return render(
+        request,
+        "recognition/assessment.html",
+        {
+            "a": a,
+            "rows": _rows(a),
+            "subject": subject,
+            "evaluator": evaluator and a.status == Status.SUBMITTED,
+            "editable": editable,
+            "rule_kind": a.criteria_set.rule_kind,
+        },
+    )
+
+
+@login_required
+@require_POST
+def review(request, assessment_id):
+    a, _subject, evaluator = _access_assessment(request.user, assessment_id)
+    if not evaluator:
+        raise NotFound()
+    try:
+        if "adjust" in request.POST:
+            actions.assessment_adjust(
+                actor=request.user,
+                assessment=a,
+                code=request.POST.get("indicator", ""),
+                value=request.POST.get("value", ""),
+                reason=request.POST.get("reason", "")[:500],
+            )
+            messages.success(request, _("The score was changed; the reason is kept."))
+        elif "approve" in request.POST:
+            actions.assessment_approve(actor=request.user, assessment=a)
+            messages.success(request, _("Approved; it goes to the deciding level."))
+        elif "return" in request.POST:
+            actions.assessment_return(
+                actor=request.user, assessment=a, reason=request.POST.get("reason", "")[:500]
+            )
+            messages.success(request, _("Returned for correction."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("recognition:assessment", assessment_id=a.pk)
+
+
+@login_required
+def evidence_file(request, evidence_id):
+    e = Evidence.objects.select_related("assessment").filter(pk=_int(evidence_id)).first()
+    if e is None or not e.file:
+        raise NotFound()
+    _access_assessment(request.user, e.assessment_id)
+    return FileResponse(
+        e.file.open("rb"), as_attachment=True, filename=e.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+def unit_page(request, unit_id):
+    """A unit's titles: its members' shares per year, its own level, the assessments waiting
+    for its decision, and its decisions."""
+    unit = access_unit_by_id(request.user, unit_id, Capability.VIEW)
+    year = _year(request)
+    level, own, level_set = actions.unit_level(unit=unit, year=year)
+    may_decide = can(request.user, unit, Capability.MANAGE_UNITS)
+    approved = (
+        Assessment.objects.filter(
+            status=Status.APPROVED, unit_path__startswith=unit.path, decision__isnull=True
+        )
+        .select_related("criteria_set", "person", "subject_unit")
+        .order_by("criteria_set__code", "person__name_sort")
+        if may_decide
+        else []
+    )
+    unit_sets = CriteriaSet.objects.filter(subject_type=SubjectType.UNIT).order_by(
+        "code", "-version"
+    )
+    return render(
+        request,
+        "recognition/unit.html",
+        {
+            "unit": unit,
+            "year": year,
+            "figures": UnitYearFigure.objects.filter(unit=unit, year=year).order_by("title_code"),
+            "level": level,
+            "own": own,
+            "level_set": level_set,
+            "approved": approved[:500] if may_decide else [],
+            "may_decide": may_decide,
+            "may_register": can(request.user, unit, Capability.MANAGE_MEMBERS),
+            "unit_sets": {s.code: s for s in unit_sets}.values(),
+            "decisions": Decision.objects.filter(unit=unit)
+            .select_related("criteria_set")
+            .order_by("-date")[:50],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decision_new(request, unit_id):
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
+    ids = [_int(x) for x in request.POST.getlist("assessment")]
+    try:
+        date = dt.datetime.strptime(request.POST.get("date", ""), "%Y-%m-%d").date()
+    except ValueError:
+        messages.error(request, _("Give the decision's date."))
+        return redirect("recognition:unit", unit_id=unit.pk)
+    try:
+        d = actions.decision_issue(
+            actor=request.user,
+            unit=unit,
+            assessments=list(Assessment.objects.filter(pk__in=ids)),
+            number=request.POST.get("number", "")[:60],
+            date=date,
+            signer=request.POST.get("signer", "")[:200],
+            signer_title=request.POST.get("signer_title", "")[:200],
+        )
+        return redirect("recognition:decision", decision_id=d.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("recognition:unit", unit_id=unit.pk)
+
+
+@login_required
+def decision_detail(request, decision_id):
+    d = Decision.objects.select_related("unit", "criteria_set").filter(pk=_int(decision_id)).first()
+    if d is None or not can(request.user, d.unit, Capability.VIEW):
+        raise NotFound()
+    may = can(request.user, d.unit, Capability.MANAGE_UNITS)
+    if request.method == "POST":
+        if not may:
+            raise NotFound()
+        try:
+            if "publish" in request.POST:
+                n = actions.decision_publish(actor=request.user, decision=d)
+                messages.success(request, _("Published: %(n)s certificate(s) issued.") % {"n": n})
+            elif "revoke" in request.POST:
+                actions.decision_revoke(
+                    actor=request.user, decision=d, reason=request.POST.get("reason", "")[:500]
+                )
+                messages.success(
+                    request, _("The decision is revoked, and so are its certificates.")
+                )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("recognition:decision", decision_id=d.pk)
+    return render(
+        request,
+        "recognition/decision.html",
+        {
+            "d": d,
+            "subjects": d.assessments.select_related("person", "subject_unit").order_by(
+                "person__name_sort"
+            ),
+            "may": may,
+        },
+    )
+
+
+@login_required
+def sets(request):
+    return render(
+        request,
+        "recognition/sets.html",
+        {
+            "sets": CriteriaSet.objects.order_by("code", "-version"),
+            "may_edit": request.user.is_superuser,
+        },
+    )
+
+
+@login_required
+def set_detail(request, set_id):
+    cs = CriteriaSet.objects.filter(pk=_int(set_id)).first()
+    if cs is None:
+        raise NotFound()
+    if request.method == "POST":
+        if not request.user.is_superuser:
+            raise NotFound()
+        try:
+            new = transfer.indicator_edit(
+                actor=request.user,
+                criteria_set=cs,
+                code=request.POST.get("code", ""),
+                text=request.POST.get("text", "")[:500],
+                max_points=request.POST.get("max_points", ""),
+                target=request.POST.get("target", ""),
+            )
+            messages.success(request, _("Saved as version %(v)s.") % {"v": new.version})
+            return redirect("recognition:set", set_id=new.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "recognition/set.html",
+        {
+            "cs": cs,
+            "criteria": cs.criteria.prefetch_related("indicators"),
+            "may_edit": request.user.is_superuser,
+            "in_use": Assessment.objects.filter(criteria_set=cs).exists(),
+        },
+    )
+
+
+@login_required
+def set_export(request, set_id):
+    cs = CriteriaSet.objects.filter(pk=_int(set_id)).first()
+    if cs is None:
+        raise NotFound()
+    response = HttpResponse(
+        json.dumps(transfer.export_set(cs), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{cs.code}-v{cs.version}.json"'
+    return response
+
+
+@login_required
+def set_import(request):
+    if not request.user.is_superuser:
+        raise NotFound()
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None or upload.size > 1024 * 1024:
+                raise transfer.BadSet(_("Choose a JSON file of at most 1 MB."))
+            with transaction.atomic():
+                cs = transfer.import_set(actor=request.user, data=upload.read())
+            messages.success(
+                request, _("Imported: %(t)s, version %(v)s.") % {"t": cs.title, "v": cs.version}
+            )
+            return redirect("recognition:set", set_id=cs.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return redirect("recognition:sets")
