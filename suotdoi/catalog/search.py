@@ -69,16 +69,19 @@ _PG_TITLE = "to_tsvector('simple', catalog_searchdoc.title_folded) @@ to_tsquery
 
 
 def _matching(words: list[str], *, title_only: bool = False):
-    """A boolean SQL expression: every word (as a prefix) is in the document's title and text,
-    or, with `title_only`, in its title."""
+    """A boolean SQL expression: every word is in the document's title and text (or, with
+    `title_only`, in its title)."""
+    # Whole words, except the last one, which may still be being typed: a prefix.
+    last = len(words) - 1
     if connection.vendor == "postgresql":
-        query = " & ".join(f"{w}:*" for w in words)
+        query = " & ".join(f"{w}:*" if n == last else w for n, w in enumerate(words))
         sql = _PG_TITLE if title_only else _PG_ALL
         return RawSQL(sql, [query], output_field=BooleanField())  # noqa: S611 - fixed SQL
+    star = ["*" if n == last else "" for n in range(len(words))]
     if title_only:
-        query = " AND ".join(f'title_folded : "{w}"*' for w in words)
+        query = " AND ".join(f'title_folded : "{w}"{st}' for w, st in zip(words, star, strict=True))
     else:
-        query = " AND ".join(f'"{w}"*' for w in words)
+        query = " AND ".join(f'"{w}"{st}' for w, st in zip(words, star, strict=True))
     return RawSQL(
         "catalog_searchdoc.id IN (SELECT rowid FROM catalog_search_fts "
         "WHERE catalog_search_fts MATCH %s)",
@@ -206,8 +209,10 @@ def search(
             | Q(title_folded__contains=" " + w + " ")
         )
     in_title = base.annotate(t=_matching(words, title_only=True)).filter(t=True)
-    elsewhere = (
-        base.annotate(hit=_matching(words)).filter(hit=True).exclude(pk__in=in_title.values("pk"))
+    elsewhere = (  # the same row's title does not match (no subquery: see the tiers above)
+        base.annotate(hit=_matching(words), t=_matching(words, title_only=True))
+        .filter(hit=True)
+        .filter(t=False)
     )
     n_title = _capped_count(in_title)
     ids: list[int] = []
