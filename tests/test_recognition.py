@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - Vietnamese test data
 """Recognition: seeded sets, the assessment workflow and its authorisation, decisions with
 credentials, roll-ups, versions and JSON."""
 

@@ -33,6 +33,12 @@ def certificate_pdf(*, credential, base_url: str) -> bytes:
             "place": issuer.unit.name if issuer.unit_id else issuer.name,
             "qr": qr,
             "url": url,
+            # What the credential rests on (a recognition's decision number, date and signer).
+            "grounds": [
+                e["narrative"]
+                for e in (credential.document or {}).get("evidence", [])
+                if isinstance(e, dict) and e.get("narrative")
+            ],
         },
     )
     return HTML(string=html, base_url=base_url).write_pdf()

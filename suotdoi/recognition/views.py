@@ -266,13 +266,19 @@ def unit_page(request, unit_id):
     unit_sets = CriteriaSet.objects.filter(subject_type=SubjectType.UNIT).order_by(
         "code", "-version"
     )
+    texts = dict(Indicator.objects.filter(criteria_set=level_set).values_list("code", "text"))
+    titles = dict(CriteriaSet.objects.order_by("code", "version").values_list("code", "title"))
+    figures = list(UnitYearFigure.objects.filter(unit=unit, year=year).order_by("title_code"))
+    for f in figures:
+        f.title = titles.get(f.title_code, f.title_code)
     return render(
         request,
         "recognition/unit.html",
         {
             "unit": unit,
             "year": year,
-            "figures": UnitYearFigure.objects.filter(unit=unit, year=year).order_by("title_code"),
+            "figures": figures,
+            "unmet": [texts.get(c, c) for c in level.unmet],
             "level": level,
             "own": own,
             "level_set": level_set,
