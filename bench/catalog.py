@@ -73,11 +73,14 @@ def build(n_docs: int):
     officer = Person.objects.create_user(full_name="Cán Bộ Thử", phone="+84912999998", password="x")
     tinh = UnitType.objects.get(code="ldld-tinh")
     cdcs = UnitType.objects.get(code="cdcs")
-    root = Unit.add_root(name="Liên đoàn Lao động tỉnh Thử Tải", code="LDLD-CAT", unit_type=tinh)
+    root = Unit.objects.add_root(
+        {"name": "Liên đoàn Lao động tỉnh Thử Tải", "code": "LDLD-CAT", "unit_type": tinh}
+    )
     providers = [
         Provider.objects.create(
-            unit=root.add_child(
-                name=f"Trung tâm đào tạo số {i + 1}", code=f"TT-{i}", unit_type=cdcs
+            unit=Unit.objects.add_child(
+                root,
+                {"name": f"Trung tâm đào tạo số {i + 1}", "code": f"TT-{i}", "unit_type": cdcs},
             )
         )
         for i in range(200)

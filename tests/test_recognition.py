@@ -332,3 +332,51 @@ def test_the_unit_level_moves_when_enough_members_are_recognised(people, units):
     actions.rollup_units(title_code=CDHT, year=YEAR, units=[g])
     out = actions.unit_level(unit=g, year=YEAR)[0]
     assert out.level == 1 and out.label == "Mức 1"
+
+
+def test_late_self_assessments_are_refused_and_reminders_go_once_a_day(people, units, client_for):
+    from suotdoi.notifications.models import Notification
+
+    a = _self_assessed(people)
+    fed = units["federation"]
+    today = dt.date.today()
+    officer = client_for(people["provincial_officer"])
+    r = officer.post(
+        f"/recognition/units/{fed.pk}/round/",
+        {
+            "title_code": CDHT,
+            "year": YEAR,
+            "submit_by": (today + dt.timedelta(days=3)).isoformat(),
+            "review_by": (today + dt.timedelta(days=10)).isoformat(),
+            "decide_by": (today + dt.timedelta(days=20)).isoformat(),
+        },
+    )
+    assert r.status_code == 302
+    assert (
+        client_for(people["foreign_officer"])
+        .post(
+            f"/recognition/units/{fed.pk}/round/",
+            {
+                "title_code": CDHT,
+                "submit_by": "2026-01-01",
+                "review_by": "2026-01-02",
+                "decide_by": "2026-01-03",
+            },
+        )
+        .status_code
+        == 404
+    )
+    assert actions.remind(today=today) >= 1
+    n = Notification.objects.filter(recipient=people["member"], kind="recognition.due").count()
+    actions.remind(today=today)
+    assert (
+        Notification.objects.filter(recipient=people["member"], kind="recognition.due").count()
+        == n
+        == 1
+    )
+    from suotdoi.recognition.models import Round
+
+    Round.objects.update(submit_by=today - dt.timedelta(days=1))
+    with pytest.raises(ApplicationError):
+        actions.assessment_submit(actor=people["member"], assessment=a)
+    assert Assessment.objects.get(pk=a.pk).status == "registered"

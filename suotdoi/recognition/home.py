@@ -24,3 +24,30 @@ def _unit_panel(*, unit, actor, member_total):
 from suotdoi.web.panels import register_unit_panel  # noqa: E402
 
 register_unit_panel(_unit_panel)
+
+
+def _record_panel(*, person):
+    from django.template.loader import render_to_string
+
+    from .models import Commendation, Holding
+
+    holdings = list(
+        Holding.objects.filter(person=person, decision__revoked_at__isnull=True)
+        .select_related("decision__criteria_set", "decision__unit")
+        .order_by("-year")[:20]
+    )
+    commendations = list(
+        Commendation.objects.filter(person=person, status=Commendation.APPROVED)
+        .select_related("deciding_unit")
+        .order_by("-decision_date")[:20]
+    )
+    if not holdings and not commendations:
+        return None
+    return render_to_string(
+        "recognition/_record_panel.html", {"holdings": holdings, "commendations": commendations}
+    )
+
+
+from suotdoi.records.panels import register_record_panel  # noqa: E402
+
+register_record_panel(_record_panel)

@@ -297,3 +297,147 @@ class UnitYearFigure(models.Model):
         if not self.members:
             return Decimal("0")
         return (Decimal(100) * self.holders / self.members).quantize(Decimal("0.1"))
+
+
+class Round(models.Model):
+    """The calendar of a title's assessment for a year, set by a unit for its subtree: self-
+    assessments due, reviews due, decisions due (e.g. dossiers before 15 January)."""
+
+    title_code = models.SlugField(max_length=60)
+    year = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    submit_by = models.DateField(_("self-assessments due"))
+    review_by = models.DateField(_("reviews due"))
+    decide_by = models.DateField(_("decisions due"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["title_code", "year", "unit"], name="one_round_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title_code}/{self.year}@{self.unit_id}"
+
+
+class Movement(TimeStampedModel):
+    """Phong trào thi đua: people or units register; standings are computed from the record
+    and compared fairly (rates per member, size bands), never by raw headcount."""
+
+    PERSONS, UNITS = "persons", "units"
+    HOURS, TITLE_SHARE = "hours", "title_share"
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    subjects = models.CharField(
+        _("who takes part"),
+        max_length=10,
+        choices=[(PERSONS, _("People")), (UNITS, _("Units"))],
+    )
+    metric = models.CharField(
+        _("measured by"),
+        max_length=12,
+        choices=[
+            (HOURS, _("Verified learning hours (per member, for units)")),
+            (TITLE_SHARE, _("Share of members holding “Công dân học tập” (units)")),
+        ],
+        default=HOURS,
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    computed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Participation(models.Model):
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    public = models.BooleanField(_("show me in the public standings"), default=True)
+    registered_at = models.DateTimeField(auto_now_add=True)
+    # The standing, as last computed.
+    members = models.PositiveIntegerField(default=0)
+    value = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    rate = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    band = models.CharField(max_length=20, blank=True)
+    rank = models.PositiveIntegerField(default=0)  # within the band
+    band_size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["movement", "person"],
+                condition=models.Q(person__isnull=False),
+                name="one_person_participation",
+            ),
+            models.UniqueConstraint(
+                fields=["movement", "unit"],
+                condition=models.Q(unit__isnull=False),
+                name="one_unit_participation",
+            ),
+        ]
+        indexes = [models.Index(fields=["movement", "band", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.movement_id}:{self.person_id or self.unit_id}"
+
+
+class Commendation(TimeStampedModel):
+    """Đề nghị khen thưởng going up the tree, and, once the deciding level approves it, the
+    commendation itself (decision number, date, signer; a credential for a person)."""
+
+    GIAY_KHEN, BANG_KHEN, UNION_AWARD = "giay_khen", "bang_khen", "union_award"
+    PROPOSED, APPROVED, REJECTED = "proposed", "approved", "rejected"
+    kind = models.CharField(
+        _("form"),
+        max_length=12,
+        choices=[
+            (GIAY_KHEN, _("Certificate of merit (giấy khen)")),
+            (BANG_KHEN, _("Diploma of merit (bằng khen)")),
+            (UNION_AWARD, _("Trade-union award")),
+        ],
+    )
+    award_name = models.CharField(_("award"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField()
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, related_name="+"
+    )
+    deciding_unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, related_name="+"
+    )
+    deciding_path = models.CharField(max_length=255, db_index=True)
+    justification = models.TextField(_("justification"), max_length=4000)
+    record_summary = models.JSONField(default=dict)  # from the record, when proposed
+    status = models.CharField(max_length=10, default=PROPOSED)
+    decision_number = models.CharField(max_length=60, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    signer = models.CharField(max_length=200, blank=True)
+    signer_title = models.CharField(max_length=200, blank=True)
+    reject_reason = models.CharField(max_length=500, blank=True)
+    credential_id = models.BigIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
+
+    @property
+    def label(self) -> str:
+        return self.award_name or str(self.get_kind_display())

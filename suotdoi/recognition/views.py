@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import ApplicationError, NotFound
 from suotdoi.organisations.access import access_unit_by_id, can, scope_q
+from suotdoi.organisations.models import Membership
 from suotdoi.organisations.policies import Capability
 
 from . import actions, engine, transfer
@@ -78,7 +79,39 @@ def mine(request):
             .select_related("decision__unit", "decision__criteria_set")
             .order_by("-year"),
             "queue": queue.exclude(person=request.user).order_by("submitted_at")[:100],
+            "movements": _movements_for(request.user),
+            "my_commendations": _my_commendations(request.user),
         },
+    )
+
+
+def _my_commendations(person):
+    from .models import Commendation
+
+    return (
+        Commendation.objects.filter(person=person, status=Commendation.APPROVED)
+        .select_related("deciding_unit")
+        .order_by("-decision_date")
+    )
+
+
+def _movements_for(person):
+    from suotdoi.organisations.models import Unit
+
+    from .models import Movement
+
+    paths = set(
+        Membership.objects.filter(person=person, end_date__isnull=True).values_list(
+            "unit_path", flat=True
+        )
+    )
+    step = Unit.steplen
+    prefixes = {p[:end] for p in paths for end in range(step, len(p) + 1, step)}
+    today = timezone.localdate()
+    return (
+        Movement.objects.filter(unit_path__in=prefixes, ends_on__gte=today)
+        .select_related("unit")
+        .order_by("ends_on")[:20]
     )
 
 
@@ -201,6 +234,7 @@ def assessment(request, assessment_id):
             "subject": subject,
             "evaluator": evaluator and a.status == Status.SUBMITTED,
             "editable": editable,
+            "round": actions.round_for(a),
             "rule_kind": a.criteria_set.rule_kind,
         },
     )
@@ -286,12 +320,52 @@ def unit_page(request, unit_id):
             "may_decide": may_decide,
             "may_register": can(request.user, unit, Capability.MANAGE_MEMBERS),
             "unit_sets": {s.code: s for s in unit_sets}.values(),
+            "rounds": _rounds(unit, year),
+            **_commendation_context(request.user, unit, year),
+            "all_sets": {
+                c.code: c for c in CriteriaSet.objects.order_by("code", "-version")
+            }.values(),
             "decisions": Decision.objects.filter(unit=unit)
             .select_related("criteria_set")
             .order_by("-date")[:50],
             "today": timezone.localdate(),
         },
     )
+
+
+def _commendation_context(person, unit, year) -> dict:
+    from suotdoi.organisations.models import Unit
+
+    from .models import Commendation
+
+    ctx = {
+        "commendations": Commendation.objects.filter(
+            deciding_unit=unit, status=Commendation.APPROVED
+        )
+        .select_related("person", "subject_unit")
+        .order_by("-decision_date")[:100],
+        "kinds": Commendation._meta.get_field("kind").choices,
+    }
+    if can(person, unit, Capability.MANAGE_UNITS):
+        ctx["proposals"] = Commendation.objects.filter(
+            deciding_unit=unit, status=Commendation.PROPOSED
+        ).select_related("person", "subject_unit", "proposed_by")[:500]
+    if can(person, unit, Capability.MANAGE_MEMBERS):
+        ctx["propose_members"] = (
+            Membership.objects.filter(unit_path__startswith=unit.path, end_date__isnull=True)
+            .select_related("person")
+            .order_by("person_name_sort")[:500]
+        )
+        ctx["deciding_units"] = list(Unit.objects.get_ancestors(unit)) if unit.depth > 1 else []
+    return ctx
+
+
+def _rounds(unit, year):
+    from .models import Round
+
+    step = 4
+    prefixes = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
+    return Round.objects.filter(year=year, unit_path__in=prefixes).select_related("unit")
 
 
 @login_required
@@ -432,3 +506,204 @@ def set_import(request):
         except ApplicationError as exc:
             messages.error(request, exc.message)
     return redirect("recognition:sets")
+
+
+@login_required
+@require_POST
+def round_set(request, unit_id):
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
+    code = request.POST.get("title_code", "")
+    if not CriteriaSet.objects.filter(code=code).exists():
+        raise NotFound()
+    try:
+        dates = [
+            dt.datetime.strptime(request.POST.get(k, ""), "%Y-%m-%d").date()
+            for k in ("submit_by", "review_by", "decide_by")
+        ]
+    except ValueError:
+        messages.error(request, _("Give the three dates."))
+        return redirect("recognition:unit", unit_id=unit.pk)
+    try:
+        actions.round_set(
+            actor=request.user,
+            unit=unit,
+            title_code=code,
+            year=_year(request),
+            submit_by=dates[0],
+            review_by=dates[1],
+            decide_by=dates[2],
+        )
+        messages.success(request, _("The calendar is set for the units below."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("recognition:unit", unit_id=unit.pk)
+
+
+# --- emulation ------------------------------------------------------------------------------
+
+
+@login_required
+def movement_new(request, unit_id):
+    from . import emulation
+
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
+    if request.method == "POST":
+        p = request.POST
+        try:
+            m = emulation.movement_create(
+                actor=request.user,
+                unit=unit,
+                title=p.get("title", "").strip()[:250],
+                description=p.get("description", "")[:4000],
+                subjects=p.get("subjects")
+                if p.get("subjects") in ("persons", "units")
+                else "units",
+                metric=p.get("metric") if p.get("metric") in ("hours", "title_share") else "hours",
+                starts_on=dt.date.fromisoformat(p.get("starts_on", "")),
+                ends_on=dt.date.fromisoformat(p.get("ends_on", "")),
+            )
+            return redirect("recognition:movement", movement_id=m.pk)
+        except ValueError:
+            messages.error(request, _("Give the dates."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return render(request, "recognition/movement_new.html", {"unit": unit})
+
+
+@login_required
+def movement(request, movement_id):
+    from suotdoi.organisations.models import Unit
+
+    from . import emulation
+    from .models import Movement, Participation
+
+    m = Movement.objects.select_related("unit").filter(pk=_int(movement_id)).first()
+    if m is None:
+        raise NotFound()
+    member_below = Membership.objects.filter(
+        person=request.user, unit_path__startswith=m.unit_path, end_date__isnull=True
+    ).exists()
+    if not (member_below or can(request.user, m.unit, Capability.VIEW)):
+        raise NotFound()
+    organiser = can(request.user, m.unit, Capability.MANAGE_MEMBERS)
+    q = scope_q(request.user, Capability.MANAGE_MEMBERS)
+    my_units = (
+        Unit.objects.filter(path__startswith=m.unit_path).exclude(pk=m.unit_id)
+        if q is None
+        else Unit.objects.filter(q, path__startswith=m.unit_path).exclude(pk=m.unit_id)
+    )
+    if request.method == "POST":
+        if "compute" in request.POST and not organiser:
+            raise NotFound()
+        try:
+            if "join" in request.POST:
+                unit = None
+                if m.subjects == Movement.UNITS:
+                    unit = my_units.filter(pk=_int(request.POST.get("unit"))).first()
+                    if unit is None:
+                        raise NotFound()
+                emulation.movement_join(actor=request.user, movement=m, unit=unit)
+                messages.success(request, _("Registered."))
+            elif "public" in request.POST:
+                part = Participation.objects.filter(movement=m, person=request.user).first()
+                if part is None:
+                    raise NotFound()
+                emulation.participation_public(
+                    actor=request.user, participation=part, public=request.POST["public"] == "1"
+                )
+            elif "compute" in request.POST:
+                n = emulation.movement_compute(movement=m)
+                messages.success(request, _("Standings computed for %(n)s.") % {"n": n})
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("recognition:movement", movement_id=m.pk)
+    mine = Participation.objects.filter(movement=m, person=request.user).first()
+    my_unit_parts = (
+        Participation.objects.filter(movement=m, unit__in=my_units).select_related("unit")
+        if m.subjects == Movement.UNITS
+        else []
+    )
+    return render(
+        request,
+        "recognition/movement.html",
+        {
+            "m": m,
+            "standings": emulation.standings(m),
+            "mine": mine,
+            "my_unit_parts": my_unit_parts,
+            "joinable_units": my_units[:200] if m.subjects == Movement.UNITS else [],
+            "may_join": m.subjects == Movement.PERSONS and member_below and mine is None,
+            "organiser": organiser,
+            "count": Participation.objects.filter(movement=m).count(),
+        },
+    )
+
+
+# --- commendations --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def commendation_propose(request, unit_id):
+    from suotdoi.organisations.models import Unit
+    from suotdoi.people.models import Person
+
+    from . import commendations
+
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
+    p = request.POST
+    deciding = Unit.objects.filter(pk=_int(p.get("deciding_unit"))).first()
+    person = Person.objects.filter(pk=_int(p.get("person"))).first()
+    if deciding is None or person is None:
+        messages.error(request, _("Choose the member and the deciding level."))
+        return redirect("recognition:unit", unit_id=unit.pk)
+    try:
+        commendations.commendation_propose(
+            actor=request.user,
+            proposed_by=unit,
+            deciding_unit=deciding,
+            kind=p.get("kind", ""),
+            award_name=p.get("award_name", "")[:200],
+            year=_year(request),
+            justification=p.get("justification", "")[:4000],
+            person=person,
+        )
+        messages.success(request, _("The proposal went to %(unit)s.") % {"unit": deciding.name})
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("recognition:unit", unit_id=unit.pk)
+
+
+@login_required
+@require_POST
+def commendation_decide(request, unit_id):
+    from . import commendations
+    from .models import Commendation
+
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
+    p = request.POST
+    try:
+        if "reject" in p:
+            c = Commendation.objects.filter(pk=_int(p.get("reject")), deciding_unit=unit).first()
+            if c is None:
+                raise NotFound()
+            commendations.commendation_reject(
+                actor=request.user, commendation=c, reason=p.get("reason", "")[:500]
+            )
+            messages.success(request, _("The proposal was not accepted."))
+        else:
+            n = commendations.commendations_approve(
+                actor=request.user,
+                deciding_unit=unit,
+                ids=[_int(x) for x in p.getlist("commendation")],
+                number=p.get("number", "")[:60],
+                date=dt.date.fromisoformat(p.get("date", "")),
+                signer=p.get("signer", "")[:200],
+                signer_title=p.get("signer_title", "")[:200],
+            )
+            messages.success(request, _("%(n)s commendation(s) decided.") % {"n": n})
+    except ValueError:
+        messages.error(request, _("Give the decision's date."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("recognition:unit", unit_id=unit.pk)

@@ -21,6 +21,7 @@ from .access import access_entry_to_verify_by_id, access_own_entry_by_id
 from .exporting import record_as_json
 from .forms import DeclareForm, GoalForm, RejectForm
 from .models import Provenance
+from .panels import record_panels
 
 
 @login_required
@@ -45,6 +46,7 @@ def my_record(request):
             "summary": summary,
             "year": year,
             "goal_form": goal_form,
+            "panels": record_panels(person=request.user),
         },
     )
 
