@@ -201,6 +201,25 @@ def _types() -> dict[str, UnitType]:
     return {t.code: t for t in UnitType.objects.all()}
 
 
+def _reference_data() -> None:
+    """Competence tags and criteria sets come from migrations; a flushed test database (the
+    browser tests') loses them: seed them again (both seeds are idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    from suotdoi.recognition.models import CriteriaSet, Criterion, Indicator
+    from suotdoi.recognition.seeds import seed_sets
+    from suotdoi.records.models import CompetenceTag
+
+    if not CompetenceTag.objects.exists():
+        importlib.import_module("suotdoi.records.migrations.0002_seed_competence_tags").seed(
+            apps, None
+        )
+    if not CriteriaSet.objects.exists():
+        seed_sets(CriteriaSet, Criterion, Indicator)
+
+
 def _random_person(rng: random.Random, n: int) -> Person:
     female = rng.random() < 0.5
     name = " ".join(
@@ -229,6 +248,7 @@ def build_world(*, size: str = "full", seed: int = 2026) -> World:
     rng = random.Random(seed)
     small = size == "small"
     t = _types()
+    _reference_data()
     admin = Person.objects.create_superuser(
         email="admin@suotdoi.local",
         password=DEMO_PASSWORD,

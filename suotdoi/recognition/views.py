@@ -631,7 +631,11 @@ def movement(request, movement_id):
             "standings": emulation.standings(m),
             "mine": mine,
             "my_unit_parts": my_unit_parts,
-            "joinable_units": my_units[:200] if m.subjects == Movement.UNITS else [],
+            "joinable_units": my_units.exclude(
+                pk__in=Participation.objects.filter(movement=m, unit__isnull=False).values("unit")
+            )[:200]
+            if m.subjects == Movement.UNITS
+            else [],
             "may_join": m.subjects == Movement.PERSONS and member_below and mine is None,
             "organiser": organiser,
             "count": Participation.objects.filter(movement=m).count(),

@@ -22,4 +22,7 @@ class Command(BaseCommand):
         from suotdoi.demo.catalog_seed import seed_catalog
 
         seed_catalog(world)
+        from suotdoi.demo.recognition_seed import seed_recognition
+
+        seed_recognition(world)
         self.stdout.write(f"Demo world built: {len(world.units)} named units.")
