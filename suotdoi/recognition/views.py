@@ -612,14 +612,22 @@ def movement(request, movement_id):
                     actor=request.user, participation=part, public=request.POST["public"] == "1"
                 )
             elif "compute" in request.POST:
-                n = emulation.movement_compute(movement=m)
-                messages.success(request, _("Standings computed for %(n)s.") % {"n": n})
+                from .tasks import movement_compute_task
+
+                movement_compute_task.enqueue(m.pk)
+                messages.success(
+                    request, _("The standings are being computed; reload the page in a moment.")
+                )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("recognition:movement", movement_id=m.pk)
     mine = Participation.objects.filter(movement=m, person=request.user).first()
+    from suotdoi.organisations.access import grants_for
+
+    # "Your units": those the person holds a role in, not every unit under a provincial grant.
+    own_ids = [g.unit_id for g in grants_for(request.user)]
     my_unit_parts = (
-        Participation.objects.filter(movement=m, unit__in=my_units).select_related("unit")
+        Participation.objects.filter(movement=m, unit_id__in=own_ids).select_related("unit")[:50]
         if m.subjects == Movement.UNITS
         else []
     )
