@@ -90,3 +90,34 @@ def test_the_proposing_unit_cannot_decide_its_own_proposal(people, units, client
         },
     )
     assert r.status_code == 404 and Commendation.objects.get().status == "proposed"
+
+
+def test_revoking_a_commendation_revokes_its_credential(people, units, client_for):
+    from suotdoi.credentials.models import Credential
+
+    _propose(client_for(people["grassroots_chair"]), units, people)
+    officer = client_for(people["provincial_officer"])
+    url = f"/recognition/units/{units['federation'].pk}/commendations/decide/"
+    officer.post(
+        url,
+        {
+            "commendation": [Commendation.objects.get().pk],
+            "number": "9/QĐ",
+            "date": f"{YEAR}-12-01",
+            "signer": "A",
+            "signer_title": "B",
+        },
+    )
+    c = Commendation.objects.get()
+    assert (
+        client_for(people["grassroots_chair"])
+        .post(url, {"revoke": c.pk, "reason": "Sai thông tin"})
+        .status_code
+        == 404
+    )
+    officer.post(url, {"revoke": c.pk, "reason": "Thành tích không đúng thực tế"})
+    c.refresh_from_db()
+    assert (
+        c.status == "revoked" and Credential.objects.get(pk=c.credential_id).revoked_at is not None
+    )
+    assert "9/QĐ" not in client_for(people["member"]).get("/record/").content.decode()

@@ -380,3 +380,128 @@ def test_late_self_assessments_are_refused_and_reminders_go_once_a_day(people, u
     with pytest.raises(ApplicationError):
         actions.assessment_submit(actor=people["member"], assessment=a)
     assert Assessment.objects.get(pk=a.pk).status == "registered"
+
+
+def test_family_titles_roll_up_to_the_commune_association(people, units):
+    from suotdoi.organisations.actions import unit_create
+    from suotdoi.organisations.models import UnitType
+
+    officer = people["association_officer"]
+    commune = Unit.objects.get(code="HKH-XA-01")
+    family_type = UnitType.objects.get(code="gia-dinh")
+    families = [
+        unit_create(
+            actor=people["admin"],
+            parent=commune,
+            name=f"Gia đình ông Nguyễn Văn {n}",
+            code=f"GD-{n}",
+            unit_type=family_type,
+        )
+        for n in range(4)
+    ]
+    cs = actions.current_set("gia-dinh-hoc-tap")
+    approved = []
+    for f in families[:3]:
+        a = actions.assessment_register(actor=officer, criteria_set=cs, year=YEAR, subject_unit=f)
+        actions.assessment_self(
+            actor=officer,
+            assessment=a,
+            values={"tre": "30", "nguoilon": "25", "dieukien": "15", "tacdung": "15"},
+        )
+        actions.assessment_submit(actor=officer, assessment=a)
+        approved.append(actions.assessment_approve(actor=officer, assessment=a))
+    d = actions.decision_issue(
+        actor=officer,
+        unit=units["association"],
+        assessments=approved,
+        number="12/QĐ-KH",
+        date=dt.date(YEAR, 12, 30),
+        signer="Hoàng Văn C",
+        signer_title="Chủ tịch Hội",
+    )
+    actions.decision_publish(actor=officer, decision=d)
+    fig = UnitYearFigure.objects.get(unit=commune, title_code="gia-dinh-hoc-tap", year=YEAR)
+    assert (fig.holders, fig.members, fig.share_pct) == (3, 4, Decimal("75.0"))
+    village_set = actions.current_set("cong-dong-hoc-tap-xa")
+    ca = actions.assessment_register(
+        actor=officer, criteria_set=village_set, year=YEAR, subject_unit=commune
+    )
+    assert Decimal(ca.values["gdht"]["computed"]) == Decimal("75.0")
+
+
+def test_an_admin_builds_a_set_in_the_page_and_only_an_admin(people, client_for):
+    cs = CriteriaSet.objects.get(code="lao-dong-tien-tien")
+    admin = client_for(people["admin"])
+    url = f"/recognition/sets/{cs.pk}/"
+    admin.post(
+        url,
+        {
+            "add": "1",
+            "criterion": "Điều kiện",
+            "code": "sk",
+            "text": "Tham gia hoạt động sáng kiến",
+            "measure": "yes_no",
+            "max_points": "10",
+            "target": "0",
+            "level": "1",
+        },
+    )
+    admin.post(
+        url,
+        {
+            "add": "1",
+            "criterion": "Học tập",
+            "code": "gio",
+            "text": "Số giờ học",
+            "measure": "record",
+            "metric": "hours",
+            "max_points": "10",
+            "target": "20",
+            "level": "1",
+        },
+    )
+    admin.post(
+        url,
+        {
+            "add": "1",
+            "criterion": "Học tập",
+            "code": "gio",
+            "text": "Trùng mã",
+            "measure": "points",
+        },
+    )  # duplicate code: refused
+    admin.post(
+        url,
+        {
+            "add": "1",
+            "criterion": "Học tập",
+            "code": "x",
+            "text": "Thiếu số liệu",
+            "measure": "record",
+            "metric": "nonsense",
+        },
+    )
+    cs.refresh_from_db()
+    codes = list(cs.indicators.values_list("code", flat=True))
+    assert "sk" in codes and "gio" in codes and "x" not in codes and codes.count("gio") == 1
+    assert cs.version == 1  # nobody used it yet: edited in place
+    admin.post(url, {"remove": "1", "code": "sk"})
+    assert not cs.indicators.filter(code="sk").exists()
+    for who in ("provincial_officer", "member"):
+        before = cs.indicators.count()
+        assert (
+            client_for(people[who])
+            .post(
+                url,
+                {
+                    "add": "1",
+                    "criterion": "X",
+                    "code": "y",
+                    "text": "Không được",
+                    "measure": "points",
+                },
+            )
+            .status_code
+            == 404
+        )
+        assert cs.indicators.count() == before

@@ -470,6 +470,21 @@ def decision_revoke(*, actor, decision: Decision, reason: str) -> int:
 
 
 def _rollup_after(d: Decision) -> None:
+    subject_units = list(
+        Unit.objects.filter(
+            pk__in=d.assessments.exclude(subject_unit=None).values("subject_unit")
+        ).select_related("unit_type")
+    )
+    step = Unit.steplen
+    for type_code in {u.unit_type.code for u in subject_units}:
+        paths = {u.path for u in subject_units if u.unit_type.code == type_code}
+        prefixes = {p[:end] for p in paths for end in range(step, len(p), step)}
+        rollup_unit_titles(
+            title_code=d.criteria_set.code,
+            year=d.year,
+            units=list(Unit.objects.filter(path__in=prefixes)),
+            subject_type_code=type_code,
+        )
     people = list(d.assessments.exclude(person=None).values_list("person_id", flat=True))
     if not people:
         return
@@ -525,6 +540,44 @@ def rollup_units(*, title_code: str, year: int, units: list[Unit]) -> int:
     UnitYearFigure.objects.bulk_create(
         figures,
         batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["unit", "title_code", "year"],
+        update_fields=["members", "holders", "computed_at"],
+    )
+    return len(figures)
+
+
+def rollup_unit_titles(
+    *, title_code: str, year: int, units: list[Unit], subject_type_code: str
+) -> int:
+    """For titles held by units (families, clans, units): how many units of that type each
+    unit's subtree holds, and how many of them hold the title (a commune's share of learning
+    families). Recomputed from scratch, like `rollup_units`."""
+    if not units:
+        return 0
+    holders = set(
+        Holding.objects.filter(title_code=title_code, year=year, unit__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+    figures = []
+    for u in units:
+        below = list(
+            Unit.objects.filter(
+                path__startswith=u.path, unit_type__code=subject_type_code
+            ).values_list("pk", flat=True)
+        )
+        figures.append(
+            UnitYearFigure(
+                unit=u,
+                title_code=title_code,
+                year=year,
+                members=len(below),
+                holders=len(set(below) & holders),
+            )
+        )
+    UnitYearFigure.objects.bulk_create(
+        figures,
         update_conflicts=True,
         unique_fields=["unit", "title_code", "year"],
         update_fields=["members", "holders", "computed_at"],

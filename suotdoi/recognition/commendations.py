@@ -155,3 +155,31 @@ def _credential(actor, unit: Unit, c: Commendation):
         },
     )
     return cred
+
+
+@transaction.atomic
+def commendation_revoke(*, actor, commendation: Commendation, reason: str) -> None:
+    """Withdraw a commendation (a decision found wrong): its credential is revoked too."""
+    from suotdoi.credentials.actions import credential_revoke
+    from suotdoi.credentials.models import Credential
+
+    c = (
+        Commendation.objects.select_for_update()
+        .select_related("deciding_unit")
+        .get(pk=commendation.pk)
+    )
+    if not can(actor, c.deciding_unit, Capability.MANAGE_UNITS):
+        raise NotFound()
+    if c.status != Commendation.APPROVED:
+        raise ValidationFailed(_("Only a decided commendation can be revoked."))
+    if len(reason.strip()) < 5:
+        raise ValidationFailed(_("Give the reason."))
+    c.status, c.reject_reason = Commendation.REVOKED, reason.strip()[:500]
+    c.save(update_fields=["status", "reject_reason", "updated_at"])
+    cred = Credential.objects.filter(pk=c.credential_id, revoked_at__isnull=True).first()
+    if cred is not None:
+        credential_revoke(actor=actor, credential=cred, reason=reason)
+    audit_log(
+        actor=actor, verb="commendation.revoke", target=c, unit=c.deciding_unit,
+        data={"reason": reason},
+    )  # fmt: skip

@@ -119,7 +119,7 @@ def movement_compute(*, movement: Movement) -> int:
                 f.unit_id: f
                 for f in UnitYearFigure.objects.filter(
                     unit_id__in=[p.unit_id for p in parts],
-                    title_code="cong-dan-hoc-tap",
+                    title_code=m.title_code or "cong-dan-hoc-tap",
                     year=m.ends_on.year,
                 )
             }

@@ -340,9 +340,12 @@ class Movement(TimeStampedModel):
         max_length=12,
         choices=[
             (HOURS, _("Verified learning hours (per member, for units)")),
-            (TITLE_SHARE, _("Share of members holding “Công dân học tập” (units)")),
+            (TITLE_SHARE, _("Share of members holding a title (units)")),
         ],
         default=HOURS,
+    )
+    title_code = models.SlugField(
+        _("title members hold"), max_length=60, default="cong-dan-hoc-tap", blank=True
     )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
@@ -397,7 +400,7 @@ class Commendation(TimeStampedModel):
     commendation itself (decision number, date, signer; a credential for a person)."""
 
     GIAY_KHEN, BANG_KHEN, UNION_AWARD = "giay_khen", "bang_khen", "union_award"
-    PROPOSED, APPROVED, REJECTED = "proposed", "approved", "rejected"
+    PROPOSED, APPROVED, REJECTED, REVOKED = "proposed", "approved", "rejected", "revoked"
     kind = models.CharField(
         _("form"),
         max_length=12,

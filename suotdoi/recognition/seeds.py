@@ -259,6 +259,58 @@ SETS = [
         ],
     },
     {
+        "code": "cong-dong-hoc-tap-xa",
+        "title": "Cộng đồng học tập cấp xã",
+        "subject_type": "commune",
+        "issuer_name": "Bộ Giáo dục và Đào tạo",
+        "document_number": "25/2023/TT-BGDĐT",
+        "document_date": dt.date(2023, 12, 28),
+        "valid_from": dt.date(2024, 2, 12),
+        "confirmation": "example",
+        "rule_kind": "levels",
+        "level_labels": ["Mức 1"],
+        "note": "Ví dụ minh họa cách tính từ các danh hiệu bên trong xã (gia đình học tập, công dân học tập); các tỷ lệ là giả định, cần thay bằng quy định của TT 25/2023 khi đối chiếu.",
+        "criteria": [
+            (
+                "Kết quả xây dựng các mô hình học tập",
+                [
+                    (
+                        "gdht",
+                        "Tỷ lệ gia đình đạt Gia đình học tập (ví dụ: từ 70%)",
+                        "share",
+                        10,
+                        70,
+                        "gia-dinh-hoc-tap",
+                        1,
+                    ),
+                    (
+                        "cdht",
+                        "Tỷ lệ người dân đạt Công dân học tập (ví dụ: từ 50%)",
+                        "share",
+                        10,
+                        50,
+                        "cong-dan-hoc-tap",
+                        1,
+                    ),
+                ],
+            ),
+            (
+                "Điều kiện",
+                [
+                    (
+                        "tthtcd",
+                        "Trung tâm học tập cộng đồng hoạt động hiệu quả",
+                        "yes_no",
+                        10,
+                        0,
+                        "",
+                        1,
+                    ),
+                ],
+            ),
+        ],
+    },
+    {
         "code": "gia-dinh-hoc-tap",
         "title": "Gia đình học tập",
         "subject_type": "family",

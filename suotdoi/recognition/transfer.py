@@ -202,3 +202,71 @@ def indicator_edit(
         actor=actor, verb="recognition.indicator_edit", target=cs, data={"code": code, "text": text}
     )
     return cs
+
+
+def _editable(actor, cs: CriteriaSet) -> CriteriaSet:
+    """The set itself while no assessment used it, else its next version (a copy)."""
+    if Assessment.objects.filter(criteria_set=cs).exists():
+        return import_set(actor=actor, data=export_set(cs))
+    return cs
+
+
+@transaction.atomic
+def indicator_add(
+    *, actor, criteria_set: CriteriaSet, criterion_title: str, code: str, text: str,
+    measure: str, max_points, target, metric: str = "", share_of: str = "", level: int = 0,
+) -> CriteriaSet:  # fmt: skip
+    """Add an indicator (to an existing criterion, or a new one), validated like an import."""
+    data = export_set(criteria_set)
+    spec = {
+        "code": code.strip(), "text": text.strip(), "measure": measure,
+        "max_points": str(max_points or 10), "target": str(target or 0), "metric": metric,
+        "share_of": share_of.strip(), "level": int(level or 0),
+    }  # fmt: skip
+    crit = next((c for c in data["criteria"] if c["title"] == criterion_title.strip()), None)
+    if crit is None:
+        if len(criterion_title.strip()) < 3:
+            raise BadSet(_("Name the criterion."))
+        data["criteria"].append({"title": criterion_title.strip(), "indicators": [spec]})
+    else:
+        crit["indicators"].append(spec)
+    _validate(data)
+    if len(spec["text"]) < 3:
+        raise BadSet(_("Write the indicator's wording."))
+    cs = _editable(actor, criteria_set)
+    criterion = cs.criteria.filter(title=criterion_title.strip()).first()
+    if criterion is None:
+        criterion = Criterion.objects.create(
+            criteria_set=cs, order=cs.criteria.count() + 1, title=criterion_title.strip()[:300]
+        )
+    Indicator.objects.create(
+        criteria_set=cs,
+        criterion=criterion,
+        order=criterion.indicators.count() + 1,
+        code=spec["code"],
+        text=spec["text"][:500],
+        measure=measure,
+        max_points=_dec(spec["max_points"], code),
+        target=_dec(spec["target"], code),
+        metric=metric if measure == engine.RECORD else "",
+        share_of=spec["share_of"] if measure == engine.SHARE else "",
+        level=spec["level"],
+    )
+    audit_log(actor=actor, verb="recognition.indicator_add", target=cs, data={"code": code})
+    return cs
+
+
+@transaction.atomic
+def indicator_remove(*, actor, criteria_set: CriteriaSet, code: str) -> CriteriaSet:
+    if not Indicator.objects.filter(criteria_set=criteria_set, code=code).exists():
+        raise BadSet(_("No indicator %(c)s in this set.") % {"c": code})
+    if Indicator.objects.filter(criteria_set=criteria_set).count() == 1:
+        raise BadSet(_("A set needs at least one criterion."))
+    cs = _editable(actor, criteria_set)
+    ind = Indicator.objects.get(criteria_set=cs, code=code)
+    criterion = ind.criterion
+    ind.delete()
+    if not criterion.indicators.exists():
+        criterion.delete()
+    audit_log(actor=actor, verb="recognition.indicator_remove", target=cs, data={"code": code})
+    return cs

@@ -450,15 +450,35 @@ def set_detail(request, set_id):
     if request.method == "POST":
         if not request.user.is_superuser:
             raise NotFound()
+        p = request.POST
         try:
-            new = transfer.indicator_edit(
-                actor=request.user,
-                criteria_set=cs,
-                code=request.POST.get("code", ""),
-                text=request.POST.get("text", "")[:500],
-                max_points=request.POST.get("max_points", ""),
-                target=request.POST.get("target", ""),
-            )
+            if "add" in p:
+                new = transfer.indicator_add(
+                    actor=request.user,
+                    criteria_set=cs,
+                    criterion_title=p.get("criterion", "")[:300],
+                    code=p.get("code", "")[:30],
+                    text=p.get("text", "")[:500],
+                    measure=p.get("measure", ""),
+                    max_points=p.get("max_points", ""),
+                    target=p.get("target", ""),
+                    metric=p.get("metric", ""),
+                    share_of=p.get("share_of", "")[:60],
+                    level=_int(p.get("level")) if p.get("level") else 0,
+                )
+            elif "remove" in p:
+                new = transfer.indicator_remove(
+                    actor=request.user, criteria_set=cs, code=p.get("code", "")
+                )
+            else:
+                new = transfer.indicator_edit(
+                    actor=request.user,
+                    criteria_set=cs,
+                    code=p.get("code", ""),
+                    text=p.get("text", "")[:500],
+                    max_points=p.get("max_points", ""),
+                    target=p.get("target", ""),
+                )
             messages.success(request, _("Saved as version %(v)s.") % {"v": new.version})
             return redirect("recognition:set", set_id=new.pk)
         except ApplicationError as exc:
@@ -471,6 +491,11 @@ def set_detail(request, set_id):
             "criteria": cs.criteria.prefetch_related("indicators"),
             "may_edit": request.user.is_superuser,
             "in_use": Assessment.objects.filter(criteria_set=cs).exists(),
+            "measures": Indicator._meta.get_field("measure").choices,
+            "metrics": Indicator._meta.get_field("metric").choices,
+            "titles": {
+                c.code: c for c in CriteriaSet.objects.order_by("code", "-version")
+            }.values(),
         },
     )
 
@@ -559,6 +584,11 @@ def movement_new(request, unit_id):
                 if p.get("subjects") in ("persons", "units")
                 else "units",
                 metric=p.get("metric") if p.get("metric") in ("hours", "title_share") else "hours",
+                title_code=p.get("title_code", "cong-dan-hoc-tap")
+                if CriteriaSet.objects.filter(
+                    code=p.get("title_code", ""), subject_type=SubjectType.PERSON
+                ).exists()
+                else "cong-dan-hoc-tap",
                 starts_on=dt.date.fromisoformat(p.get("starts_on", "")),
                 ends_on=dt.date.fromisoformat(p.get("ends_on", "")),
             )
@@ -567,7 +597,13 @@ def movement_new(request, unit_id):
             messages.error(request, _("Give the dates."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
-    return render(request, "recognition/movement_new.html", {"unit": unit})
+    titles = {
+        c.code: c
+        for c in CriteriaSet.objects.filter(subject_type=SubjectType.PERSON).order_by(
+            "code", "-version"
+        )
+    }.values()
+    return render(request, "recognition/movement_new.html", {"unit": unit, "titles": titles})
 
 
 @login_required
@@ -695,7 +731,15 @@ def commendation_decide(request, unit_id):
     unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
     p = request.POST
     try:
-        if "reject" in p:
+        if "revoke" in p:
+            c = Commendation.objects.filter(pk=_int(p.get("revoke")), deciding_unit=unit).first()
+            if c is None:
+                raise NotFound()
+            commendations.commendation_revoke(
+                actor=request.user, commendation=c, reason=p.get("reason", "")[:500]
+            )
+            messages.success(request, _("The commendation and its certificate are revoked."))
+        elif "reject" in p:
             c = Commendation.objects.filter(pk=_int(p.get("reject")), deciding_unit=unit).first()
             if c is None:
                 raise NotFound()
