@@ -29,7 +29,7 @@ YEAR = dt.date.today().year
 CDHT = "cong-dan-hoc-tap"
 
 
-def test_the_five_sets_are_seeded_with_their_confirmation():
+def test_the_six_sets_are_seeded_with_their_confirmation():
     got = {s.code: s.confirmation for s in CriteriaSet.objects.all()}
     assert got == {
         "cong-dan-hoc-tap": "partly",
@@ -37,6 +37,7 @@ def test_the_five_sets_are_seeded_with_their_confirmation():
         "lao-dong-tien-tien": "partly",
         "tap-the-lao-dong-tien-tien": "confirmed",
         "gia-dinh-hoc-tap": "example",
+        "cong-dong-hoc-tap-xa": "example",
     }
     cdht = CriteriaSet.objects.get(code=CDHT)
     assert cdht.pass_total == 80 and cdht.min_each == 5

@@ -108,7 +108,10 @@ def assessment_prefill(a: Assessment) -> Assessment:
     for ind in Indicator.objects.filter(criteria_set=a.criteria_set_id):
         if ind.measure == engine.RECORD and a.person_id:
             v, sources = metric_value(ind.metric, a.person, a.year)
-            values[ind.code] = values.get(ind.code, {}) | {"computed": str(v), "sources": sources}
+            values[ind.code] = values.get(ind.code, {}) | {
+                "computed": _plain(v),
+                "sources": sources,
+            }
         elif ind.measure == engine.SHARE and a.subject_unit_id:
             fig = UnitYearFigure.objects.filter(
                 unit_id=a.subject_unit_id, title_code=ind.share_of, year=a.year
@@ -123,6 +126,11 @@ def assessment_prefill(a: Assessment) -> Assessment:
     _score(a)
     a.save(update_fields=["values", "total", "outcome", "passed", "updated_at"])
     return a
+
+
+def _plain(v: Decimal) -> str:
+    """48, 2.5: the same text whatever the database returned (48.00 on PostgreSQL)."""
+    return format(Decimal(v).normalize(), "f")
 
 
 def _score(a: Assessment) -> engine.Outcome:

@@ -84,7 +84,7 @@ def commendations_approve(
     if not number.strip() or not signer.strip():
         raise ValidationFailed(_("The decision needs its number and its signer."))
     rows = list(
-        Commendation.objects.select_for_update()
+        Commendation.objects.select_for_update(of=("self",))
         .select_related("person")
         .filter(pk__in=ids, deciding_unit=deciding_unit, status=Commendation.PROPOSED)
     )
