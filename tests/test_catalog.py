@@ -379,3 +379,20 @@ def test_completion_issues_a_credential_when_the_provider_wants_one(
     assert e.status == "completed"
     cred = Credential.objects.get()
     assert cred.entry.title == course.title
+
+
+def test_ids_above_999_are_written_without_thousand_separators(people, units, client_for):
+    """Vietnamese number formatting writes 5000 as 5.000: ids in forms must not be formatted."""
+    from suotdoi.catalog.models import Question
+
+    provider = provider_of(people, units)
+    course = online_course(people, provider, questions=False)
+    Question.objects.create(
+        pk=5000, course=course, kind="single", text="Câu hỏi",
+        choices=[{"text": "a", "correct": True}, {"text": "b", "correct": False}],
+    )  # fmt: skip
+    course = published(people, course)
+    actions.enrol(person=people["member"], course=course)
+    html = client_for(people["member"]).get(f"/catalog/courses/{course.pk}/quiz/").content.decode()
+    assert 'name="q5000"' in html and "q5.000" not in html
+    assert client_for(people["member"]).get("/catalog/?q=an&provider=5000").status_code == 200
