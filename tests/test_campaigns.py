@@ -559,6 +559,15 @@ def test_a_joint_campaign_reaches_the_partner_tree_once_it_accepts(people, units
     ppage = partner.get(f"/campaigns/{c.pk}/").content.decode()
     assert ppage.count(units["federation"].name) <= 1  # the header only, no row of the issuer
     assert partner.get(f"/campaigns/{c.pk}/?focus={units['federation'].pk}").status_code == 404
+    # The export has the partner tree's own sheets.
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(
+        io.BytesIO(b"".join(officer.get(f"/campaigns/{c.pk}/export.xlsx").streaming_content))
+    )
+    assert any(name.startswith("HKH-NB") for name in wb.sheetnames)
     # A unit in the issuer's own tree is not a partner.
     officer.post(f"/campaigns/{c.pk}/partners/", {"p-code": "CDCS-001"})
     assert CampaignPartner.objects.filter(campaign=c).count() == 1

@@ -14,8 +14,10 @@ from . import selectors
 def campaign_xlsx(*, campaign) -> tempfile.SpooledTemporaryFile:
     from openpyxl import Workbook
 
+    from .actions import campaign_roots
+
     wb = Workbook(write_only=True)
-    issuer = campaign.issuer
+    roots = campaign_roots(campaign)
     header = [
         _("Unit"),
         _("Tasks"),
@@ -26,25 +28,30 @@ def campaign_xlsx(*, campaign) -> tempfile.SpooledTemporaryFile:
         _("Attendance (%)"),
         _("Reports received"),
     ]
-    for depth in range(issuer.depth + 1, max(selectors.task_depths(campaign=campaign) or [0]) + 1):
-        rows = selectors.rows_at_depth(campaign=campaign, root=issuer, depth=depth)
-        if not rows:
-            continue
-        ws = wb.create_sheet(title=_("Level %(n)s") % {"n": depth - issuer.depth})
-        ws.append(header)
-        for r in rows:
-            ws.append(
-                [
-                    r["unit"].name,
-                    r["tasks"],
-                    r["done"],
-                    r["sessions"],
-                    r["members"],
-                    r["attendees"],
-                    r["attendance_pct"],
-                    r["reported"],
-                ]
-            )
+    deepest = max(selectors.task_depths(campaign=campaign) or [0])
+    for n_root, root in enumerate(roots):
+        for depth in range(root.depth + 1, deepest + 1):
+            rows = selectors.rows_at_depth(campaign=campaign, root=root, depth=depth)
+            if not rows:
+                continue
+            title = _("Level %(n)s") % {"n": depth - root.depth}
+            if n_root:  # a partner's tree of a joint campaign: its own sheets
+                title = f"{root.code[:18]} {title}"
+            ws = wb.create_sheet(title=title[:31])
+            ws.append(header)
+            for r in rows:
+                ws.append(
+                    [
+                        r["unit"].name,
+                        r["tasks"],
+                        r["done"],
+                        r["sessions"],
+                        r["members"],
+                        r["attendees"],
+                        r["attendance_pct"],
+                        r["reported"],
+                    ]
+                )
     if not wb.worksheets:
         wb.create_sheet(title=_("Level %(n)s") % {"n": 1}).append(header)
     out = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115 - returned
