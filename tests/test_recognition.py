@@ -506,3 +506,54 @@ def test_an_admin_builds_a_set_in_the_page_and_only_an_admin(people, client_for)
             == 404
         )
         assert cs.indicators.count() == before
+
+
+def test_a_new_title_is_built_from_a_copy(people, client_for):
+    cs = CriteriaSet.objects.get(code="lao-dong-tien-tien")
+    admin = client_for(people["admin"])
+    admin.post(
+        f"/recognition/sets/{cs.pk}/",
+        {
+            "copy": "1",
+            "new_code": "doan-vien-xuat-sac",
+            "new_title": "Đoàn viên công đoàn xuất sắc",
+        },
+    )
+    new = CriteriaSet.objects.get(code="doan-vien-xuat-sac")
+    assert (
+        new.title == "Đoàn viên công đoàn xuất sắc"
+        and new.confirmation == "example"
+        and new.indicators.count() == cs.indicators.count()
+    )
+    admin.post(
+        f"/recognition/sets/{cs.pk}/",
+        {"copy": "1", "new_code": "doan-vien-xuat-sac", "new_title": "Trùng"},
+    )
+    assert CriteriaSet.objects.filter(code="doan-vien-xuat-sac").count() == 1
+
+
+def test_an_evaluator_of_another_union_cannot_review(people, units, client_for):
+    from suotdoi.organisations.actions import unit_create
+    from suotdoi.organisations.models import UnitType
+
+    a = _self_assessed(people, score="10")
+    actions.assessment_submit(actor=people["member"], assessment=a)
+    other = unit_create(
+        actor=people["admin"],
+        parent=Unit.objects.get_parent(units["grassroots"]),
+        name="Công đoàn cơ sở khác",
+        code="CDCS-KHAC",
+        unit_type=UnitType.objects.get(code="cdcs"),
+    )
+    Membership.objects.create(
+        person=people["commune_officer"],
+        unit=other,
+        unit_path=other.path,
+        role="evaluator",
+        person_name_sort=people["commune_officer"].name_sort,
+        start_date=dt.date(2025, 1, 1),
+    )
+    c = client_for(people["commune_officer"])
+    assert c.get(f"/recognition/assessments/{a.pk}/").status_code == 404
+    assert c.post(f"/recognition/assessments/{a.pk}/review/", {"approve": "1"}).status_code == 404
+    assert Assessment.objects.get(pk=a.pk).status == "submitted"

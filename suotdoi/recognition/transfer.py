@@ -270,3 +270,18 @@ def indicator_remove(*, actor, criteria_set: CriteriaSet, code: str) -> Criteria
         criterion.delete()
     audit_log(actor=actor, verb="recognition.indicator_remove", target=cs, data={"code": code})
     return cs
+
+
+@transaction.atomic
+def set_copy(*, actor, criteria_set: CriteriaSet, code: str, title: str) -> CriteriaSet:
+    """Start a new title from an existing set (then edit its indicators in the page)."""
+    import re
+
+    code = code.strip().lower()
+    if not re.fullmatch(r"[a-z0-9-]{3,60}", code):
+        raise BadSet(_("The code uses small letters, digits and dashes (3 to 60)."))
+    if CriteriaSet.objects.filter(code=code).exists():
+        raise BadSet(_("A set with this code exists; edit it to make a new version."))
+    data = export_set(criteria_set) | {"code": code, "title": title.strip() or code}
+    data["confirmation"] = Confirmation.EXAMPLE
+    return import_set(actor=actor, data=data)

@@ -452,7 +452,14 @@ def set_detail(request, set_id):
             raise NotFound()
         p = request.POST
         try:
-            if "add" in p:
+            if "copy" in p:
+                new = transfer.set_copy(
+                    actor=request.user,
+                    criteria_set=cs,
+                    code=p.get("new_code", "")[:60],
+                    title=p.get("new_title", "")[:200],
+                )
+            elif "add" in p:
                 new = transfer.indicator_add(
                     actor=request.user,
                     criteria_set=cs,
