@@ -30,5 +30,6 @@ if os.environ.get("BENCH_DATABASE_URL"):
     run("lrs_query.py")
     run("campaigns.py")
     run("catalog.py")
+    run("recognition.py")
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")
