@@ -37,15 +37,12 @@ def may_read_material(person, campaign) -> bool:
     from django.db.models import Q
 
     from suotdoi.organisations.access import grants_for
-    from suotdoi.organisations.models import Membership, Unit
 
     if can(person, campaign.issuer, Capability.VIEW) or visible_roots(person, campaign):
         return True
-    mine = Membership.objects.filter(person=person, end_date__isnull=True).values_list(
-        "unit_path", flat=True
-    )
-    step = Unit.steplen
-    prefixes = {p[:end] for p in mine for end in range(step, len(p) + 1, step)}
+    from suotdoi.organisations.selectors import member_path_prefixes
+
+    prefixes = member_path_prefixes(person)
     q = Q(unit_path__in=prefixes)
     for g in grants_for(person):
         q |= Q(unit_path__startswith=g.path)

@@ -255,13 +255,11 @@ def subcampaign_create(request, task_id):
 def my_campaigns(request):
     """A member's side: the campaigns of their units, with the material, the quiz and the
     reflection."""
+    from suotdoi.organisations.selectors import member_path_prefixes
+
     from .models import QuizResult, Reflection
 
-    mine = Membership.objects.filter(person=request.user, end_date__isnull=True).values_list(
-        "unit_path", flat=True
-    )
-    step = Unit.steplen
-    prefixes = {p[:end] for p in mine for end in range(step, len(p) + 1, step)}
+    prefixes = member_path_prefixes(request.user)
     tasks = list(
         Task.objects.filter(unit_path__in=prefixes, campaign__status="launched")
         .select_related("campaign", "unit")

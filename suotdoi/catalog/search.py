@@ -98,13 +98,9 @@ def visible_q(person) -> Q:
     if person.is_superuser:
         return Q()
     from suotdoi.organisations.access import grants_for
-    from suotdoi.organisations.models import Membership, Unit
+    from suotdoi.organisations.selectors import member_path_prefixes
 
-    step = Unit.steplen
-    paths = Membership.objects.filter(person=person, end_date__isnull=True).values_list(
-        "unit_path", flat=True
-    )
-    prefixes = {p[:end] for p in paths for end in range(step, len(p) + 1, step)}
+    prefixes = member_path_prefixes(person)
     if prefixes:
         q |= Q(audience_path__in=prefixes)
     for g in grants_for(person):

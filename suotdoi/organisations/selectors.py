@@ -177,3 +177,18 @@ def unit_roots_for(*, person) -> list[Unit]:
         if not any(u.path.startswith(r.path) for r in roots):
             roots.append(u)
     return roots
+
+
+def path_prefixes(paths) -> set[str]:
+    """Every unit path at or above the given ones (the units they sit in)."""
+    step = Unit.steplen
+    return {p[:end] for p in paths for end in range(step, len(p) + 1, step)}
+
+
+def member_path_prefixes(person) -> set[str]:
+    """The paths of the units a person is an active member of, and of every unit above them:
+    what "for members of this unit (or below)" filters compare with."""
+    paths = Membership.objects.filter(person=person, end_date__isnull=True).values_list(
+        "unit_path", flat=True
+    )
+    return path_prefixes(paths)

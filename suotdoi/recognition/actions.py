@@ -501,8 +501,9 @@ def _rollup_after(d: Decision) -> None:
             "unit_path", flat=True
         )
     )
-    step = Unit.steplen
-    prefixes = {p[:end] for p in paths for end in range(step, len(p) + 1, step)}
+    from suotdoi.organisations.selectors import path_prefixes
+
+    prefixes = path_prefixes(paths)
     units = list(Unit.objects.filter(path__in=prefixes))
     rollup_units(title_code=d.criteria_set.code, year=d.year, units=units)
 

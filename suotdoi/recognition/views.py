@@ -96,17 +96,12 @@ def _my_commendations(person):
 
 
 def _movements_for(person):
-    from suotdoi.organisations.models import Unit
+
+    from suotdoi.organisations.selectors import member_path_prefixes
 
     from .models import Movement
 
-    paths = set(
-        Membership.objects.filter(person=person, end_date__isnull=True).values_list(
-            "unit_path", flat=True
-        )
-    )
-    step = Unit.steplen
-    prefixes = {p[:end] for p in paths for end in range(step, len(p) + 1, step)}
+    prefixes = member_path_prefixes(person)
     today = timezone.localdate()
     return (
         Movement.objects.filter(unit_path__in=prefixes, ends_on__gte=today)
