@@ -274,8 +274,8 @@ def main() -> None:
             print("  " + done.stderr.strip().splitlines()[0][:300])
         made = Attendance.objects.count() - before
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        p90 = re.search(r"90%\s+(\S+)", out).group(1)
-        p99 = re.search(r"99%\s+(\S+)", out).group(1)
+        p90 = re.search(r"^\s+90%\s+(\S+)", out, re.MULTILINE).group(1)
+        p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
         p95 = re.search(r"p95 (\S+)", out).group(1)
         bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         print(
