@@ -126,3 +126,28 @@ def test_only_the_organiser_refreshes(people, units, client_for):
         f"/recognition/movements/{m.pk}/", {"compute": "1"}
     )
     assert Movement.objects.get(pk=m.pk).computed_at is not None
+
+
+def test_page_queries_do_not_grow_with_the_standings(people, units, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    m = _movement(people, units, subjects="units")
+    grassroots = list(
+        Unit.objects.filter(path__startswith=units["federation"].path, unit_type__code="cdcs")
+    )
+    c = client_for(people["provincial_officer"])
+
+    def count():
+        emulation.movement_compute(movement=m)
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(f"/recognition/movements/{m.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for u in grassroots[:2]:
+        emulation.movement_join(actor=people["provincial_officer"], movement=m, unit=u)
+    c.get(f"/recognition/movements/{m.pk}/")  # the first request marks the session (two-factor)
+    few = count()
+    for u in grassroots[2:]:
+        emulation.movement_join(actor=people["provincial_officer"], movement=m, unit=u)
+    assert len(grassroots) > 3 and count() == few

@@ -557,3 +557,35 @@ def test_an_evaluator_of_another_union_cannot_review(people, units, client_for):
     assert c.get(f"/recognition/assessments/{a.pk}/").status_code == 404
     assert c.post(f"/recognition/assessments/{a.pk}/review/", {"approve": "1"}).status_code == 404
     assert Assessment.objects.get(pk=a.pk).status == "submitted"
+
+
+def test_the_titles_page_queries_do_not_grow_with_the_review_queue(people, units, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cs = actions.current_set(CDHT)
+    chair = client_for(people["grassroots_chair"])
+    members = [
+        m.person
+        for m in Membership.objects.filter(
+            unit_path__startswith=units["grassroots"].path, end_date__isnull=True
+        )
+        .exclude(person=people["grassroots_chair"])
+        .select_related("person")
+    ]
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert chair.get("/recognition/").status_code == 200
+        return len(ctx.captured_queries)
+
+    def submit(person):
+        a = actions.assessment_register(actor=person, criteria_set=cs, year=YEAR)
+        actions.assessment_submit(actor=person, assessment=a)
+
+    submit(members[0])
+    chair.get("/recognition/")  # the first request marks the officer's session (two-factor)
+    few = count()
+    for p in members[1:6]:
+        submit(p)
+    assert count() == few

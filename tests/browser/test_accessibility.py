@@ -154,3 +154,40 @@ def test_catalogue_and_campaign_pages_pass_axe(world, axe_page):
         f"/catalog/manage/courses/{course.pk}/",
     ]:
         check(officer, url)
+
+
+def test_recognition_pages_pass_axe(world, axe_page):
+    from suotdoi.recognition import actions, emulation
+
+    cs = actions.current_set("cong-dan-hoc-tap")
+    a = actions.assessment_register(actor=world.people["member"], criteria_set=cs, year=2026)
+    m = emulation.movement_create(
+        actor=world.people["provincial_officer"],
+        unit=world.units["federation"],
+        title="Thi đua học tập",
+        subjects="persons",
+        metric="hours",
+        starts_on=__import__("datetime").date(2026, 1, 1),
+        ends_on=__import__("datetime").date(2026, 12, 31),
+    )
+    emulation.movement_join(actor=world.people["member"], movement=m)
+    emulation.movement_compute(movement=m)
+    page = axe_page()
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    for url in [
+        "/recognition/",
+        f"/recognition/assessments/{a.pk}/",
+        f"/recognition/movements/{m.pk}/",
+        "/recognition/sets/",
+        f"/recognition/sets/{cs.pk}/",
+        "/record/",
+    ]:
+        check(page, url)
+    officer = axe_page(width=1280)
+    sign_in(officer, "0912000004", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    for url in [
+        f"/recognition/units/{world.units['federation'].pk}/",
+        f"/recognition/units/{world.units['federation'].pk}/movements/new/",
+        f"/recognition/movements/{m.pk}/",
+    ]:
+        check(officer, url)
