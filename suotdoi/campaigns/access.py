@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from suotdoi.core.errors import NotFound
+from suotdoi.core.parsing import int_or as _int
 from suotdoi.organisations.access import can
 from suotdoi.organisations.policies import Capability
 
@@ -83,10 +84,3 @@ def access_session(person, session_id, capability=Capability.MANAGE_MEMBERS) -> 
     if s is None or not can(person, s.task.unit, capability):
         raise NotFound()
     return s
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1

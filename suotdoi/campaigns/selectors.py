@@ -149,20 +149,14 @@ def draw_questions(task, person, attempt: int) -> list[tuple]:
     in: drawn from the bank (all of it, or `quiz_draw` questions) and shuffled by a seed of
     the member, the task and the attempt number, so the page and the scoring agree without
     storing the draw, and a new attempt gets a new draw."""
-    import random
+    from suotdoi.core.parsing import seeded_draw
 
     from .models import Question
 
     bank = list(Question.objects.filter(campaign=task.campaign).order_by("pk"))
-    rng = random.Random(f"{person.pk}:{task.pk}:{attempt}")  # noqa: S311 - not a secret
-    n = task.campaign.quiz_draw
-    drawn = rng.sample(bank, n) if 0 < n < len(bank) else rng.sample(bank, len(bank))
-    out = []
-    for q in drawn:
-        order = list(range(len(q.choices)))
-        rng.shuffle(order)
-        out.append((q, order))
-    return out
+    return seeded_draw(
+        bank, task.campaign.quiz_draw, f"{person.pk}:{task.pk}:{attempt}", lambda q: q.choices
+    )
 
 
 def documents_of(campaign) -> list[dict]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import ApplicationError, NotFound
+from suotdoi.core.parsing import int_or as _int
 from suotdoi.organisations.access import access_unit_by_id, can, scope_q
 from suotdoi.organisations.models import Membership, Unit
 from suotdoi.organisations.policies import Capability
@@ -466,13 +467,6 @@ def checkin(request, token):
             {"session": session, "created": created, "done": True},
         )
     return render(request, "campaigns/checkin.html", {"token": token})
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 @login_required

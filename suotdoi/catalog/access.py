@@ -1,17 +1,11 @@
 from __future__ import annotations
 
 from suotdoi.core.errors import NotFound
+from suotdoi.core.parsing import int_or as _int
 from suotdoi.organisations.access import can
 from suotdoi.organisations.policies import Capability
 
 from .models import Course, Provider, Resource, Status
-
-
-def _int(v) -> int:
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return -1
 
 
 def may_see_course(person, course: Course) -> bool:

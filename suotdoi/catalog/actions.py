@@ -3,7 +3,6 @@ enrolment, progress, quizzes, completion (record, credential, xAPI) and open res
 
 from __future__ import annotations
 
-import random
 import uuid
 from decimal import Decimal
 
@@ -391,17 +390,13 @@ def lesson_done(*, person, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
 def draw_questions(enrolment: Enrolment, attempt: int) -> list[tuple[Question, list[int]]]:
     """The questions of an attempt and the order of their answers, from a seed of the
     enrolment and the attempt number (the page and the scoring agree without storing it)."""
+    from suotdoi.core.parsing import seeded_draw
+
     course = enrolment.course
     bank = list(Question.objects.filter(course=course).order_by("pk"))
-    rng = random.Random(f"catalog:{enrolment.pk}:{attempt}")  # noqa: S311 - not a secret
-    n = course.quiz_draw
-    drawn = rng.sample(bank, n) if 0 < n < len(bank) else rng.sample(bank, len(bank))
-    out = []
-    for q in drawn:
-        order = list(range(len(q.choices)))
-        rng.shuffle(order)
-        out.append((q, order))
-    return out
+    return seeded_draw(
+        bank, course.quiz_draw, f"catalog:{enrolment.pk}:{attempt}", lambda q: q.choices
+    )
 
 
 def _right(q: Question, given) -> bool:

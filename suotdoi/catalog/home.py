@@ -30,7 +30,9 @@ def _unit_panel(*, unit, actor, member_total):
 
     if not can(actor, unit, Capability.MANAGE_MEMBERS):
         return None
-    provider = getattr(unit, "provider", None) if hasattr(unit, "provider") else None
+    from .models import Provider
+
+    provider = Provider.objects.filter(unit=unit).first()
     return render_to_string("catalog/_unit_panel.html", {"unit": unit, "provider": provider})
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from .models import Course, Enrolment, LessonProgress, SearchDoc, Status
+from .models import Course, Enrolment, LessonProgress, SearchDoc
 from .search import visible_q
 
 
@@ -83,7 +83,3 @@ def course_outline(course: Course, enrolment: Enrolment | None):
     lessons = [lesson for m in modules for lesson in m.lessons.all()]
     nxt = next((lesson for lesson in lessons if lesson.pk not in done), None)
     return {"modules": modules, "done": done, "next": nxt, "lessons": lessons}
-
-
-def published_courses_of(provider):
-    return provider.courses.filter(status=Status.PUBLISHED)

@@ -164,7 +164,6 @@ def lesson(request, course_id, lesson_id):
             return redirect("catalog:quiz", course_id=course.pk)
         return redirect("catalog:course", course_id=course.pk)
     outline = selectors.course_outline(course, e)
-    Enrolment.objects.filter(pk=e.pk).update(last_lesson=ls)
     lessons = outline["lessons"]
     index = next(i for i, x in enumerate(lessons) if x.pk == ls.pk)
     return render(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import ApplicationError, NotFound
+from suotdoi.core.parsing import int_or as _int
 from suotdoi.organisations.access import access_unit_by_id, can, scope_q
 from suotdoi.organisations.models import Membership
 from suotdoi.organisations.policies import Capability
@@ -32,13 +33,6 @@ from .models import (
     SubjectType,
     UnitYearFigure,
 )
-
-
-def _int(v) -> int:
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return -1
 
 
 def _year(request) -> int:
