@@ -21,12 +21,13 @@ def access_campaign(person, campaign_id, capability=Capability.VIEW) -> Campaign
     raise NotFound()
 
 
-def visible_roots(person, campaign) -> list:
+def visible_roots(person, campaign, roots: list | None = None) -> list:
     """The campaign's trees whose progress `person` may see: every tree for the issuer's side
-    (the partners' acceptance is their grant), else the partner trees they have a grant in."""
+    (the partners' acceptance is their grant), else the partner trees they have a grant in.
+    `roots`: the campaign's trees when the caller has them already."""
     from .actions import campaign_roots
 
-    roots = campaign_roots(campaign)
+    roots = roots if roots is not None else campaign_roots(campaign)
     if can(person, campaign.issuer, Capability.VIEW):
         return roots
     return [r for r in roots[1:] if can(person, r, Capability.VIEW)]

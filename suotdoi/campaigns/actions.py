@@ -321,9 +321,10 @@ def subcampaign_create(*, actor, task: Task, target_type_codes: list[str], repor
     return sub
 
 
-def campaign_snapshot(*, campaign: Campaign) -> None:
-    """Keep today's point of the progress chart (one aggregate over the tasks' counters and
-    one upsert; run when the dashboard is opened and by `campaign_snapshots` each night)."""
+def campaign_snapshot(*, campaign: Campaign, day: dt.date | None = None) -> None:
+    """Keep today's (or `day`'s) point of the progress chart: one aggregate over the tasks'
+    counters and one upsert; run when the dashboard is opened and by `campaign_snapshots`
+    each night."""
     from .models import CampaignDay
     from .selectors import rollup
 
@@ -332,7 +333,7 @@ def campaign_snapshot(*, campaign: Campaign) -> None:
     r = rollup(campaign=campaign, focus=None)
     CampaignDay.objects.update_or_create(
         campaign=campaign,
-        day=timezone.localdate(),
+        day=day or timezone.localdate(),
         defaults={
             k: r[k]
             for k in (

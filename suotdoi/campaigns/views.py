@@ -57,8 +57,9 @@ def campaign_detail(request, campaign_id):
     from .models import CampaignPartner
 
     campaign = access_campaign(request.user, campaign_id)
-    roots = visible_roots(request.user, campaign)
-    joint = CampaignPartner.objects.filter(campaign=campaign, accepted_at__isnull=False).exists()
+    all_roots = actions.campaign_roots(campaign)
+    roots = visible_roots(request.user, campaign, all_roots)
+    joint = len(all_roots) > 1
     focus = None
     if request.GET.get("focus"):
         focus = Unit.objects.filter(pk=_int(request.GET["focus"])).first()
@@ -74,7 +75,7 @@ def campaign_detail(request, campaign_id):
     if sort in ("done_pct", "attendance_pct", "sessions", "tasks"):
         rows.sort(key=lambda r: (r[sort], r["unit"].name))
     may_manage = can(request.user, campaign.issuer, Capability.MANAGE_MEMBERS)
-    sees_all = len(roots) == len(actions.campaign_roots(campaign))
+    sees_all = len(roots) == len(all_roots)
     if not request.GET.get("focus") and sees_all:
         actions.campaign_snapshot(campaign=campaign)
     subs = [

@@ -595,19 +595,7 @@ def seed_campaign(world: World) -> None:
             camp.task_report_submit(
                 actor=officer, task=task, note="Đã tổ chức sinh hoạt chuyên đề theo kế hoạch."
             )
-        _snapshot_as_of(campaign, timezone.localtime(held).date())
-
-
-def _snapshot_as_of(campaign, day) -> None:
-    """The chart's point for a past day of the demo: the roll-up as the seeding reached it."""
-    from suotdoi.campaigns.models import CampaignDay
-    from suotdoi.campaigns.selectors import rollup
-
-    r = rollup(campaign=campaign, focus=None)
-    keys = ("tasks", "done", "sessions", "attendees", "members", "quiz_passed", "reflections")
-    CampaignDay.objects.update_or_create(
-        campaign=campaign, day=day, defaults={k: r[k] for k in keys}
-    )
+        camp.campaign_snapshot(campaign=campaign, day=timezone.localtime(held).date())
 
 
 def _plan_pdf(campaign):

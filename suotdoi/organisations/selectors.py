@@ -192,3 +192,25 @@ def member_path_prefixes(person) -> set[str]:
         "unit_path", flat=True
     )
     return path_prefixes(paths)
+
+
+def members_by_path(paths) -> dict[str, set[int]]:
+    """For each unit path, the distinct people with an active membership in that unit or
+    below it (a person with several memberships counts once). Memberships are read once per
+    top-most path, whatever the number of paths asked."""
+    wanted: dict[str, set[int]] = {p: set() for p in paths}
+    roots: list[str] = []
+    for p in sorted(wanted):
+        if not any(p.startswith(r) for r in roots):
+            roots.append(p)
+    step = Unit.steplen
+    for root in roots:
+        rows = Membership.objects.filter(
+            unit_path__startswith=root, end_date__isnull=True
+        ).values_list("person_id", "unit_path")
+        for person_id, path in rows.iterator(chunk_size=20_000):
+            for end in range(len(root), len(path) + 1, step):
+                bucket = wanted.get(path[:end])
+                if bucket is not None:
+                    bucket.add(person_id)
+    return wanted

@@ -513,29 +513,17 @@ def rollup_units(*, title_code: str, year: int, units: list[Unit]) -> int:
     in the year. Reading memberships once per top-most unit, counting people once however
     many memberships they have, and writing every figure in one upsert; running it twice, or
     in any order, gives the same figures."""
+    from suotdoi.organisations.selectors import members_by_path
+
     if not units:
         return 0
-    step = Unit.steplen
-    roots: list[Unit] = []
-    for u in sorted(units, key=lambda u: u.path):
-        if not any(u.path.startswith(r.path) for r in roots):
-            roots.append(u)
     wanted = {u.path: u for u in units}
-    members: dict[str, set[int]] = {p: set() for p in wanted}
     holders = set(
         Holding.objects.filter(title_code=title_code, year=year, person__isnull=False).values_list(
             "person_id", flat=True
         )
     )
-    for root in roots:
-        rows = Membership.objects.filter(
-            unit_path__startswith=root.path, end_date__isnull=True
-        ).values_list("person_id", "unit_path")
-        for person_id, path in rows.iterator(chunk_size=20_000):
-            for end in range(len(root.path), len(path) + 1, step):
-                bucket = members.get(path[:end])
-                if bucket is not None:
-                    bucket.add(person_id)
+    members = members_by_path(wanted)
     figures = [
         UnitYearFigure(
             unit=wanted[p],
@@ -601,16 +589,7 @@ def unit_level(
     values where it has one, the current shares of its members' titles always."""
     cs = current_set(code, dt.date(year, 12, 31))
     a = Assessment.objects.filter(criteria_set__code=code, year=year, subject_unit=unit).first()
-    values: dict = {}
-    for ind in Indicator.objects.filter(criteria_set=cs):
-        if ind.measure == engine.SHARE:
-            fig = UnitYearFigure.objects.filter(
-                unit=unit, title_code=ind.share_of, year=year
-            ).first()
-            values[ind.code] = fig.share_pct if fig else Decimal("0")
-        elif a is not None:
-            values[ind.code] = a.value_of(ind.code)
-    return engine.evaluate(cs.rule(), values), a, cs
+    return unit_levels(units=[unit], year=year, code=code)[unit.pk], a, cs
 
 
 def unit_levels(*, units: list[Unit], year: int, code: str = "don-vi-hoc-tap-tinh") -> dict:
@@ -649,12 +628,12 @@ def unit_levels(*, units: list[Unit], year: int, code: str = "don-vi-hoc-tap-tin
 
 def round_for(a: Assessment):
     """The calendar that applies: the one set by the nearest unit at or above the reviewer."""
+    from suotdoi.organisations.selectors import path_prefixes
+
     from .models import Round
 
-    step = Unit.steplen
-    prefixes = [a.unit_path[:end] for end in range(step, len(a.unit_path) + 1, step)]
     rounds = Round.objects.filter(
-        title_code=a.criteria_set.code, year=a.year, unit_path__in=prefixes
+        title_code=a.criteria_set.code, year=a.year, unit_path__in=path_prefixes([a.unit_path])
     )
     return max(rounds, key=lambda r: len(r.unit_path), default=None)
 

@@ -103,17 +103,10 @@ def movement_compute(*, movement: Movement) -> int:
             p.rate, p.band = p.value, ""
         _rank(parts, key=lambda p: p.rate)
     else:
-        step = Unit.steplen
+        from suotdoi.organisations.selectors import members_by_path
+
         wanted = {p.unit.path: p for p in parts}
-        members: dict[str, set[int]] = {path: set() for path in wanted}
-        rows = Membership.objects.filter(
-            unit_path__startswith=m.unit_path, end_date__isnull=True
-        ).values_list("person_id", "unit_path")
-        for person_id, path in rows.iterator(chunk_size=20_000):
-            for end in range(step, len(path) + 1, step):
-                bucket = members.get(path[:end])
-                if bucket is not None:
-                    bucket.add(person_id)
+        members = members_by_path(wanted)
         if m.metric == Movement.TITLE_SHARE:
             figs = {
                 f.unit_id: f

@@ -22,6 +22,7 @@ from suotdoi.organisations.models import Membership
 from suotdoi.organisations.policies import Capability
 
 from . import actions, engine, transfer
+from .access import access_assessment, access_decision, access_movement
 from .models import (
     Assessment,
     CriteriaSet,
@@ -123,27 +124,6 @@ def register(request):
         return redirect("recognition:mine")
 
 
-def _access_assessment(person, assessment_id) -> tuple[Assessment, bool, bool]:
-    """The assessment, whether the person is its subject (or the subject unit's officer), and
-    whether they evaluate it. Anyone else: 404."""
-    a = (
-        Assessment.objects.select_related(
-            "criteria_set", "person", "subject_unit", "unit", "decision"
-        )
-        .filter(pk=_int(assessment_id))
-        .first()
-    )
-    if a is None:
-        raise NotFound()
-    subject = (a.person_id == person.pk) or (
-        a.subject_unit_id is not None and can(person, a.subject_unit, Capability.MANAGE_MEMBERS)
-    )
-    evaluator = can(person, a.unit, Capability.EVALUATE) and a.person_id != person.pk
-    if not (subject or evaluator or can(person, a.unit, Capability.VIEW)):
-        raise NotFound()
-    return a, subject, evaluator
-
-
 def _rows(a: Assessment):
     from suotdoi.records.models import LearningEntry
 
@@ -180,7 +160,7 @@ def _rows(a: Assessment):
 
 @login_required
 def assessment(request, assessment_id):
-    a, subject, evaluator = _access_assessment(request.user, assessment_id)
+    a, subject, evaluator = access_assessment(request.user, assessment_id)
     if request.method == "POST":
         if not subject:
             raise NotFound()
@@ -232,7 +212,7 @@ def assessment(request, assessment_id):
 @login_required
 @require_POST
 def review(request, assessment_id):
-    a, _subject, evaluator = _access_assessment(request.user, assessment_id)
+    a, _subject, evaluator = access_assessment(request.user, assessment_id)
     if not evaluator:
         raise NotFound()
     try:
@@ -263,7 +243,7 @@ def evidence_file(request, evidence_id):
     e = Evidence.objects.select_related("assessment").filter(pk=_int(evidence_id)).first()
     if e is None or not e.file:
         raise NotFound()
-    _access_assessment(request.user, e.assessment_id)
+    access_assessment(request.user, e.assessment_id)
     return FileResponse(
         e.file.open("rb"), as_attachment=True, filename=e.file.name.rsplit("/", 1)[-1]
     )
@@ -350,11 +330,13 @@ def _commendation_context(person, unit, year) -> dict:
 
 
 def _rounds(unit, year):
+    from suotdoi.organisations.selectors import path_prefixes
+
     from .models import Round
 
-    step = 4
-    prefixes = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
-    return Round.objects.filter(year=year, unit_path__in=prefixes).select_related("unit")
+    return Round.objects.filter(year=year, unit_path__in=path_prefixes([unit.path])).select_related(
+        "unit"
+    )
 
 
 @login_required
@@ -385,9 +367,7 @@ def decision_new(request, unit_id):
 
 @login_required
 def decision_detail(request, decision_id):
-    d = Decision.objects.select_related("unit", "criteria_set").filter(pk=_int(decision_id)).first()
-    if d is None or not can(request.user, d.unit, Capability.VIEW):
-        raise NotFound()
+    d = access_decision(request.user, decision_id)
     may = can(request.user, d.unit, Capability.MANAGE_UNITS)
     if request.method == "POST":
         if not may:
@@ -609,14 +589,7 @@ def movement(request, movement_id):
     from . import emulation
     from .models import Movement, Participation
 
-    m = Movement.objects.select_related("unit").filter(pk=_int(movement_id)).first()
-    if m is None:
-        raise NotFound()
-    member_below = Membership.objects.filter(
-        person=request.user, unit_path__startswith=m.unit_path, end_date__isnull=True
-    ).exists()
-    if not (member_below or can(request.user, m.unit, Capability.VIEW)):
-        raise NotFound()
+    m, member_below = access_movement(request.user, movement_id)
     organiser = can(request.user, m.unit, Capability.MANAGE_MEMBERS)
     q = scope_q(request.user, Capability.MANAGE_MEMBERS)
     my_units = (
