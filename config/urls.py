@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -33,7 +32,5 @@ handler403 = "suotdoi.web.views.error_403"
 handler404 = "suotdoi.web.views.error_404"
 handler500 = "suotdoi.web.views.error_500"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence, minutes, photos, imports) are never served by path, not even in
+# development: each one goes out only through a view that checks who is asking.

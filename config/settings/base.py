@@ -177,11 +177,17 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 # Sign-up must say clearly that a phone or email is taken (rate limits slow probing).
 ACCOUNT_PREVENT_ENUMERATION = False
+# Failed sign-ins are limited per client address and per account (the typed phone number,
+# normalised, or the email): five wrong passwords for one phone hold back that phone only.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Proxies in front of the app that append to X-Forwarded-For (1 behind the documented load
+# balancer, 0 when the app faces clients directly). Sign-in limits, public checks and audit rows
+# read the client's address through suotdoi.core.clients.client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Suốt Đời"
 # Accept the code of the previous or next 30-second step: slow typing and clock drift

@@ -1,3 +1,5 @@
+from suotdoi.core.clients import client_ip
+
 from .context import RequestOrigin, current_origin
 
 
@@ -10,7 +12,7 @@ class AuditContextMiddleware:
     def __call__(self, request):
         token = current_origin.set(
             RequestOrigin(
-                ip=request.META.get("REMOTE_ADDR") or None,
+                ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             )
         )

@@ -40,6 +40,20 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         return Person.objects.filter(phone=phone, is_active=True).first()
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """One failed-sign-in bucket per account. allauth keys on the email or username only,
+        so every phone sign-in shared one bucket: five wrong passwords for one phone locked out
+        every phone. The phone is normalised first, so "0912 345 678" and "+84912345678" are
+        one account."""
+        phone = credentials.get("phone")
+        if phone:
+            try:
+                return f"phone:{normalise_phone(phone)}"
+            except ValidationError:
+                return f"phone?:{str(phone).strip()[:40]}"
+        email = credentials.get("email") or credentials.get("username") or ""
+        return f"email:{str(email).strip().lower()[:254]}"
+
     def send_verification_code_sms(self, user, phone, code, **kwargs):
         # No SMS gateway is configured; log so an operator can see that one was asked for.
         log.warning("SMS verification requested for %s but no SMS gateway is configured", phone)
