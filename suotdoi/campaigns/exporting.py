@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from suotdoi.core.sheets import add_row, add_sheet
+
 from . import selectors
 
 
@@ -37,10 +39,10 @@ def campaign_xlsx(*, campaign) -> tempfile.SpooledTemporaryFile:
             title = _("Level %(n)s") % {"n": depth - root.depth}
             if n_root:  # a partner's tree of a joint campaign: its own sheets
                 title = f"{root.code[:18]} {title}"
-            ws = wb.create_sheet(title=title[:31])
-            ws.append(header)
+            ws = add_sheet(wb, title, header, widths=[40, 8, 8, 10, 10, 10, 12, 12])
             for r in rows:
-                ws.append(
+                add_row(
+                    ws,
                     [
                         r["unit"].name,
                         r["tasks"],
@@ -50,10 +52,10 @@ def campaign_xlsx(*, campaign) -> tempfile.SpooledTemporaryFile:
                         r["attendees"],
                         r["attendance_pct"],
                         r["reported"],
-                    ]
+                    ],
                 )
     if not wb.worksheets:
-        wb.create_sheet(title=_("Level %(n)s") % {"n": 1}).append(header)
+        add_sheet(wb, _("Level %(n)s") % {"n": 1}, header)
     out = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115 - returned
     wb.save(out)
     out.seek(0)

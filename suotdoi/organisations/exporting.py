@@ -6,17 +6,29 @@ import tempfile
 
 from django.utils.translation import gettext as _
 
+from suotdoi.core.sheets import add_row, add_sheet
 from suotdoi.core.vn import mask_cccd
+from suotdoi.organisations.models import STEPLEN, Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _parent_names(memberships) -> dict[str, str]:
+    """Names of the units directly above the listed units, by path (one query)."""
+    paths = {
+        p[:-STEPLEN] for p in memberships.order_by().values_list("unit__path", flat=True).distinct()
+    }
+    paths.discard("")
+    return dict(Unit.objects.filter(path__in=paths).values_list("path", "name"))
 
 
 def members_xlsx(memberships) -> tempfile.SpooledTemporaryFile:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Members"))
-    ws.append(
+    ws = add_sheet(
+        wb,
+        _("Members"),
         [
             _("Full name"),
             _("Date of birth"),
@@ -26,15 +38,19 @@ def members_xlsx(memberships) -> tempfile.SpooledTemporaryFile:
             _("Citizen ID (CCCD)"),
             _("Unit"),
             _("Unit code"),
+            _("Parent unit"),
             _("Role"),
             _("Position"),
             _("From"),
             _("Until"),
-        ]
+        ],
+        widths=[28, 13, 10, 15, 26, 16, 32, 14, 32, 20, 20, 12, 12],
     )
+    parents = _parent_names(memberships)
     for m in memberships.iterator(chunk_size=2000):
         p = m.person
-        ws.append(
+        add_row(
+            ws,
             [
                 p.full_name,
                 p.date_of_birth.strftime("%d/%m/%Y") if p.date_of_birth else "",
@@ -44,11 +60,12 @@ def members_xlsx(memberships) -> tempfile.SpooledTemporaryFile:
                 mask_cccd(p.national_id),
                 m.unit.name,
                 m.unit.code,
+                parents.get(m.unit.path[:-STEPLEN], ""),
                 m.get_role_display(),
                 m.position_title,
                 m.start_date.strftime("%d/%m/%Y"),
                 m.end_date.strftime("%d/%m/%Y") if m.end_date else "",
-            ]
+            ],
         )
     # Closed by the FileResponse that streams it.
     fh = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115

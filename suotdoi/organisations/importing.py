@@ -487,23 +487,17 @@ def sha256(data: bytes) -> str:
 def errors_workbook(*, header: list[str], invalid: list[dict]) -> bytes:
     """The rejected rows as they were, with an error column the officer can fix and re-upload."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+
+    from suotdoi.core.sheets import add_row, add_sheet
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Rows to fix"))
-    title_font = Font(bold=True)
-    from openpyxl.cell import WriteOnlyCell
-
-    head = []
-    for text in [*header, _("Row"), _("Errors")]:
-        c = WriteOnlyCell(ws, value=text)
-        c.font = title_font
-        head.append(c)
-    ws.append(head)
+    ws = add_sheet(wb, _("Rows to fix"), [*map(str, header), _("Row"), _("Errors")])
     for item in invalid:
         raw = list(item.get("raw") or [])
         raw += [None] * (len(header) - len(raw))
-        ws.append([*(_cell(x) for x in raw[: len(header)]), item["row"], "; ".join(item["errors"])])
+        add_row(
+            ws, [*(_cell(x) for x in raw[: len(header)]), item["row"], "; ".join(item["errors"])]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
