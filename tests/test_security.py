@@ -192,3 +192,257 @@ def test_every_xlsx_writer_goes_through_the_safe_sheet_helpers():
         if "csv.writer" in text:
             offenders.append(str(path))
     assert not offenders
+
+
+# --- 2. No learning entries written by a tool for people outside its unit ------------------
+
+
+def _completed(actor: dict, **kw) -> dict:
+    import uuid
+
+    s = {
+        "id": str(uuid.uuid4()),
+        "actor": actor,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"vi": "xong"}},
+        "object": {"id": "https://khoa-hoc.example/an-toan-lao-dong"},
+        "result": {"duration": "PT20H"},
+        "timestamp": "2026-11-01T08:00:00+07:00",
+    }
+    s.update(kw)
+    return s
+
+
+def test_a_tool_cannot_write_entries_for_people_outside_its_unit(people, units):
+    from suotdoi.records.lrs.actions import lrs_client_create
+    from suotdoi.records.models import LearningEntry
+    from tests.test_lrs import Lrs
+
+    group_tool = Lrs(*lrs_client_create(actor=None, unit=units["group"], name="Công cụ tổ"))
+    foreign = people["foreign_officer"]
+    member = people["member"]  # in the union group
+    before = LearningEntry.objects.filter(person=foreign).count()
+    # Every way of naming the foreign officer: public id, sequence number, phone.
+    names = [foreign.public_id, str(foreign.pk), "0913000007", "+84913000007"]
+    for name in names:
+        actor = {"account": {"homePage": "http://127.0.0.1:8000", "name": name}}
+        from django.conf import settings
+
+        actor["account"]["homePage"] = settings.PUBLIC_URL.rstrip("/")
+        assert group_tool.post("statements", _completed(actor)).status_code == 200
+    assert LearningEntry.objects.filter(person=foreign).count() == before
+    # The same tool does write for its own unit's member, named by the public id only.
+    from django.conf import settings
+
+    home = settings.PUBLIC_URL.rstrip("/")
+    for name in [str(member.pk), "0912000001"]:
+        actor = {"account": {"homePage": home, "name": name}}
+        assert group_tool.post("statements", _completed(actor)).status_code == 200
+    assert not LearningEntry.objects.filter(person=member, source_key__startswith="xapi:").exists()
+    actor = {"account": {"homePage": home, "name": member.public_id}}
+    assert group_tool.post("statements", _completed(actor)).status_code == 200
+    assert LearningEntry.objects.filter(person=member, source_key__startswith="xapi:").count() == 1
+
+
+def test_public_ids_are_not_sequential_and_shown_on_the_profile(people, client_for):
+    ids = [p.public_id for p in Person.objects.all()[:20]]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) >= 20 and not i.isdigit() for i in ids)
+    page = client_for(people["member"]).get("/profile/").content.decode()
+    assert people["member"].public_id in page
+
+
+# --- 6. Nothing stored can break reads ------------------------------------------------------
+
+LONE = '{"actor": {"mbox": "mailto:a@example.vn", "name": "\\ud800"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": "http://x.example/a"}}'  # noqa: E501
+DUP = '{"actor": {"mbox": "mailto:a@example.vn"}, "actor": {"mbox": "mailto:b@example.vn"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": "http://x.example/a"}}'  # noqa: E501
+DEEP = '{"a": ' * 2000 + "1" + "}" * 2000
+BAD_BODIES = [
+    LONE,
+    DUP,
+    DEEP,
+    "[" * 2000 + "]" * 2000,
+    '{"x": NaN}',
+    b"\xff\xfe{}",
+    '"just a string"',
+    "[1, 2, 3]",
+]
+
+
+def test_stored_data_fuzz_every_json_entry_point_then_every_list(people, units, client_for):
+    from suotdoi.records.lrs.actions import lrs_client_create
+    from suotdoi.records.lrs.models import Document, Statement
+    from tests.test_lrs import Lrs
+
+    lrs = Lrs(*lrs_client_create(actor=None, unit=units["clc"], name="Fuzz"))
+    officer = client_for(people["grassroots_chair"])
+    officer.get("/api/v1/me")
+    csrf = officer.cookies.get("csrftoken")
+    headers = {"X-CSRFToken": csrf.value} if csrf else {}
+    n_statements, n_docs = Statement.objects.count(), Document.objects.count()
+    state = "activities/state?activityId=http://x.example/a&stateId=s1&agent="
+    agent = '{"mbox": "mailto:a@example.vn"}'
+    writes = []
+    for body in BAD_BODIES:
+        if body not in ('"just a string"', "[1, 2, 3]"):  # documents may be any JSON value
+            writes += [
+                lrs.put(state + agent, body),
+                lrs.put("activities/profile?activityId=http://x.example/a&profileId=p", body),
+                lrs.put(f"agents/profile?agent={agent}&profileId=p", body),
+            ]
+        writes += [
+            lrs.post("statements", body),
+            lrs.put("statements?statementId=6fbd1a39-4f8e-4d55-9b8f-1f1b8a5f6a01", body),
+            lrs.post(state + agent, body),
+            Client().post("/vc-api/credentials/verify", body, content_type="application/json"),
+            Client().post("/vc-api/presentations/verify", body, content_type="application/json"),
+            officer.post(
+                f"/api/v1/units/{units['grassroots'].pk}/memberships",
+                body,
+                content_type="application/json",
+                headers=headers,
+            ),
+            officer.post(
+                "/api/v1/record/entries", body, content_type="application/json", headers=headers
+            ),
+        ]
+    for r in writes:
+        assert 400 <= r.status_code < 500, (r.status_code, r.request.get("PATH_INFO"))
+    assert Statement.objects.count() == n_statements
+    assert Document.objects.count() == n_docs
+    reads = [
+        lrs.get("statements"),
+        lrs.get("statements", {"agent": agent}),
+        lrs.get("activities", {"activityId": "http://x.example/a"}),
+        lrs.get("agents", {"agent": agent}),
+        lrs.get("activities/state", {"activityId": "http://x.example/a", "agent": agent}),
+        officer.get("/api/v1/record/entries"),
+        officer.get(f"/api/v1/units/{units['grassroots'].pk}/memberships"),
+    ]
+    for r in reads:
+        assert r.status_code < 500
+
+
+def test_a_lone_surrogate_is_refused_with_a_message():
+    from suotdoi.core.jsonio import BadJSON, parse_json
+
+    for bad, code in [
+        (LONE, "bad_unicode"),
+        (DUP, "duplicate"),
+        (DEEP, "too_deep"),
+        ('{"x": Infinity}', "malformed"),
+    ]:
+        with pytest.raises(BadJSON) as e:
+            parse_json(bad)
+        assert e.value.code == code
+    assert parse_json('{"tên": "Mai \\ud83d\\ude00"}') == {"tên": "Mai 😀"}
+
+
+# --- 7. No 500 for bad input anywhere ---------------------------------------------------------
+
+
+def _api_client(client):
+    client.get("/api/v1/me")
+    token = client.cookies.get("csrftoken")
+    return {"X-CSRFToken": token.value} if token else {}
+
+
+def test_bad_input_gets_a_4xx_with_a_message(people, units, client_for):
+    from suotdoi.records.lrs.actions import lrs_client_create
+    from suotdoi.records.models import LearningEntry
+    from tests.test_lrs import Lrs
+
+    officer = client_for(people["commune_officer"])
+    h = _api_client(officer)
+    member = client_for(people["member"])
+    hm = _api_client(member)
+    g = units["grassroots"].pk
+    probes = []
+    for q in [
+        "offset=99999999999999999999999",
+        "limit=99999999999999999999",
+        "limit=-1",
+        "offset=-5",
+        "limit=abc",
+        "offset=1e400",
+    ]:
+        probes.append(member.get(f"/api/v1/record/entries?{q}"))
+        probes.append(officer.get(f"/api/v1/units/{units['commune'].pk}/memberships?{q}"))
+    # Nested JSON on the public verifier.
+    probes.append(
+        Client().post("/vc-api/credentials/verify", DEEP, content_type="application/json")
+    )
+    # Impossible timestamps for a platform learner.
+    lrs = Lrs(*lrs_client_create(actor=None, unit=units["group"], name="T"))
+    from django.conf import settings
+
+    actor = {
+        "account": {"homePage": settings.PUBLIC_URL.rstrip("/"), "name": people["member"].public_id}
+    }
+    for ts in ["2026-02-31T08:00:00Z", "0000-01-01T00:00:00Z", "2026-13-01T00:00:00Z"]:
+        probes.append(lrs.post("statements", _completed(actor, timestamp=ts)))
+    # Multipart without a boundary: the LRS, a page form and an API upload.
+    chair = client_for(people["grassroots_chair"])
+    for ct in ["multipart/form-data", "multipart/mixed"]:
+        # A page form shows itself again with the field's error (200), never a 500.
+        page = chair.generic("POST", f"/units/{g}/import/", b"--x\r\n\r\n", content_type=ct)
+        assert page.status_code in (200, 400) and "<form" in page.content.decode()
+    for path, c, hh in [
+        ("/xapi/statements", lrs.http, lrs.headers()),
+        (f"/api/v1/units/{g}/imports", officer, h),
+    ]:
+        probes.append(
+            c.generic("POST", path, b"--x\r\n\r\n", content_type="multipart/form-data", headers=hh)
+        )
+        probes.append(
+            c.generic("POST", path, b"--x\r\n\r\n", content_type="multipart/mixed", headers=hh)
+        )
+    # Revoking with malformed credential ids, on the page and through the API.
+    for uid in ["x", "1" * 500, "00000000-0000-0000-0000-00000000000g", "%00", "..%2F.."]:
+        probes.append(
+            officer.post(f"/credentials/unit/{units['clc'].pk}/revoke/{uid}/", {"reason": "sai"})
+        )
+        probes.append(
+            officer.post(
+                f"/api/v1/units/{units['clc'].pk}/credentials/{uid}/revoke",
+                {"reason": "sai sót"},
+                content_type="application/json",
+                headers=h,
+            )
+        )
+    # API input held to the form rules.
+    for body in [
+        {"full_name": "<script>alert(1)</script>", "phone": "0977123456", "consent": True},
+        {"full_name": "Lê Văn Tám", "phone": "٠٩٧٧١٢٣٤٥٦", "consent": True},
+        {"full_name": "Lê Văn Tám", "phone": "0977123456 ext. 12", "consent": True},
+        {"full_name": "Lê Văn Tám", "phone": "0977123456;ext=1", "consent": True},
+        {"full_name": "Lê Văn Tám", "national_id": "٠٠١٠٩٠٠١٢٣٤٥", "consent": True},
+        {"full_name": "Lê Văn Tám", "email": "không phải email", "consent": True},
+        {"full_name": "Lê\x00Văn", "phone": "0977123457", "consent": True},
+    ]:
+        probes.append(
+            officer.post(
+                f"/api/v1/units/{units['commune'].pk}/memberships",
+                body,
+                content_type="application/json",
+                headers=h,
+            )
+        )
+    for body in [
+        {"title": "<b>x</b>", "kind": "self_study", "start_date": "2026-01-01", "hours": 1},
+        {"title": "Học", "kind": "self_study", "start_date": "2026-02-31", "hours": 1},
+        {"title": "Học", "kind": "self_study", "start_date": "0000-01-01", "hours": 1},
+        {"title": "Học", "kind": "self_study", "start_date": "2026-01-01", "hours": "1e400"},
+        {"title": "Học", "kind": "self_study", "start_date": "2026-01-01", "hours": "NaN"},
+        {"title": "Học", "kind": "self_study", "start_date": "2026-01-01", "hours": 1.123456},
+    ]:
+        probes.append(
+            member.post("/api/v1/record/entries", body, content_type="application/json", headers=hm)
+        )
+    for r in probes:
+        assert 400 <= r.status_code < 500, (r.status_code, r.request["PATH_INFO"], r.content[:300])
+        if r.status_code not in (404, 405):
+            assert r.content, r.request["PATH_INFO"]
+    assert not Person.objects.filter(full_name__contains="Tám").exists()
+    assert not LearningEntry.objects.filter(
+        person=people["member"], source_key__startswith="api:"
+    ).exists()

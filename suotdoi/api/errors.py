@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from suotdoi.core.errors import ApplicationError
+from suotdoi.core.jsonio import BadJSON
 
 PROBLEM_BASE = "https://suotdoi.vn/problems/"
 
@@ -45,4 +46,9 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError):
+        cause = exc.__cause__
+        if isinstance(cause, BadJSON):
+            return problem(400, "malformed", _("The body is not valid."), detail=str(cause.message))
+        if exc.status_code == 400 and cause is not None:
+            return problem(400, "malformed", _("The body is not valid."), detail=str(cause)[:300])
         return problem(exc.status_code, "http_error", str(exc))

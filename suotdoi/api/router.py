@@ -4,12 +4,24 @@ from django.urls import path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
+from ninja.parser import Parser
+
+from suotdoi.core.jsonio import parse_json
 
 from . import errors
 from .auth import PersonSession
 from .schemas import MeOut
 
+
+class StrictParser(Parser):
+    """Request bodies are JSON objects, read by the one strict reader (core.jsonio)."""
+
+    def parse_body(self, request):
+        return parse_json(request.body, want_object=True)
+
+
 api = NinjaAPI(
+    parser=StrictParser(),
     title="Suốt Đời API",
     version="1.0.0",
     description="REST API of Suốt Đời, the lifelong-learning platform. Errors are RFC 9457 "

@@ -545,7 +545,7 @@ def _emit_statement(e: Enrolment, course: Course, when) -> None:
         "actor": {
             "objectType": "Agent",
             "name": e.person.full_name,
-            "account": {"homePage": base, "name": str(e.person_id)},
+            "account": e.person.xapi_account,
         },
         "verb": {
             "id": "http://adlnet.gov/expapi/verbs/completed",

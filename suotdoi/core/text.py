@@ -43,3 +43,17 @@ def name_sort_key(full_name: str) -> str:
     parts = name.split(" ")
     reordered = " ".join([parts[-1], *parts[:-1]]) if parts else ""
     return f"{fold(reordered)}|{reordered.lower()}"[:300]
+
+
+_MARKUP = set("<>{}")
+
+
+def plain_text_problem(value: str) -> str | None:
+    """Why `value` cannot be a name, title or other plain text shown to people, or None.
+
+    Forms and API schemas share this rule: no markup characters, no control characters."""
+    if any(ch in _MARKUP for ch in value):
+        return "markup"
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+        return "control"
+    return None

@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _PHONE_JUNK = re.compile(r"[\s\-\.\(\)]")
-_CCCD = re.compile(r"^\d{12}$")
+_CCCD = re.compile(r"^[0-9]{12}$")
 
 
-_MOBILE = re.compile(r"^(?:\+84|84|0)([35789]\d{8})$")
+_MOBILE = re.compile(r"^(?:\+84|84|0)([35789][0-9]{8})$")
+# Only ASCII digits, with at most a leading +: no other scripts' digits, no extensions.
+_PHONE_CHARS = re.compile(r"^\+?[0-9]{6,15}$")
 
 
 @lru_cache(maxsize=4096)
@@ -33,6 +35,12 @@ def normalise_phone(raw: str) -> str:
     value = _PHONE_JUNK.sub("", str(raw or ""))
     if not value:
         raise ValidationError(_("Enter a phone number."), code="phone_empty")
+    if not _PHONE_CHARS.match(value):
+        raise ValidationError(
+            _("“%(value)s” is not a Vietnamese phone number. Write it like 0912 345 678."),
+            code="phone_invalid",
+            params={"value": str(raw)[:40]},
+        )
     mobile = _MOBILE.match(value)
     if mobile and _mobile_prefix_valid(mobile.group(1)[:3]):
         return "+84" + mobile.group(1)

@@ -4,8 +4,11 @@ officer of the issuing unit. (Machines checking a credential use the public VC-A
 from datetime import datetime
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
+
+from suotdoi.api.pagination import Pages
+from suotdoi.core.apitypes import PlainText
 
 from . import actions, selectors
 from .access import access_issuing_unit, access_own_credential, access_unit_credential
@@ -31,11 +34,11 @@ class CredentialOut(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(min_length=2, max_length=300)
+    reason: PlainText = Field(min_length=2, max_length=300)
 
 
 @router.get("/credentials", response=list[CredentialOut], summary="The caller's credentials")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def credential_list(request):
     return selectors.credentials_of(person=request.auth)
 

@@ -7,7 +7,6 @@ Issue is for test suites and integrators: off unless VC_API_ISSUER_ENABLED, and 
 from __future__ import annotations
 
 import hmac
-import json
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -16,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import ApplicationError
+from suotdoi.core.jsonio import BadJSON, parse_json
 
 from . import actions
 from . import dataintegrity as di
@@ -40,12 +40,9 @@ def _body(request) -> dict | JsonResponse:
     if len(request.body) > MAX_DOCUMENT_BYTES:
         return _error(413, "The request is larger than 256 KB.", "too_large")
     try:
-        data = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, "The body is not valid JSON.", "malformed")
-    if not isinstance(data, dict):
-        return _error(400, "The body must be a JSON object.", "malformed")
-    return data
+        return parse_json(request.body, want_object=True)
+    except BadJSON as exc:
+        return _error(400, str(exc.message), "malformed")
 
 
 @csrf_exempt

@@ -7,7 +7,6 @@ platform are read from the database; nothing is fetched from elsewhere.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -142,10 +141,12 @@ def parse_document(text: str | bytes) -> dict:
     """JSON text → dict, or ValueError with a message for people."""
     if len(text) > MAX_DOCUMENT_BYTES:
         raise ValueError(_("The credential is too large (more than 256 KB)."))
+    from suotdoi.core.jsonio import BadJSON, parse_json
+
     try:
-        document = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ValueError(_("This is not a credential: the text is not valid JSON.")) from None
+        document = parse_json(text)
+    except BadJSON as exc:
+        raise ValueError(_("This is not a credential: %(why)s") % {"why": exc.message}) from None
     if not isinstance(document, dict):
         raise ValueError(_("This is not a credential: expected a JSON object."))
     return document

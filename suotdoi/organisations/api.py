@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from suotdoi.api.pagination import Pages
 from suotdoi.core.errors import NotFound, ValidationFailed
 from suotdoi.core.vn import normalise_cccd, normalise_phone
 from suotdoi.people.models import Person
@@ -52,7 +53,7 @@ def unit_summary(request, unit_id: int):
 
 
 @router.get("/units/{unit_id}/children", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def unit_children(request, unit_id: int):
     unit = access_unit_by_id(request.auth, unit_id)
     return selectors.unit_children(unit=unit)
@@ -102,7 +103,7 @@ class MemberFilter(Schema):
 
 
 @router.get("/units/{unit_id}/memberships", response=list[MembershipOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def membership_list(request, unit_id: int, filters: Query[MemberFilter]):
     unit = access_unit_by_id(request.auth, unit_id, Capability.VIEW_MEMBERS)
     return selectors.membership_list(

@@ -3,6 +3,8 @@ from datetime import date
 from ninja import Schema
 from pydantic import Field
 
+from suotdoi.core.apitypes import Email, PlainText
+
 
 class UnitTypeOut(Schema):
     code: str
@@ -32,11 +34,11 @@ class UnitOut(Schema):
 
 
 class UnitCreateIn(Schema):
-    name: str = Field(min_length=2, max_length=200)
+    name: PlainText = Field(min_length=2, max_length=200)
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")
-    unit_type: str
-    short_name: str = ""
-    address: str = ""
+    unit_type: str = Field(max_length=40)
+    short_name: PlainText = Field(default="", max_length=80)
+    address: PlainText = Field(default="", max_length=300)
 
 
 class UnitMoveIn(Schema):
@@ -73,20 +75,20 @@ class MembershipOut(Schema):
 
 class MembershipCreateIn(Schema):
     person_id: int | None = None
-    full_name: str | None = Field(default=None, max_length=150)
-    phone: str | None = None
-    email: str | None = None
-    national_id: str | None = None
+    full_name: PlainText | None = Field(default=None, max_length=150)
+    phone: str | None = Field(default=None, max_length=40)
+    email: Email = Field(default=None, max_length=254)
+    national_id: str | None = Field(default=None, max_length=20)
     date_of_birth: date | None = None
-    role: str = "member"
-    position_title: str = ""
+    role: str = Field(default="member", max_length=12)
+    position_title: PlainText = Field(default="", max_length=120)
     start_date: date | None = None
     consent: bool = Field(default=False, description="The person agreed to be registered")
 
 
 class MembershipEndIn(Schema):
     end_date: date | None = None
-    reason: str = ""
+    reason: PlainText = Field(default="", max_length=200)
 
 
 class ImportOut(Schema):

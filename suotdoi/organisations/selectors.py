@@ -214,3 +214,35 @@ def members_by_path(paths) -> dict[str, set[int]]:
                 if bucket is not None:
                     bucket.add(person_id)
     return wanted
+
+
+def member_ids_below(*, unit: Unit, person_ids) -> set[int]:
+    """Which of `person_ids` hold an active membership somewhere in `unit`'s subtree."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return set()
+    found: set[int] = set()
+    for i in range(0, len(ids), 900):
+        found.update(
+            Membership.objects.filter(
+                person_id__in=ids[i : i + 900],
+                unit_path__startswith=unit.path,
+                end_date__isnull=True,
+            ).values_list("person_id", flat=True)
+        )
+    return found
+
+
+def person_known_to(*, actor, person) -> bool:
+    """Whether `person` already belongs (an active membership) to a unit where `actor` manages
+    members. Lookups by phone, citizen ID or email answer only within that scope."""
+    from .access import scope_q
+    from .policies import Capability
+
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    q = scope_q(actor, Capability.MANAGE_MEMBERS, field="unit_path")
+    qs = Membership.objects.filter(person=person, end_date__isnull=True)
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -15,6 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from suotdoi.core.text import clean_name, fold, name_sort_key
 from suotdoi.core.vn import display_phone, mask_cccd
+
+
+def new_public_id() -> str:
+    """A person's public, non-guessable id (128 random bits): how outside tools such as xAPI
+    content name them. Never a sequence number, phone or citizen ID."""
+    return secrets.token_urlsafe(16)
 
 
 class Gender(models.TextChoices):
@@ -55,6 +62,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         help_text=_("12 digits. Used only to match you across units; shown in full only to you."),
+    )
+    public_id = models.CharField(
+        _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
     )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="vi"
@@ -115,6 +125,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
         if update_fields is not None and ({"full_name", "phone", "email"} & set(update_fields)):
             kwargs["update_fields"] = {*update_fields, "name_sort", "search_text", "email_sha1"}
         super().save(*args, **kwargs)
+
+    @property
+    def xapi_account(self) -> dict:
+        """The xAPI account that names this person in statements (homePage = this platform)."""
+        return {"homePage": settings.PUBLIC_URL.rstrip("/"), "name": self.public_id}
 
     @property
     def phone_display(self) -> str:

@@ -4,7 +4,6 @@ an assessment is never changed in place, so every assessment keeps naming the ru
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -125,10 +124,12 @@ def _validate(data) -> dict:
 def import_set(*, actor, data) -> CriteriaSet:
     """Create the next version of the set's code from JSON (bytes or str); all or nothing."""
     if isinstance(data, bytes | str):
+        from suotdoi.core.jsonio import BadJSON, parse_json
+
         try:
-            data = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            raise BadSet(_("The file is not valid JSON.")) from None
+            data = parse_json(data)
+        except BadJSON as exc:
+            raise BadSet(_("The file is not valid JSON: %(why)s") % {"why": exc.message}) from None
     data = _validate(data)
     last = CriteriaSet.objects.filter(code=data["code"]).aggregate(v=Max("version"))["v"] or 0
     cs = CriteriaSet.objects.create(

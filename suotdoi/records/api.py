@@ -1,8 +1,9 @@
 """Learning record endpoints: the caller's own entries, self-declaration, verification."""
 
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from suotdoi.api.pagination import Pages
 from suotdoi.core.errors import NotFound, ValidationFailed
 from suotdoi.organisations.selectors import memberships_of
 
@@ -15,7 +16,7 @@ router = Router(tags=["learning record"])
 
 
 @router.get("/record/entries", response=list[EntryOut], summary="The caller's own entries")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def entry_list(request):
     return selectors.entry_list_for(person=request.auth)
 

@@ -4,6 +4,8 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from suotdoi.core.apitypes import PlainText
+
 
 class EntryOut(Schema):
     id: int
@@ -22,18 +24,18 @@ class EntryOut(Schema):
 
 
 class EntryDeclareIn(Schema):
-    title: str = Field(min_length=2, max_length=200)
-    kind: str
+    title: PlainText = Field(min_length=2, max_length=200)
+    kind: str = Field(max_length=40)
     start_date: date
     end_date: date | None = None
-    hours: Decimal = Field(ge=0, le=10000)
+    hours: Decimal = Field(ge=0, le=10000, decimal_places=2)
     unit_id: int | None = Field(default=None, description="One of the caller's own units")
-    tags: list[str] = []
-    evidence_url: str = ""
+    tags: list[str] = Field(default=[], max_length=50)
+    evidence_url: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
     idempotency_key: str | None = Field(
         default=None, max_length=80, description="Repeat it to make a retried request harmless"
     )
 
 
 class RejectIn(Schema):
-    reason: str = Field(min_length=2, max_length=300)
+    reason: PlainText = Field(min_length=2, max_length=300)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 
 def agent_key(a) -> str | None:
     if not isinstance(a, dict):
@@ -22,11 +20,13 @@ def agent_key(a) -> str | None:
 
 def parse_agent_param(text: str) -> dict:
     """The `agent` query parameter: JSON of an Agent or identified Group."""
+    from suotdoi.core.jsonio import parse_json
+
     from .validation import Invalid, agent
 
     try:
-        value = json.loads(text)
-    except (json.JSONDecodeError, TypeError):
+        value = parse_json(text)
+    except (ValueError, TypeError):
         raise Invalid("agent: is not JSON") from None
     agent(value, "agent")
     if agent_key(value) is None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import parse_qs
 
 from django.http import HttpResponse, JsonResponse
+
+from suotdoi.core.jsonio import parse_json
 
 SUPPORTED = re.compile(r"^(1\.0(\.[0-3])?|2\.0(\.0)?)$")
 LATEST = "2.0.0"
@@ -96,10 +97,11 @@ def error(status: int, message: str, version: str = LATEST) -> HttpResponse:
     return respond(status, {"error": {"code": status, "message": message}}, version=version)
 
 
+# Extensions may nest; no real content nests this deep.
+LRS_MAX_DEPTH = 100
+
+
 def load_json(raw: bytes):
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError("the body is not valid UTF-8 JSON") from None
-    except RecursionError:
-        raise ValueError("the JSON is nested too deeply") from None
+    """Strict JSON (core.jsonio): no lone surrogates, no repeated keys, bounded nesting, so
+    nothing stored can break a later read. BadJSON is a ValueError."""
+    return parse_json(raw, max_depth=LRS_MAX_DEPTH)

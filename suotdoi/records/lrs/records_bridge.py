@@ -2,9 +2,11 @@
 
 The rules are data (`RULES`, shown to administrators on the LRS page): a verb, whether a
 duration is needed, the entry kind. The actor must be a person here: an `mbox` of their email,
-the `mbox_sha1sum` of it, or an `account` on this platform's home page named by their phone or
-person number. The entry is "issued" by the client's unit, keyed by the statement id, so a
-replayed statement counts once; voiding a statement supersedes its entry.
+the `mbox_sha1sum` of it, or an `account` on this platform's home page named by their public id
+(never a phone, citizen ID or sequence number). The entry is "issued" by the client's unit, keyed
+by the statement id, so a replayed statement counts once; voiding a statement supersedes its
+entry. A tool writes entries only for people in its unit's subtree: statements about anybody
+else stay in the LRS and never reach that person's record.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def duration_hours(text: str | None) -> Decimal | None:
 def _person_lookup(actors: list[dict]) -> dict[str, object]:
     """One query per kind of identifier for a whole batch: IFI key → person."""
     Person = get_user_model()  # noqa: N806
-    emails, sha1s, ids, phones = {}, {}, {}, {}
+    emails, sha1s, ids = {}, {}, {}
     home = settings.PUBLIC_URL.rstrip("/")
     for a in actors:
         if "mbox" in a:
@@ -48,18 +50,7 @@ def _person_lookup(actors: list[dict]) -> dict[str, object]:
         elif "mbox_sha1sum" in a:
             sha1s[a["mbox_sha1sum"].lower()] = a
         elif (a.get("account") or {}).get("homePage", "").rstrip("/") == home:
-            name = str(a["account"].get("name", ""))
-            if name.isdigit() and not name.startswith("0"):
-                ids[int(name)] = a
-            else:
-                from django.core.exceptions import ValidationError
-
-                from suotdoi.core.vn import normalise_phone
-
-                try:
-                    phones[normalise_phone(name)] = a
-                except ValidationError:
-                    pass
+            ids[str(a["account"].get("name", ""))[:32]] = a
     found: dict[str, object] = {}
     if emails:
         for p in Person.objects.filter(email__in=list(emails)):
@@ -68,16 +59,16 @@ def _person_lookup(actors: list[dict]) -> dict[str, object]:
         for p in Person.objects.filter(email_sha1__in=list(sha1s)):
             found["sha1:" + p.email_sha1] = p
     if ids:
-        for p in Person.objects.filter(pk__in=list(ids)):
-            found[f"account:{home}|{p.pk}"] = p
-    if phones:
-        for p in Person.objects.filter(phone__in=list(phones)):
-            for phone, a in phones.items():
-                if p.phone == phone:
-                    found[
-                        f"account:{a['account']['homePage'].rstrip('/')}|{a['account']['name']}"
-                    ] = p
+        for p in Person.objects.filter(public_id__in=list(ids)):
+            found[f"account:{home}|{p.public_id}"] = p
     return found
+
+
+def _people_below(unit, person_ids: set[int]) -> set[int]:
+    """Which of these people hold an active membership in `unit`'s subtree."""
+    from suotdoi.organisations.selectors import member_ids_below
+
+    return member_ids_below(unit=unit, person_ids=person_ids)
 
 
 def _key(actor: dict) -> str:
@@ -125,13 +116,14 @@ def statements_into_record(*, rows, client) -> int:
     if not candidates:
         return 0
     people = _person_lookup([data["actor"] for data, _k, _h in candidates])
+    inside = _people_below(client.unit, {p.pk for p in people.values()})
     items = []
     today = dt.date.today()
     for data, kind, hours in candidates:
         person = people.get(_key(data["actor"]))
-        if person is None:
+        if person is None or person.pk not in inside:
             continue
-        when = dt.datetime.fromisoformat(data["timestamp"].replace("Z", "+00:00")).date()
+        when = dt.date.fromisoformat(data["timestamp"][:10])  # the date where it happened
         items.append(
             {
                 "person": person,

@@ -6,6 +6,7 @@ never changes the statement. Every unknown property is an error, as the specific
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 
@@ -120,6 +121,11 @@ def timestamp(value, path: str) -> str:
         _fail(path, "must be an ISO 8601 timestamp")
     if value.endswith(("-00:00", "-0000", "-00")):
         _fail(path, "an offset of -00:00 is not allowed")
+    # The pattern admits 2026-02-31 and year 0000: the date must exist, in years 1 to 9999.
+    try:
+        dt.date.fromisoformat(value[:10])
+    except ValueError:
+        _fail(path, "is not a real date (day, month or year out of range)")
     return value
 
 
