@@ -446,3 +446,226 @@ def test_bad_input_gets_a_4xx_with_a_message(people, units, client_for):
     assert not LearningEntry.objects.filter(
         person=people["member"], source_key__startswith="api:"
     ).exists()
+
+
+# --- 1. No identity lookup or attachment across trees ----------------------------------------
+
+
+FORM_EXTRA = {"start_date": "01/11/2026", "consent": "on"}
+
+
+def _snapshot(person):
+    from suotdoi.organisations.models import Membership
+
+    return (
+        sorted(Membership.objects.filter(person=person).values_list("unit_id", "role", "end_date")),
+        Person.objects.filter(pk=person.pk).values_list("full_name", "phone", "email").get(),
+    )
+
+
+def test_a_foreign_officer_adding_someone_by_phone_or_cccd_learns_nothing(
+    people, units, client_for
+):
+    from suotdoi.organisations.middleware import needs_two_factor
+    from suotdoi.organisations.models import Membership, MembershipInvitation
+
+    victim = people["member"]
+    Person.objects.filter(pk=victim.pk).update(national_id="001190000123", email="mai@example.vn")
+    victim.refresh_from_db()
+    before = _snapshot(victim)
+    foreign = client_for(people["foreign_officer"])
+    fu = units["foreign_federation"]
+    h = _api_client(foreign)
+    pages, apis = [], []
+    for ident in [
+        {"phone": "0912000001"},
+        {"national_id": "001190000123"},
+        {"email": "mai@example.vn"},
+    ]:
+        for role in ["member", "officer"]:
+            form = {"full_name": "Tên Bịa Đặt", "role": role, **FORM_EXTRA, **ident}
+            pages.append(foreign.post(f"/units/{fu.pk}/members/add/", form, follow=True))
+            apis.append(
+                foreign.post(
+                    f"/api/v1/units/{fu.pk}/memberships",
+                    {**form, "consent": True, "start_date": None},
+                    content_type="application/json",
+                    headers=h,
+                )
+            )
+    for r in pages + apis:
+        body = r.content.decode()
+        for secret in [
+            victim.full_name,
+            "Mai",
+            "mai@example.vn",
+            "001190000123",
+            str(victim.date_of_birth.year) if victim.date_of_birth else "∅",
+        ]:
+            assert secret not in body, (secret, r.status_code)
+    assert all(r.status_code == 202 for r in apis)
+    # Nothing about the victim changed: no membership, no role, no two-factor demand.
+    assert _snapshot(victim) == before
+    assert not needs_two_factor(victim)
+    assert not Membership.objects.filter(person=victim, unit__path__startswith=fu.path).exists()
+    # The member list and its export carry nothing about her either.
+    listing = foreign.get(f"/units/{fu.pk}/members/?subtree=on").content.decode()
+    assert victim.full_name not in listing
+    export = foreign.get(f"/units/{fu.pk}/members/export.xlsx?subtree=on")
+    assert victim.full_name.encode() not in _xlsx(export)
+    # She got one invitation (offering officer the second time is the same pending one) ...
+    inv = MembershipInvitation.objects.get(person=victim, unit=fu)
+    assert inv.status == "pending"
+    # ... which a third person cannot answer, and she can decline.
+    other = client_for(people["group_leader"])
+    assert other.post(f"/units/invitations/{inv.pk}/accept/").status_code == 404
+    mine = client_for(victim)
+    page = mine.get("/units/mine/").content.decode()
+    assert fu.name in page
+    mine.post(f"/units/invitations/{inv.pk}/decline/")
+    inv.refresh_from_db()
+    assert inv.status == "declined" and _snapshot(victim) == before
+
+
+def test_an_invited_person_joins_only_by_accepting_and_the_role_follows(people, units, client_for):
+    from suotdoi.organisations.middleware import needs_two_factor
+    from suotdoi.organisations.models import Membership, MembershipInvitation
+
+    victim = people["member"]
+    fu = units["foreign_federation"]
+    foreign = client_for(people["foreign_officer"])
+    foreign.post(
+        f"/units/{fu.pk}/members/add/",
+        {"full_name": "X Y", "role": "officer", "phone": "0912000001", **FORM_EXTRA},
+    )
+    inv = MembershipInvitation.objects.get(person=victim, unit=fu)
+    assert not needs_two_factor(victim)
+    client_for(victim).post(f"/units/invitations/{inv.pk}/accept/")
+    m = Membership.objects.get(person=victim, unit=fu, end_date__isnull=True)
+    assert m.role == "officer"
+    victim = Person.objects.get(pk=victim.pk)
+    assert needs_two_factor(victim)
+    # Only now does the unit see her.
+    assert victim.full_name in foreign.get(f"/units/{fu.pk}/members/").content.decode()
+
+
+def test_inside_the_officers_own_subtree_a_member_is_added_at_once(people, units, client_for):
+    from suotdoi.organisations.models import Membership
+
+    chair = client_for(people["grassroots_chair"])
+    mai = people["member"]  # already in TCD-001-1, below the chair's union
+    target = units["grassroots"]
+    r = chair.post(
+        f"/units/{target.pk}/members/add/",
+        {"full_name": "Nguyễn Thị Mai", "role": "member", "phone": "0912000001", **FORM_EXTRA},
+    )
+    assert r.status_code == 302
+    assert Membership.objects.filter(person=mai, unit=target, end_date__isnull=True).exists()
+
+
+def test_an_import_by_a_foreign_officer_invites_and_reveals_nothing(
+    people, units, client_for, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from suotdoi.organisations.models import MemberImport, MembershipInvitation
+    from tests.conftest import xlsx_bytes
+
+    victim = people["member"]
+    Person.objects.filter(pk=victim.pk).update(national_id="001190000123")
+    before = _snapshot(victim)
+    fu = units["foreign_federation"]
+    foreign = client_for(people["foreign_officer"])
+    rows = [
+        ["Tên Bịa", "", "", "0912 000 001", "", "", "", "", "", ""],
+        # A CCCD that does not fit her phone: the answer must not confirm whose they are.
+        ["Tên Khác", "", "", "0912 000 001", "", "001190000999", "", "", "", ""],
+    ]
+    foreign.post(
+        f"/units/{fu.pk}/import/", {"file": SimpleUploadedFile("a.xlsx", xlsx_bytes(rows))}
+    )
+    imp = MemberImport.objects.latest("pk")
+    page = foreign.get(f"/units/imports/{imp.pk}/").content.decode()
+    assert victim.full_name not in page and "căn cước khác" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        foreign.post(f"/units/imports/{imp.pk}/confirm/")
+    imp.refresh_from_db()
+    assert imp.invitations_sent == 1 and imp.memberships_created == 0
+    assert _snapshot(victim) == before
+    assert MembershipInvitation.objects.filter(person=victim, unit=fu, status="pending").exists()
+    assert victim.full_name not in foreign.get(f"/units/imports/{imp.pk}/").content.decode()
+
+
+# --- 4. Uploads that unpack are bounded before they are read -----------------------------------
+
+
+def _bomb(part: str, size: int) -> bytes:
+    """A real .xlsx whose `part` is replaced by `size` bytes of XML that compress ~1000:1."""
+    import io
+    import zipfile
+
+    from tests.conftest import xlsx_bytes
+
+    src = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["Lê Văn A", "", "", "0977000001"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in src.infolist():
+            if info.filename == part:
+                continue
+            z.writestr(info, src.read(info.filename))
+        with z.open(part, "w", force_zip64=True) as fh:
+            fh.write(
+                b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main">'
+            )
+            chunk = b"<si><t>" + b"A" * 1000 + b"</t></si>"
+            block = chunk * 1000
+            for _ in range(size // len(block)):
+                fh.write(block)
+            fh.write(b"</sst>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"])
+def test_a_zip_bomb_is_refused_before_it_is_read(people, units, client_for, part):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from suotdoi.organisations.models import MemberImport
+
+    data = _bomb(part, 200 * 1024**2)
+    assert len(data) < 2 * 1024**2
+    c = client_for(people["grassroots_chair"])
+    r = c.post(
+        f"/units/{units['grassroots'].pk}/import/", {"file": SimpleUploadedFile("bom.xlsx", data)}
+    )
+    imp = MemberImport.objects.latest("pk")
+    assert r.status_code == 302 and imp.status == "rejected"
+    assert "lớn hơn nhiều" in imp.file_error or "expands" in imp.file_error
+
+
+def test_the_import_check_of_a_crafted_file_stays_small_in_memory(tmp_path):
+    """Peak RSS of a fresh process that checks a 1 GB-expanding file, measured, not guessed."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(_bomb("xl/sharedStrings.xml", 1024**3))
+    code = (
+        "import os, resource, django;"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.test');"
+        "django.setup();"
+        "from suotdoi.organisations import importing;"
+        "from suotdoi.organisations.errors import ImportRejected\n"
+        "try:\n"
+        f"    importing.open_sheet(open({str(path)!r}, 'rb').read())\n"
+        "except ImportRejected as e:\n"
+        "    print('refused', e.message)\n"
+        "print('peak_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    ).stdout
+    assert "refused" in out
+    peak_mb = int(out.split("peak_kb")[1].strip()) / 1024
+    print(f"peak RSS checking a 1 GB-expanding xlsx: {peak_mb:.0f} MB")
+    assert peak_mb < 300

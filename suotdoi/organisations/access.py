@@ -118,3 +118,29 @@ def access_import_by_id(person, import_id) -> MemberImport:
     if not can(person, imp.unit, Capability.MANAGE_MEMBERS):
         raise NotFound()
     return imp
+
+
+def access_own_invitation(person, invitation_id):
+    """An invitation addressed to `person` (404 for anybody else's)."""
+    from .models import MembershipInvitation
+
+    try:
+        inv = MembershipInvitation.objects.select_related("unit").get(pk=int(invitation_id))
+    except (MembershipInvitation.DoesNotExist, TypeError, ValueError):
+        raise NotFound() from None
+    if person is None or not person.is_authenticated or inv.person_id != person.pk:
+        raise NotFound()
+    return inv
+
+
+def access_unit_invitation(person, invitation_id):
+    """An invitation sent by a unit `person` manages members of (to withdraw it)."""
+    from .models import MembershipInvitation
+
+    try:
+        inv = MembershipInvitation.objects.select_related("unit").get(pk=int(invitation_id))
+    except (MembershipInvitation.DoesNotExist, TypeError, ValueError):
+        raise NotFound() from None
+    if not can(person, inv.unit, Capability.MANAGE_MEMBERS):
+        raise NotFound()
+    return inv

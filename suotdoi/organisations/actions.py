@@ -285,15 +285,22 @@ def member_register(
     date_of_birth: dt.date | None = None,
     gender: str = "",
     consent_note: str = "",
-) -> tuple[Membership, bool]:
-    """An officer adds a member: the person already on the platform (by citizen ID, phone,
-    then email) or a new one registered on their behalf, with their consent recorded."""
-    from suotdoi.core.errors import PermissionDenied, ValidationFailed
+):
+    """An officer adds a member (returns an `invitations.Registered`).
+
+    A person already on the platform (by citizen ID, phone, then email) is added at once only
+    when they already belong to a unit the officer manages and the role is a plain membership;
+    anyone else is sent an invitation, and the officer learns nothing about them (not even the
+    name) until they accept. Somebody not on the platform is registered on their behalf, with
+    their consent recorded."""
+    from suotdoi.core.errors import NotFound, PermissionDenied, ValidationFailed
     from suotdoi.people.actions import person_create
     from suotdoi.people.selectors import person_find_by_identity
 
     from .access import can
+    from .invitations import Registered, membership_invite, needs_acceptance
     from .policies import Capability
+    from .selectors import person_known_to
 
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."))
@@ -302,6 +309,32 @@ def member_register(
     on_behalf = person is None
     if person is None:
         person = person_find_by_identity(national_id=national_id, phone=phone, email=email)
+        if person is not None and not person_known_to(actor=actor, person=person):
+            inv, _created = membership_invite(
+                actor=actor,
+                unit=unit,
+                person=person,
+                role=role,
+                position_title=position_title,
+                start_date=start_date,
+            )
+            return Registered(invitation=inv)
+    elif not person_known_to(actor=actor, person=person):
+        raise NotFound()
+    if person is not None and needs_acceptance(role):
+        existing = Membership.objects.filter(
+            unit=unit, person=person, end_date__isnull=True
+        ).first()
+        inv, _created = membership_invite(
+            actor=actor,
+            unit=unit,
+            person=person,
+            role=role,
+            position_title=position_title,
+            start_date=start_date,
+            membership=existing,
+        )
+        return Registered(invitation=inv)
     if person is None:
         if not full_name:
             raise ValidationFailed(_("Give the person's full name."))
@@ -317,7 +350,7 @@ def member_register(
             national_id=national_id,
             on_behalf_consent=consent_note,
         )
-    return membership_add(
+    m, created = membership_add(
         actor=actor,
         unit=unit,
         person=person,
@@ -327,6 +360,7 @@ def member_register(
         on_behalf=on_behalf,
         consent_note=consent_note,
     )
+    return Registered(membership=m, created=created)
 
 
 def membership_export_record(*, actor, unit: Unit) -> None:
@@ -338,6 +372,20 @@ def membership_export_record(*, actor, unit: Unit) -> None:
 def membership_change_role(
     *, actor, membership: Membership, role: str, position_title: str | None = None
 ) -> Membership:
+    """Change a member's role. A staff role (two-factor sign-in) is offered as an invitation
+    the person accepts; until then the membership keeps its role."""
+    from .invitations import membership_invite, needs_acceptance
+
+    if role != membership.role and needs_acceptance(role):
+        membership_invite(
+            actor=actor,
+            unit=membership.unit,
+            person=membership.person,
+            role=role,
+            position_title=position_title or membership.position_title,
+            membership=membership,
+        )
+        return membership
     fields = []
     if membership.role != role:
         membership.role = role

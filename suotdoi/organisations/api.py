@@ -22,6 +22,7 @@ from .models import Membership, UnitType
 from .policies import Capability
 from .schemas import (
     ImportOut,
+    InvitationOut,
     MembershipCreateIn,
     MembershipEndIn,
     MembershipOut,
@@ -115,7 +116,11 @@ def membership_list(request, unit_id: int, filters: Query[MemberFilter]):
     )
 
 
-@router.post("/units/{unit_id}/memberships", response={201: MembershipOut, 200: MembershipOut})
+@router.post(
+    "/units/{unit_id}/memberships",
+    response={201: MembershipOut, 200: MembershipOut, 202: InvitationOut},
+    summary="Add a member; a person who already has an account is invited instead (202)",
+)
 def membership_create(request, unit_id: int, payload: MembershipCreateIn):
     unit = access_unit_by_id(request.auth, unit_id, Capability.MANAGE_MEMBERS)
     try:
@@ -133,7 +138,7 @@ def membership_create(request, unit_id: int, payload: MembershipCreateIn):
         person = Person.objects.filter(pk=payload.person_id).first() if visible.exists() else None
         if person is None:
             raise NotFound()
-    m, created = actions.member_register(
+    done = actions.member_register(
         actor=request.auth,
         unit=unit,
         role=payload.role,
@@ -147,7 +152,9 @@ def membership_create(request, unit_id: int, payload: MembershipCreateIn):
         date_of_birth=payload.date_of_birth,
         consent_note=_("Consent confirmed through the API") if payload.consent else "",
     )
-    return Status(201 if created else 200, m)
+    if done.invitation is not None:
+        return Status(202, done.invitation)
+    return Status(201 if done.created else 200, done.membership)
 
 
 @router.post("/memberships/{membership_id}/end", response=MembershipOut)

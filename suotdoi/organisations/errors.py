@@ -27,3 +27,8 @@ class ImportRejected(ApplicationError):
     code = "import_rejected"
     status = 422
     default_message = _("This file cannot be imported.")
+
+
+class InvitationClosed(Conflict):
+    code = "invitation_closed"
+    default_message = _("This invitation has already been answered or withdrawn.")

@@ -45,16 +45,19 @@ def _set_progress(import_id: int, phase: str, done: int, total: int) -> None:
 
 
 def member_import_upload(*, actor, unit: Unit, file_name: str, data: bytes) -> MemberImport:
-    """Store the file and check every row. Nothing is imported yet."""
+    """Store the file after the cheap checks (size, kind, what its parts expand to) and queue
+    the row-by-row check for the worker. Nothing is imported yet."""
+    from .tasks import member_import_check_run
+
     imp = MemberImport(
         unit=unit,
         uploaded_by=actor,
         file_name=file_name[:200],
         file_sha256=importing.sha256(data),
-        status=ImportStatus.VALIDATED,
+        status=ImportStatus.CHECKING,
     )
     try:
-        report = importing.check_file(data, unit=unit)
+        importing.precheck(data)
     except ImportRejected as exc:
         imp.status = ImportStatus.REJECTED
         imp.file_error = str(exc.message)
@@ -68,6 +71,61 @@ def member_import_upload(*, actor, unit: Unit, file_name: str, data: bytes) -> M
                 data={"file": imp.file_name, "reason": imp.file_error},
             )
         return imp
+    with transaction.atomic():
+        imp.file.save(f"{imp.file_sha256}.xlsx", ContentFile(data), save=False)
+        imp.save()
+        audit_log(
+            actor=actor,
+            verb="member_import.upload",
+            target=imp,
+            unit=unit,
+            data={"file": imp.file_name, "bytes": len(data)},
+        )
+    _set_progress(imp.pk, "checking", 0, 0)
+    member_import_check_run.enqueue(imp.pk)
+    imp.refresh_from_db()
+    return imp
+
+
+def member_import_check(*, import_id: int) -> MemberImport:
+    """The worker's part of an upload: check every row (claims the import; safe to repeat)."""
+    claimed = MemberImport.objects.filter(pk=import_id, status=ImportStatus.CHECKING).update(
+        status=ImportStatus.CHECKING_NOW
+    )
+    imp = MemberImport.objects.select_related("unit", "uploaded_by").get(pk=import_id)
+    if not claimed:
+        return imp
+    try:
+        with imp.file.open("rb") as fh:
+            data = fh.read()
+        report = importing.check_file(
+            data,
+            unit=imp.unit,
+            actor=imp.uploaded_by,
+            progress=lambda n: _set_progress(imp.pk, "checking", n, 0),
+        )
+    except ImportRejected as exc:
+        with transaction.atomic():
+            MemberImport.objects.filter(pk=imp.pk).update(
+                status=ImportStatus.REJECTED, file_error=str(exc.message)
+            )
+            audit_log(
+                actor=imp.uploaded_by,
+                verb="member_import.reject",
+                target=imp,
+                unit=imp.unit,
+                data={"file": imp.file_name, "reason": str(exc.message)},
+            )
+        cache.delete(progress_key(imp.pk))
+        imp.refresh_from_db()
+        return imp
+    except Exception:
+        MemberImport.objects.filter(pk=imp.pk).update(
+            status=ImportStatus.REJECTED,
+            file_error=_("The Excel file could not be read; it may be damaged."),
+        )
+        cache.delete(progress_key(imp.pk))
+        raise
     imp.total_rows = report.total_rows
     imp.valid_rows = len(report.valid)
     imp.error_rows = len(report.invalid)
@@ -76,19 +134,20 @@ def member_import_upload(*, actor, unit: Unit, file_name: str, data: bytes) -> M
         for r in report.invalid[:MAX_STORED_ERRORS]
     ]
     imp.header = report.header
+    imp.status = ImportStatus.VALIDATED
     with transaction.atomic():
-        imp.file.save(f"{imp.file_sha256}.xlsx", ContentFile(data), save=False)
         imp.rows_file.save(
             f"{imp.file_sha256}.rows.json.gz", ContentFile(_pack_rows(report.valid)), save=False
         )
         imp.save()
         audit_log(
-            actor=actor,
-            verb="member_import.upload",
+            actor=imp.uploaded_by,
+            verb="member_import.check",
             target=imp,
-            unit=unit,
-            data={"file": imp.file_name, "rows": imp.total_rows, "errors": imp.error_rows},
+            unit=imp.unit,
+            data={"rows": imp.total_rows, "errors": imp.error_rows},
         )
+    cache.delete(progress_key(imp.pk))
     return imp
 
 
@@ -196,8 +255,10 @@ def _refresh_units(unit: Unit, rows) -> None:
 
 
 def _write(imp: MemberImport, rows) -> dict:
+    from .invitations import membership_invite_many, needs_acceptance
+
     total = len(rows)
-    matcher = PersonMatcher()
+    matcher = PersonMatcher(actor=imp.uploaded_by)
     matcher.load(rows)
     conflicts = [r.row for r in rows if matcher.conflict(r.values)]
     if conflicts:
@@ -211,6 +272,7 @@ def _write(imp: MemberImport, rows) -> dict:
     unusable = make_password(None)
     people_created = people_matched = 0
     person_ids: list[int] = []
+    existing_rows: set[int] = set()  # rows naming people who were on the platform before
     pending: list[tuple[int, Person]] = []
     pending_keys: dict[tuple[str, str], int] = {}
     alias: dict[int, int] = {}
@@ -238,6 +300,7 @@ def _write(imp: MemberImport, rows) -> dict:
         person_ids.append(pid or 0)
         if pid:
             people_matched += 1
+            existing_rows.add(i)
         else:
             p = Person(
                 full_name=v["full_name"],
@@ -277,9 +340,31 @@ def _write(imp: MemberImport, rows) -> dict:
     new_memberships = []
     per_unit: dict[int, int] = {}
     unchanged = 0
+    invite: list[dict] = []
+    units_by_id: dict[int, Unit] = {}
     for i, r in enumerate(rows):
         v = r.values
         key = (person_ids[i], v["unit_id"])
+        if (
+            i in existing_rows
+            and key not in existing
+            and (not matcher.is_known(person_ids[i]) or needs_acceptance(v["role"]))
+        ):
+            # Somebody who already has an account, outside the importer's units or offered a
+            # staff role: invited, never attached (nothing about them is shown before).
+            existing.add(key)
+            unit_obj = units_by_id.get(v["unit_id"]) or Unit.objects.get(pk=v["unit_id"])
+            units_by_id[v["unit_id"]] = unit_obj
+            invite.append(
+                {
+                    "unit": unit_obj,
+                    "person": Person(pk=person_ids[i]),
+                    "role": v["role"],
+                    "position_title": v["position_title"],
+                    "start_date": v["start_date"],
+                }
+            )
+            continue
         if key in existing:
             unchanged += 1
             continue
@@ -304,8 +389,15 @@ def _write(imp: MemberImport, rows) -> dict:
     Membership.objects.bulk_create(new_memberships, batch_size=BATCH)
     for unit_id, n in sorted(per_unit.items()):
         Unit.objects.filter(pk=unit_id).update(member_count=F("member_count") + n)
+    invited = 0
+    if invite:
+        people = Person.objects.in_bulk([it["person"].pk for it in invite])
+        for it in invite:
+            it["person"] = people[it["person"].pk]
+        invited = membership_invite_many(actor=imp.uploaded_by, items=invite, import_batch=imp)
     _set_progress(imp.pk, "done", total, total)
     return {
+        "invitations_sent": invited,
         "people_created": people_created,
         "people_matched": people_matched,
         "memberships_created": sum(per_unit.values()),

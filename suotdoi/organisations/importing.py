@@ -166,10 +166,21 @@ def _reject(message: str) -> ImportRejected:
     return ImportRejected(message)
 
 
-def open_sheet(data: bytes):
-    """Open the first sheet of an XLSX, or reject the file with a clear reason."""
-    from openpyxl import load_workbook
+# What the parts of an .xlsx may expand to, checked from the archive's directory before any part
+# is read (Python's zipfile never reads a part past its declared size). A real sheet of
+# MAX_ROWS rows stays far below these; a "zip bomb" (a 1 MB file whose parts expand to
+# gigabytes) is refused at once.
+PART_LIMITS = {"xl/worksheets/": 400 * 1024**2, "xl/sharedStrings.xml": 128 * 1024**2}
+OTHER_PART_LIMIT = 16 * 1024**2
+TOTAL_LIMIT = 512 * 1024**2
+RATIO_LIMIT = 100  # uncompressed : compressed, for parts over RATIO_FLOOR
+RATIO_FLOOR = 8 * 1024**2
+MAX_PARTS = 2000
 
+
+def precheck(data: bytes) -> zipfile.ZipFile:
+    """Cheap checks that need no parsing: size, kind of file, and what its parts would expand
+    to. Runs in the request; the row-by-row check runs in the worker."""
     limit = settings.SUOTDOI_MAX_IMPORT_BYTES
     if len(data) > limit:
         raise _reject(
@@ -194,12 +205,34 @@ def open_sheet(data: bytes):
         )
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-        if "xl/workbook.xml" not in names:
-            raise _reject(_("This is not an Excel file (.xlsx)."))
+        infos = zf.infolist()
+    except Exception as exc:  # noqa: BLE001 - any archive failure is a broken file
+        raise _reject(_("The Excel file could not be read; it may be damaged.")) from exc
+    if "xl/workbook.xml" not in {i.filename for i in infos}:
+        raise _reject(_("This is not an Excel file (.xlsx)."))
+    too_big = _("The file expands to far more than its size; it cannot be a normal sheet.")
+    if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > TOTAL_LIMIT:
+        raise _reject(too_big)
+    for info in infos:
+        cap = next(
+            (v for k, v in PART_LIMITS.items() if info.filename.startswith(k)), OTHER_PART_LIMIT
+        )
+        if info.file_size > cap:
+            raise _reject(too_big)
+        if info.file_size > RATIO_FLOOR and info.file_size > RATIO_LIMIT * max(
+            info.compress_size, 1
+        ):
+            raise _reject(too_big)
+    return zf
+
+
+def open_sheet(data: bytes):
+    """Open the first sheet of an XLSX, or reject the file with a clear reason."""
+    from openpyxl import load_workbook
+
+    zf = precheck(data)
+    try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportRejected:
-        raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is a broken file
         raise _reject(_("The Excel file could not be read; it may be damaged.")) from exc
     if not wb.worksheets:
@@ -266,9 +299,11 @@ def check_file(
     data: bytes,
     *,
     unit: Unit,
+    actor=None,
     progress: Callable[[int], None] | None = None,
 ) -> CheckReport:
-    """Read and check every row; write nothing. Raises ImportRejected for a broken file."""
+    """Read and check every row; write nothing. Raises ImportRejected for a broken file.
+    `actor` is who imports: rows naming people outside their units say nothing about them."""
     wb, ws, merged = open_sheet(data)
     try:
         rows = iter_rows(ws)
@@ -319,7 +354,7 @@ def check_file(
                 )
                 % {"ranges": ", ".join(merged[:5])}
             )
-        checker = RowChecker(unit=unit)
+        checker = RowChecker(unit=unit, actor=actor)
         for idx, values in rows:
             if not any(v not in (None, "") and str(v).strip() != "" for v in values):
                 continue  # empty rows are skipped
@@ -347,8 +382,9 @@ def check_file(
 
 
 class RowChecker:
-    def __init__(self, *, unit: Unit):
+    def __init__(self, *, unit: Unit, actor=None):
         self.unit = unit
+        self.actor = actor
         self.today = timezone.localdate()
         self.codes: dict[str, Unit | None] = {unit.code: unit}
         self.seen: dict[tuple, int] = {}
@@ -466,7 +502,7 @@ class RowChecker:
         """Cross-row checks against people already on the platform."""
         from .matching import PersonMatcher
 
-        matcher = PersonMatcher()
+        matcher = PersonMatcher(actor=self.actor)
         matcher.load(report.valid)
         still_valid = []
         for r in report.valid:

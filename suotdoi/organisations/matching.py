@@ -23,7 +23,12 @@ def _chunks(items: list, size: int = CHUNK):
 
 
 class PersonMatcher:
-    def __init__(self) -> None:
+    """`actor` is who imports: people they do not already manage are matched (to be invited),
+    but a conflict between identifiers never tells anything about them."""
+
+    def __init__(self, actor=None) -> None:
+        self.actor = actor
+        self.known: set[int] | None = None
         self.by_cccd: dict[str, tuple[int, str | None, str | None]] = {}
         self.by_phone: dict[str, tuple[int, str | None, str | None]] = {}
         self.by_email: dict[str, tuple[int, str | None, str | None]] = {}
@@ -55,10 +60,33 @@ class PersonMatcher:
             )
             for unit_id, pid, name, dob in qs:
                 self.by_name_dob[(fold(name), dob, unit_id)] = pid
+        self.known = self._known(
+            {t[0] for d in (self.by_cccd, self.by_phone, self.by_email) for t in d.values()}
+        )
+
+    def _known(self, ids: set[int]) -> set[int] | None:
+        """Of `ids`, those with an active membership where the actor manages members."""
+        from .access import scope_q
+        from .policies import Capability
+
+        if self.actor is None:
+            return None  # a system import: no one to hide people from
+        q = scope_q(self.actor, Capability.MANAGE_MEMBERS, field="unit_path")
+        found: set[int] = set()
+        for chunk in _chunks(sorted(ids)):
+            qs = Membership.objects.filter(person_id__in=chunk, end_date__isnull=True)
+            if q is not None:
+                qs = qs.filter(q)
+            found.update(qs.values_list("person_id", flat=True))
+        return found
+
+    def is_known(self, pid: int) -> bool:
+        return self.known is None or pid in self.known
 
     def conflict(self, v: dict) -> str | None:
         """A row whose identifiers point at two different people cannot be imported."""
         ids = set()
+        problem = None
         if v.get("national_id") and v["national_id"] in self.by_cccd:
             pid, phone, email = self.by_cccd[v["national_id"]]
             ids.add(pid)
@@ -66,12 +94,20 @@ class PersonMatcher:
             pid, cccd, _email = self.by_phone[v["phone"]]
             ids.add(pid)
             if v.get("national_id") and cccd and cccd != v["national_id"]:
-                return _("This phone number belongs to a person with another citizen ID.")
-        if v.get("email") and v["email"] in self.by_email:
+                problem = _("This phone number belongs to a person with another citizen ID.")
+        if not problem and v.get("email") and v["email"] in self.by_email:
             pid, cccd, _phone = self.by_email[v["email"]]
             ids.add(pid)
             if v.get("national_id") and cccd and cccd != v["national_id"]:
-                return _("This email belongs to a person with another citizen ID.")
+                problem = _("This email belongs to a person with another citizen ID.")
+        if (problem or len(ids) > 1) and not all(self.is_known(i) for i in ids):
+            # Said the same way whatever the people outside the importer's units hold.
+            return _(
+                "The citizen ID, phone and email of this row do not fit together. Check them "
+                "with the person."
+            )
+        if problem:
+            return problem
         if len(ids) > 1:
             return _(
                 "The citizen ID, phone and email belong to different people on the "

@@ -152,6 +152,58 @@ class Membership(TimeStampedModel):
         return self.end_date is None or self.end_date > timezone.localdate()
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class MembershipInvitation(TimeStampedModel):
+    """A unit asks a person who already has an account to join it, or to take a staff role.
+
+    Nothing about the person is shown to the unit until they accept, and a role never changes
+    how they sign in (two-factor for staff) before they accept it."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="invitations")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    position_title = models.CharField(_("position"), max_length=120, blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    # Set when the invitation offers a new role on a membership the person already holds.
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    import_batch = models.ForeignKey(
+        "MemberImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=12, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "unit"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_unit",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "status"], name="invitation_unit_status_idx")]
+
+    def __str__(self) -> str:
+        # Never the person's name: audit rows and pages of the inviting unit show this.
+        return f"#{self.pk} ({self.get_role_display()})"
+
+
 class UnitEventKind(models.TextChoices):
     CREATED = "created", _("Created")
     UPDATED = "updated", _("Details changed")
@@ -198,6 +250,8 @@ class UnitParentPeriod(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Waiting to be checked")
+    CHECKING_NOW = "checking_now", _("Checking the rows")
     VALIDATED = "validated", _("Checked, waiting for confirmation")
     QUEUED = "queued", _("Waiting to run")
     RUNNING = "running", _("Importing")
@@ -227,6 +281,7 @@ class MemberImport(TimeStampedModel):
     people_matched = models.PositiveIntegerField(default=0)
     memberships_created = models.PositiveIntegerField(default=0)
     memberships_unchanged = models.PositiveIntegerField(default=0)
+    invitations_sent = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

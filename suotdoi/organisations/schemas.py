@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Schema
 from pydantic import Field
@@ -84,6 +84,16 @@ class MembershipCreateIn(Schema):
     position_title: PlainText = Field(default="", max_length=120)
     start_date: date | None = None
     consent: bool = Field(default=False, description="The person agreed to be registered")
+
+
+class InvitationOut(Schema):
+    """An invitation as the inviting unit sees it: nothing about the person."""
+
+    id: int
+    unit_id: int
+    role: str
+    status: str
+    created_at: datetime
 
 
 class MembershipEndIn(Schema):

@@ -246,3 +246,23 @@ def person_known_to(*, actor, person) -> bool:
     if q is not None:
         qs = qs.filter(q)
     return qs.exists()
+
+
+def invitations_for(*, person):
+    """Invitations waiting for `person`'s answer, newest first."""
+    from .models import InvitationStatus, MembershipInvitation
+
+    return (
+        MembershipInvitation.objects.filter(person=person, status=InvitationStatus.PENDING)
+        .select_related("unit__unit_type", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitations_sent(*, unit: Unit):
+    """Invitations of `unit` still waiting (shown without the invited person's details)."""
+    from .models import InvitationStatus, MembershipInvitation
+
+    return MembershipInvitation.objects.filter(unit=unit, status=InvitationStatus.PENDING).order_by(
+        "-created_at"
+    )

@@ -7,3 +7,12 @@ def member_import_run(import_id: int) -> str:
     from .import_actions import member_import_execute
 
     return member_import_execute(import_id=import_id).status
+
+
+@task()
+def member_import_check_run(import_id: int) -> str:
+    """The row-by-row check of an uploaded file (kept out of the request: a 200,000-row sheet
+    takes tens of seconds). Safe to run twice (it claims the import)."""
+    from .import_actions import member_import_check
+
+    return member_import_check(import_id=import_id).status

@@ -6,6 +6,16 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.my_units, name="my_units"),
     path("mine/", views.my_memberships, name="my_memberships"),
+    path(
+        "invitations/<int:invitation_id>/<str:answer>/",
+        views.invitation_answer,
+        name="invitation_answer",
+    ),
+    path(
+        "invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("<int:unit_id>/children/", views.unit_children_partial, name="unit_children"),
     path("<int:unit_id>/add/", views.unit_add_child, name="unit_add_child"),

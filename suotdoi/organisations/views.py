@@ -14,11 +14,13 @@ from suotdoi.audit.selectors import audit_events_for_subtree
 from suotdoi.core.errors import ApplicationError, NotFound
 from suotdoi.web.panels import unit_panels
 
-from . import actions, exporting, import_actions, importing, selectors
+from . import actions, exporting, import_actions, importing, invitations, selectors
 from .access import (
     access_import_by_id,
     access_membership_by_id,
+    access_own_invitation,
     access_unit_by_id,
+    access_unit_invitation,
     can,
 )
 from .forms import (
@@ -48,7 +50,42 @@ def my_units(request):
 @login_required
 def my_memberships(request):
     items = selectors.memberships_of(person=request.user, active_only=False)
-    return render(request, "organisations/my_memberships.html", {"items": items})
+    invitations = selectors.invitations_for(person=request.user)
+    return render(
+        request,
+        "organisations/my_memberships.html",
+        {"items": items, "invitations": invitations},
+    )
+
+
+@login_required
+@require_POST
+def invitation_answer(request, invitation_id: int, answer: str):
+    inv = access_own_invitation(request.user, invitation_id)
+    try:
+        if answer == "accept":
+            invitations.invitation_accept(actor=request.user, invitation=inv)
+            messages.success(
+                request, _("You are now a member of %(unit)s.") % {"unit": inv.unit.name}
+            )
+        else:
+            invitations.invitation_decline(actor=request.user, invitation=inv)
+            messages.info(request, _("You declined the invitation."))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("organisations:my_memberships")
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, invitation_id: int):
+    inv = access_unit_invitation(request.user, invitation_id)
+    try:
+        invitations.invitation_withdraw(actor=request.user, invitation=inv)
+        messages.info(request, _("The invitation was withdrawn."))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("organisations:member_list", unit_id=inv.unit_id)
 
 
 @login_required
@@ -245,6 +282,8 @@ def member_list(request, unit_id: int):
         "query": query.urlencode(),
         "can_manage": can(request.user, unit, Capability.MANAGE_MEMBERS),
     }
+    if ctx["can_manage"] and not request.headers.get("HX-Request"):
+        ctx["invitations"] = list(selectors.invitations_sent(unit=unit)[:50])
     template = (
         "organisations/_member_rows.html"
         if request.headers.get("HX-Request")
@@ -271,7 +310,7 @@ def member_add(request, unit_id: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            m, created = actions.member_register(
+            done = actions.member_register(
                 actor=request.user,
                 unit=unit,
                 role=d["role"],
@@ -288,8 +327,19 @@ def member_add(request, unit_id: int):
         except ApplicationError as exc:
             form.add_error("role", str(exc.message))
         else:
-            name = m.person.full_name
-            if created:
+            if done.invitation is not None:
+                # Nothing about an existing account is shown before the person accepts.
+                messages.info(
+                    request,
+                    _(
+                        "This person already has an account on Suốt Đời. They have been sent an "
+                        "invitation to %(unit)s and will appear in the list when they accept."
+                    )
+                    % {"unit": unit.name},
+                )
+                return redirect("organisations:member_list", unit_id=unit.pk)
+            name = done.membership.person.full_name
+            if done.created:
                 messages.success(
                     request,
                     _("%(name)s is now a member of %(unit)s.") % {"name": name, "unit": unit.name},
