@@ -669,3 +669,51 @@ def test_the_import_check_of_a_crafted_file_stays_small_in_memory(tmp_path):
     peak_mb = int(out.split("peak_kb")[1].strip()) / 1024
     print(f"peak RSS checking a 1 GB-expanding xlsx: {peak_mb:.0f} MB")
     assert peak_mb < 300
+
+
+# --- 8. Public checks cannot be turned into lookups ---------------------------------------------
+
+
+def test_a_credential_carries_no_phone_hash_and_the_holder_check_is_limited(people, units):
+    import json
+
+    from suotdoi.credentials import actions
+    from tests.credentials_helpers import issued
+
+    mai = people["member"]
+    c = issued(people, units)
+    text = json.dumps(c.document)
+    assert "phone" not in text.lower()
+    assert mai.phone not in text and mai.phone[3:] not in text
+    actions.credential_share_set(actor=mai, credential=c, on=True)
+    url = f"/credentials/s/{c.share_token}/"
+    anon = Client(REMOTE_ADDR="203.0.113.50")
+    # The holder proves it with the phone, checked on the server against the issued record.
+    yes = anon.post(url, {"claim": "0912 000 001"})
+    assert yes.status_code == 200 and "message-success" in yes.content.decode()
+    # Guessing phones from one address stops after a few tries ...
+    answers = [anon.post(url, {"claim": f"09120000{i:02d}"}).status_code for i in range(2, 14)]
+    assert 429 in answers
+    # ... and from many addresses, the credential's own limit stops it.
+    codes = [
+        Client(REMOTE_ADDR=f"198.51.100.{i}").post(url, {"claim": f"0913{i:06d}"}).status_code
+        for i in range(30)
+    ]
+    assert codes.count(429) >= 10
+    # A limited answer says so (translated) and never says yes or no.
+    page = Client(REMOTE_ADDR="198.51.100.99").post(url, {"claim": "0912 000 001"})
+    body = page.content.decode()
+    assert page.status_code == 429 and "message-success" not in body
+
+
+def test_a_partner_invitation_by_code_does_not_reveal_the_units_name(people, units, client_for):
+    from suotdoi.campaigns.models import CampaignEvent
+    from tests.test_campaigns import launched
+
+    c = launched(people, units, target_type_codes=["cdcs"])
+    officer = client_for(people["provincial_officer"])
+    r = officer.post(f"/campaigns/{c.pk}/partners/", {"p-code": "LDLD-CB"}, follow=True)
+    foreign_name = units["foreign_federation"].name
+    assert r.status_code == 200 and foreign_name not in r.content.decode()
+    assert foreign_name not in officer.get(f"/campaigns/{c.pk}/").content.decode()
+    assert not any(foreign_name in str(e.data) for e in CampaignEvent.objects.filter(campaign=c))

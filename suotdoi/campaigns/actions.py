@@ -259,7 +259,8 @@ def partner_invite(*, actor, campaign: Campaign, unit: Unit):
                 url=f"/campaigns/{campaign.pk}/partners/{partner.pk}/",
                 dedupe_key=f"campaign.partner:{partner.pk}:{m.person_id}",
             )
-    _event(campaign, actor, "partner_invite", unit=unit.name)
+    # The code the issuer typed, never the name: nothing about the unit shows before it accepts.
+    _event(campaign, actor, "partner_invite", unit=unit.code)
     return partner
 
 

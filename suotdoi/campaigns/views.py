@@ -200,7 +200,11 @@ def partner_invite(request, campaign_id):
             actions.partner_invite(actor=request.user, campaign=campaign, unit=unit)
             messages.success(
                 request,
-                _("%(unit)s was invited; its units join once it accepts.") % {"unit": unit.name},
+                _(
+                    "The unit with code %(code)s was invited. Its name and its units appear "
+                    "once its officers accept."
+                )
+                % {"code": unit.code},
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)

@@ -36,8 +36,11 @@ def identity_hash(value: str, salt: str) -> str:
 
 
 def recipient_identifiers(person, salt: str) -> list[dict]:
-    """The learner: the name in clear, phone and email hashed with a salt, so the learner can
-    prove the credential is theirs by showing the phone or email, and nobody can read them."""
+    """The learner: the name in clear and the email as a salted hash, so the learner can prove
+    the credential is theirs by showing the email. Never the phone, not even hashed: the space of
+    Vietnamese mobile numbers is so small that a salted hash is reversed in a fraction of a
+    second. A phone is checked on our own check page against the issued record, rate-limited
+    (ADR 0002)."""
     ids = [
         {
             "type": "IdentityObject",
@@ -46,16 +49,6 @@ def recipient_identifiers(person, salt: str) -> list[dict]:
             "identityHash": person.full_name,
         }
     ]
-    if person.phone:
-        ids.append(
-            {
-                "type": "IdentityObject",
-                "identityType": "ext:phoneNumber",
-                "hashed": True,
-                "identityHash": identity_hash(str(person.phone), salt),
-                "salt": salt,
-            }
-        )
     if person.email:
         ids.append(
             {

@@ -294,17 +294,25 @@ def verify_text(text: str | bytes) -> Outcome:
     return verify_document(document)
 
 
-def recipient_matches(document: dict, claim: str) -> bool:
-    """Whether `claim` (a phone or an email) is one of the credential's hashed identities."""
+def recipient_matches(document: dict, claim: str, credential: Credential | None = None) -> bool:
+    """Whether `claim` (a phone or an email) names the credential's holder: an email against
+    the document's hashed identity; a phone against the holder of the credential we issued
+    (the document carries no phone). Callers rate-limit this."""
     from suotdoi.core.vn import normalise_phone
 
     from .documents import identity_hash
 
     candidates = {claim.strip().lower()}
     try:
-        candidates.add(normalise_phone(claim))
+        phone = normalise_phone(claim)
     except ValidationError:
-        pass  # not a phone number: only the email form is tried
+        phone = None  # not a phone number: only the email form is tried
+    if phone and credential is not None:
+        holder_phone = getattr(credential.person, "phone", None)
+        if holder_phone and holder_phone == phone:
+            return True
+    if phone:
+        candidates.add(phone)  # credentials issued before phones left the document
     for ident in _subject(document).get("identifier") or []:
         if not isinstance(ident, dict) or not ident.get("hashed"):
             continue

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from suotdoi.core.clients import client_ip
 from suotdoi.core.errors import ApplicationError, NotFound
+from suotdoi.core.ratelimit import allow
 from suotdoi.records.access import access_entry_to_verify_by_id
 
 from . import actions, selectors
@@ -133,15 +135,30 @@ def share(request, uid):
 
 # --- anyone ---
 
+HOLDER_CHECKS_PER_IP = 10  # in 10 minutes
+HOLDER_CHECKS_PER_CREDENTIAL = 20  # in an hour
+
 
 def _verification_page(request, outcome: Outcome, *, credential=None, og: bool = False):
     if request.GET.get("format") == "json":
         return _public(JsonResponse(outcome.as_json(), json_dumps_params={"ensure_ascii": False}))
     form = RecipientCheckForm(request.POST or None) if credential is not None else None
     recipient_answer = None
+    status = 200
     if form is not None and request.method == "POST" and form.is_valid():
-        recipient_answer = recipient_matches(outcome.document or {}, form.cleaned_data["claim"])
-    return _public(
+        # Limited per client address and per credential, so the check cannot be turned into
+        # a lookup of whose phone or email this is.
+        ip = client_ip(request) or "unknown"
+        if allow(f"holder-ip:{ip}", HOLDER_CHECKS_PER_IP, 600) and allow(
+            f"holder-cred:{credential.pk}", HOLDER_CHECKS_PER_CREDENTIAL, 3600
+        ):
+            recipient_answer = recipient_matches(
+                outcome.document or {}, form.cleaned_data["claim"], credential
+            )
+        else:
+            recipient_answer = "limited"
+            status = 429
+    response = _public(
         render(
             request,
             "credentials/verification.html",
@@ -153,8 +170,10 @@ def _verification_page(request, outcome: Outcome, *, credential=None, og: bool =
                 "recipient_form": form,
                 "recipient_answer": recipient_answer,
             },
+            status=status,
         )
     )
+    return response
 
 
 def shared(request, token):
