@@ -8,4 +8,11 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Study campaigns")
 
     def ready(self) -> None:
+        from suotdoi.organisations.paths import CURRENT, register_path_copy
+
+        from .models import Task
+
+        register_path_copy(
+            Task, "unit_path", meaning=CURRENT, note="dashboards, roll-ups", unit_field="unit"
+        )
         from . import home, receivers  # noqa: F401 - next steps; new units join campaigns

@@ -8,4 +8,15 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Credentials")
 
     def ready(self) -> None:
+        from suotdoi.organisations.paths import CURRENT, register_path_copy
+
+        from .models import Credential
+
+        register_path_copy(
+            Credential,
+            "unit_path",
+            meaning=CURRENT,
+            note="issuers' lists",
+            unit_field="achievement__issuer__unit",
+        )
         from . import home, receivers  # noqa: F401 - registers navigation and the record hooks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from .models import (
     UnitParentPeriod,
     UnitType,
 )
+from .paths import refresh_path_copies, run_merge_hooks
 
 
 def _check_effective(date: dt.date) -> dt.date:
@@ -107,12 +108,6 @@ def unit_update(*, actor, unit: Unit, data: dict) -> Unit:
     return unit
 
 
-def _refresh_membership_paths(unit_ids: list[int]) -> None:
-    Membership.objects.filter(unit_id__in=unit_ids).update(
-        unit_path=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("path")[:1])
-    )
-
-
 @transaction.atomic
 def unit_move(*, actor, unit: Unit, new_parent: Unit, effective_date: dt.date) -> Unit:
     """Re-parent a unit and its whole subtree, keeping the history of its parents."""
@@ -135,10 +130,11 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, effective_date: dt.date) -
             _("The effective date is before the unit's current placement."),
             code="before_current_placement",
         )
+    old_path = unit.path
     Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
-    subtree_ids = list(Unit.objects.get_tree(unit).values_list("pk", flat=True))
-    _refresh_membership_paths(subtree_ids)
+    # Every registered copy of the subtree's paths follows, in this transaction (ADR 0006).
+    refreshed = refresh_path_copies(old_path, unit.path)
     UnitParentPeriod.objects.filter(unit=unit, valid_to__isnull=True).update(
         valid_to=effective_date
     )
@@ -159,6 +155,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, effective_date: dt.date) -
             "from": old_parent.pk if old_parent else None,
             "to": new_parent.pk,
             "effective_date": effective_date.isoformat(),
+            "copies": {k: v for k, v in refreshed.items() if v},
         },
     )
     return unit
@@ -197,6 +194,7 @@ def unit_merge(*, actor, source: Unit, target: Unit, effective_date: dt.date) ->
             )
             Unit.objects.filter(pk=target.pk).update(member_count=F("member_count") + 1)
             moved += 1
+    followed = run_merge_hooks(source=source, target=target)
     Unit.objects.filter(pk=source.pk).update(active_to=effective_date, merged_into=target)
     UnitEvent.objects.create(
         unit=source,
@@ -217,7 +215,12 @@ def unit_merge(*, actor, source: Unit, target: Unit, effective_date: dt.date) ->
         verb="unit.merge",
         target=source,
         unit=target,
-        data={"into": target.pk, "members": moved, "effective_date": effective_date.isoformat()},
+        data={
+            "into": target.pk,
+            "members": moved,
+            "effective_date": effective_date.isoformat(),
+            "followed": {k: v for k, v in followed.items() if v},
+        },
     )
     source.refresh_from_db()
     return source

@@ -8,4 +8,15 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from suotdoi.audit.models import AuditEvent
+
+        from .models import Membership
+        from .paths import CURRENT, register_path_copy
+
+        register_path_copy(
+            Membership, "unit_path", meaning=CURRENT, note="member lists, grants", unit_field="unit"
+        )
+        register_path_copy(
+            AuditEvent, "unit_path", meaning=CURRENT, note="audit views of a subtree"
+        )
         from . import home  # noqa: F401 - registers next steps and navigation

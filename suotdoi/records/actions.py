@@ -364,3 +364,11 @@ def record_share_revoke(*, actor, share) -> None:
 def record_share_opened(*, share: RecordShare) -> None:
     """Count an opening of a share link, so the learner sees that it was used."""
     RecordShare.objects.filter(pk=share.pk).update(views=F("views") + 1)
+
+
+def entries_follow_merge(*, source, target) -> int:
+    """A merged unit's entries still waiting for verification go to the absorbing unit's queue
+    (inside `unit_merge`'s transaction). Verified history stays with the merged unit."""
+    return LearningEntry.objects.filter(unit=source, status=EntryStatus.PENDING).update(
+        unit=target, unit_path=target.path
+    )
