@@ -98,7 +98,8 @@ def membership_invite_many(*, actor, items: list[dict], import_batch) -> int:
 
 def _lock_pending(invitation: MembershipInvitation) -> MembershipInvitation:
     inv = (
-        MembershipInvitation.objects.select_for_update()
+        # Lock only the invitation row: PostgreSQL refuses FOR UPDATE across the nullable join.
+        MembershipInvitation.objects.select_for_update(of=("self",))
         .select_related("unit", "person", "invited_by")
         .get(pk=invitation.pk)
     )
