@@ -717,3 +717,31 @@ def test_a_partner_invitation_by_code_does_not_reveal_the_units_name(people, uni
     assert r.status_code == 200 and foreign_name not in r.content.decode()
     assert foreign_name not in officer.get(f"/campaigns/{c.pk}/").content.decode()
     assert not any(foreign_name in str(e.data) for e in CampaignEvent.objects.filter(campaign=c))
+
+
+def test_the_inviting_unit_can_withdraw_and_only_it(people, units, client_for):
+    from suotdoi.organisations.models import MembershipInvitation
+
+    fu = units["foreign_federation"]
+    foreign = client_for(people["foreign_officer"])
+    foreign.post(
+        f"/units/{fu.pk}/members/add/",
+        {"full_name": "X Y", "role": "member", "phone": "0912000001", **FORM_EXTRA},
+    )
+    inv = MembershipInvitation.objects.get(person=people["member"], unit=fu)
+    # Neither the invited person nor an officer elsewhere can withdraw it.
+    assert (
+        client_for(people["member"]).post(f"/units/invitations/{inv.pk}/withdraw/").status_code
+        == 404
+    )
+    chair = client_for(people["grassroots_chair"])
+    assert chair.post(f"/units/invitations/{inv.pk}/withdraw/").status_code == 404
+    inv.refresh_from_db()
+    assert inv.status == "pending"
+    assert foreign.post(f"/units/invitations/{inv.pk}/withdraw/").status_code == 302
+    inv.refresh_from_db()
+    assert inv.status == "withdrawn"
+    # A withdrawn invitation cannot be accepted any more.
+    client_for(people["member"]).post(f"/units/invitations/{inv.pk}/accept/")
+    inv.refresh_from_db()
+    assert inv.status == "withdrawn"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,8 +6,8 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.my_units, name="my_units"),
     path("mine/", views.my_memberships, name="my_memberships"),
-    path(
-        "invitations/<int:invitation_id>/<str:answer>/",
+    re_path(
+        r"^invitations/(?P<invitation_id>[0-9]+)/(?P<answer>accept|decline)/$",
         views.invitation_answer,
         name="invitation_answer",
     ),

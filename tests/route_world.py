@@ -1,0 +1,135 @@
+"""The objects every route of the authorisation matrix is called with: the full demo world
+(units, learning, a campaign, the catalogue, recognition) plus a few rows the demo lacks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+
+@dataclass
+class RouteWorld:
+    people: dict
+    units: dict
+    ids: dict = field(default_factory=dict)
+
+
+def build_route_world() -> RouteWorld:
+    from suotdoi.campaigns.models import Campaign, CampaignDocument, CampaignPartner, Session, Task
+    from suotdoi.catalog.models import Course, Lesson, Resource
+    from suotdoi.credentials.models import Achievement, Credential
+    from suotdoi.demo.catalog_seed import seed_catalog
+    from suotdoi.demo.recognition_seed import seed_recognition
+    from suotdoi.demo.world import build_world, seed_campaign, seed_learning
+    from suotdoi.organisations.actions import membership_add
+    from suotdoi.organisations.invitations import membership_invite
+    from suotdoi.organisations.models import MemberImport, Membership, Unit
+    from suotdoi.people.models import Person
+    from suotdoi.recognition.models import Assessment, CriteriaSet, Decision, Movement
+    from suotdoi.records.lrs.actions import lrs_client_create
+    from suotdoi.records.models import EntryStatus, LearningEntry
+
+    world = build_world(size="small")
+    seed_learning(world)
+    seed_campaign(world)
+    seed_catalog(world)
+    seed_recognition(world)
+    p, u = world.people, world.units
+    admin = p["admin"]
+    today = timezone.localdate()
+    # A member of the sibling union group (same grassroots union, another group).
+    sibling = Person.objects.create_user(
+        full_name="Tạ Thị Nhàn", phone="+84915888000", password="x"
+    )
+    membership_add(actor=admin, unit=u["sibling_group"], person=sibling)
+    p["sibling_member"] = sibling
+    # A member of a sibling grassroots union (another union under the same federation).
+    other_union_group = Unit.objects.get(code="TCD-002-1")
+    p["sibling_union_member"] = Person.objects.create_user(
+        full_name="Mùa A Sử", phone="+84915888002", password="x"
+    )
+    membership_add(actor=admin, unit=other_union_group, person=p["sibling_union_member"])
+    p["foreign_member"] = Person.objects.create_user(
+        full_name="Nông Văn Dền", phone="+84915888003", password="x"
+    )
+    membership_add(
+        actor=admin, unit=Unit.objects.get(code="CDCS-CB-001"), person=p["foreign_member"]
+    )
+    # A plain member of Mai's own union group: a peer, not staff.
+    p["peer"] = Person.objects.create_user(full_name="Lò Văn Pao", phone="+84915888001")
+    other, _ = membership_add(actor=admin, unit=u["group"], person=p["peer"])
+    imp = MemberImport.objects.create(
+        unit=u["grassroots"],
+        uploaded_by=admin,
+        file_name="a.xlsx",
+        file_sha256="0",
+        status="validated",
+        valid_rows=1,
+        total_rows=1,
+        row_errors=[{"row": 2, "errors": ["x"], "raw": ["a"]}],
+        header=["Họ và tên"],
+    )
+    inv, _ = membership_invite(actor=admin, unit=u["grassroots"], person=p["member"])
+    client, _secret = lrs_client_create(actor=admin, unit=u["group"], name="Ứng dụng tổ")
+    from suotdoi.records.actions import entry_record
+
+    pending, _ = entry_record(
+        actor=p["member"],
+        person=p["member"],
+        source_key="route:pending",
+        title="Tự học",
+        kind="self_study",
+        start_date=today - dt.timedelta(days=2),
+        hours=2,
+        provenance="self_declared",
+        unit=u["group"],
+    )
+    assert pending.status == EntryStatus.PENDING
+    campaign = Campaign.objects.filter(issuer=u["federation"]).first()
+    from suotdoi.campaigns.actions import partner_invite
+
+    partner_invite(actor=p["provincial_officer"], campaign=campaign, unit=u["association"])
+    task = Task.objects.filter(campaign=campaign, unit=u["grassroots"]).first()
+    session = Session.objects.filter(task=task).first()
+    course = Course.objects.filter(lessons__isnull=False).distinct().first()
+    from suotdoi.campaigns.actions import reflection_submit
+
+    if task is not None:
+        reflection_submit(actor=p["member"], task=task, text="Bài thu hoạch của tôi " * 20)
+    ids = {
+        "unit": u["grassroots"].pk,
+        "group": u["group"].pk,
+        "federation": u["federation"].pk,
+        "clc": u["clc"].pk,
+        "library": u["library"].pk,
+        "invitation": inv.pk,
+        "membership": other.pk,
+        "import": imp.pk,
+        "client": client.pk,
+        "own_entry": LearningEntry.objects.filter(person=p["member"])
+        .exclude(pk=pending.pk)
+        .values_list("pk", flat=True)
+        .first(),
+        "pending_entry": pending.pk,
+        "campaign": campaign.pk,
+        "task": task.pk if task else None,
+        "session": session.pk if session else None,
+        "document": CampaignDocument.objects.filter(campaign=campaign)
+        .values_list("pk", flat=True)
+        .first(),
+        "partner": CampaignPartner.objects.values_list("pk", flat=True).first(),
+        "course": course.pk,
+        "lesson": Lesson.objects.filter(module__course=course).values_list("pk", flat=True).first(),
+        "resource": Resource.objects.values_list("pk", flat=True).first(),
+        "assessment": Assessment.objects.values_list("pk", flat=True).first(),
+        "decision": Decision.objects.values_list("pk", flat=True).first(),
+        "movement": Movement.objects.values_list("pk", flat=True).first(),
+        "set": CriteriaSet.objects.values_list("pk", flat=True).first(),
+        "credential": Credential.objects.filter(person=p["member"]).first(),
+        "achievement": Achievement.objects.values_list("uid", flat=True).first(),
+        "members": Membership.objects.count(),
+        "units_total": Unit.objects.count(),
+    }
+    return RouteWorld(people=p, units=u, ids=ids)

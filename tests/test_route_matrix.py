@@ -1,0 +1,347 @@
+"""Every route in the authorisation matrix (#15): the test enumerates the URL configuration and
+every /api/v1/ operation. Each route is called by the people who must not reach it — an
+officer of another province, a member of a sibling union group, a plain member for officer
+pages — with GET and with POST, and must answer 404 (405 where the method does not exist)
+with nothing changed; or it is listed as public with the reason. A new route that is in
+neither list fails the suite."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.route_world import build_route_world
+
+pytestmark = pytest.mark.django_db
+
+# Routes anybody may call, with the reason. Ownership is checked inside the view where a route
+# shows the caller's own things ("self").
+PUBLIC = {
+    "web:home": "the home page; its content is the caller's own",
+    "web:set_language": "switches the caller's language",
+    ":healthz": "load-balancer health check, no data",
+    "people:profile": "self: the caller's own profile",
+    "notifications:list": "self: the caller's own notifications",
+    "notifications:read_all": "self: marks the caller's own notifications read",
+    "audit:log": "self: lists only events under the caller's grants (scoped query)",
+    "organisations:my_units": "self: the units the caller manages",
+    "organisations:my_memberships": "self: the caller's own memberships and invitations",
+    "records:mine": "self: the caller's own record",
+    "records:declare": "self: declares learning in the caller's own record",
+    "records:export_json": "self: the caller's own record",
+    "records:transcript": "self: the caller's own record",
+    "records:shares": "self: the caller's own share links",
+    "records:shared": "an unguessable share token the learner gave out",
+    "records:verify_queue": "self: lists only entries under the caller's grants",
+    "records:verify_bulk": "acts only on entries under the caller's grants (checked per entry)",
+    "records:visit": "a venue's signed QR token, for anyone signed in",
+    "campaigns:list": "self: campaigns of the caller's units",
+    "campaigns:mine": "self: the caller's own campaign tasks",
+    "campaigns:checkin": "a signed, expiring QR token; membership is checked in the action",
+    "catalog:home": "the public catalogue",
+    "catalog:course": "published courses are public; members-only ones 404 outside the audience",
+    "catalog:provider": "a provider's public page",
+    "catalog:resource": "open resources are public",
+    "catalog:resource_file": "open resources are public",
+    "catalog:studied": "self: records the caller's own study of an open resource",
+    "catalog:enrol": "self: the caller's own enrolment in a public course",
+    "catalog:cancel": "self: the caller's own enrolment",
+    "catalog:lesson": "self: lessons of a course the caller is enrolled in (404 otherwise)",
+    "catalog:lesson_file": "self: lessons of a course the caller is enrolled in",
+    "catalog:quiz": "self: the caller's own attempt",
+    "recognition:mine": "self: the caller's own assessments",
+    "recognition:register": "self: registers the caller for a title",
+    "recognition:sets": "criteria sets are public rules",
+    "recognition:set": "criteria sets are public rules",
+    "recognition:set_export": "criteria sets are public rules",
+    "credentials:mine": "self: the caller's own credentials",
+    "credentials:verify": "the public check page",
+    "credentials:shared": "an unguessable share token the learner switched on",
+    "credentials:check": "the printed QR: valid only with the credential's own digest",
+    "credentials:status_list": "status lists are public by the specification",
+    "credentials:achievement": "achievement definitions are public by Open Badges",
+    "lrs:statements": "xAPI: its own client authentication, scoped per client",
+    "lrs:state": "xAPI: its own client authentication",
+    "lrs:activity_profile": "xAPI: its own client authentication",
+    "lrs:agent_profile": "xAPI: its own client authentication",
+    "lrs:activities": "xAPI: its own client authentication",
+    "lrs:agents": "xAPI: its own client authentication",
+    "lrs:about": "xAPI: public by the specification",
+    "vcapi:issue": "VC-API: bearer token, off unless configured",
+    "vcapi:verify": "VC-API verification is public",
+    "vcapi:verify_presentation": "VC-API verification is public",
+    "api-v1:openapi-json": "the API's description",
+    "api-v1:openapi-view": "the API's documentation page",
+    "api-v1:api-root": "the API root",
+    "api-v1:me": "self: the caller",
+    "api-v1:unit_roots": "self: the units the caller manages",
+    "api-v1:entry_list": "self: the caller's own entries",
+    "api-v1:entry_declare": "self: declares in the caller's own record",
+    "api-v1:credential_list": "self: the caller's own credentials",
+    "recognition:sets_import_public": "",
+}
+PUBLIC.pop("recognition:sets_import_public")
+
+# Routes for one person's own things: anyone else gets 404.
+OWN = {
+    "organisations:invitation_answer": {"invitation_id": "invitation", "answer": "accept"},
+    "records:entry": {"entry_id": "own_entry"},
+    "records:evidence": {"entry_id": "own_entry"},
+    "records:correct": {"entry_id": "own_entry"},
+    "credentials:detail": {"uid": "credential_uid"},
+    "credentials:json": {"uid": "credential_uid"},
+    "credentials:pdf": {"uid": "credential_uid"},
+    "credentials:share": {"uid": "credential_uid"},
+    "recognition:assessment": {"assessment_id": "assessment"},
+    "recognition:evidence": {"evidence_id": "evidence"},
+    "api-v1:entry_get": {"entry_id": "own_entry"},
+    "api-v1:credential_document": {"uid": "credential_uid"},
+}
+
+# Routes for members of the holding unit (the campaign task of Mai's grassroots union; the
+# federation's emulation movement): an officer and a member of another province, and a member
+# of a sibling grassroots union where the unit is a union, get 404.
+OUTSIDE_UNION = ["foreign_officer", "foreign_member", "sibling_union_member"]
+OUTSIDE_PROVINCE = ["foreign_officer", "foreign_member"]
+MEMBER = {
+    "campaigns:task": ({"task_id": "task"}, OUTSIDE_UNION),
+    "campaigns:quiz": ({"task_id": "task"}, OUTSIDE_UNION),
+    "campaigns:reflection": ({"task_id": "task"}, OUTSIDE_UNION),
+    "campaigns:session": ({"session_id": "session"}, OUTSIDE_UNION),
+    "campaigns:document": ({"document_id": "document"}, OUTSIDE_UNION),
+    "recognition:movement": ({"movement_id": "movement"}, OUTSIDE_PROVINCE),
+}
+
+API_BODIES: dict = {}
+U = {"unit_id": "unit"}
+# Officer pages: all three outsiders get 404.
+STAFF = {
+    "organisations:invitation_withdraw": {"invitation_id": "invitation"},
+    "organisations:unit_detail": U,
+    "organisations:unit_children": U,
+    "organisations:unit_add_child": U,
+    "organisations:unit_edit": U,
+    "organisations:unit_move": {"unit_id": "group"},
+    "organisations:unit_merge": {"unit_id": "group"},
+    "organisations:member_list": U,
+    "organisations:member_export": U,
+    "organisations:member_add": U,
+    "organisations:membership_end": {"membership_id": "membership"},
+    "organisations:import_start": U,
+    "organisations:import_template": U,
+    "organisations:import_detail": {"import_id": "import"},
+    "organisations:import_confirm": {"import_id": "import"},
+    "organisations:import_errors": {"import_id": "import"},
+    "lrs_pages:unit": {"unit_id": "group"},
+    "lrs_pages:client_revoke": {"unit_id": "group", "client_id": "client"},
+    "records:venue_poster": {"unit_id": "library"},
+    "records:reject": {"entry_id": "pending_entry"},
+    "campaigns:create": {"unit_id": "federation"},
+    "campaigns:detail": {"campaign_id": "campaign"},
+    "campaigns:launch": {"campaign_id": "campaign"},
+    "campaigns:close": {"campaign_id": "campaign"},
+    "campaigns:extend": {"campaign_id": "campaign"},
+    "campaigns:document_add": {"campaign_id": "campaign"},
+    "campaigns:partner_invite": {"campaign_id": "campaign"},
+    "campaigns:partner_accept": {"campaign_id": "campaign", "partner_id": "partner"},
+    "campaigns:subcampaign": {"task_id": "task"},
+    "campaigns:reflection_file": {"task_id": "task", "reflection_id": "reflection"},
+    "campaigns:reflection_review": {"task_id": "task", "reflection_id": "reflection"},
+    "campaigns:photo": {"session_id": "session", "photo_id": "photo"},
+    "campaigns:remind": {"campaign_id": "campaign"},
+    "campaigns:export_xlsx": {"campaign_id": "campaign"},
+    "campaigns:report_pdf": {"campaign_id": "campaign"},
+    "campaigns:questions": {"campaign_id": "campaign"},
+    "campaigns:session_qr": {"session_id": "session"},
+    "campaigns:session_minutes": {"session_id": "session"},
+    "catalog:manage": {"unit_id": "clc"},
+    "catalog:manage_course": {"course_id": "course"},
+    "recognition:review": {"assessment_id": "assessment"},
+    "recognition:unit": U,
+    "recognition:decision_new": U,
+    "recognition:round": U,
+    "recognition:commendation_propose": U,
+    "recognition:commendation_decide": {"unit_id": "federation"},
+    "recognition:decision": {"decision_id": "decision"},
+    "recognition:movement_new": {"unit_id": "federation"},
+    "recognition:set_import": {},
+    "credentials:unit": {"unit_id": "clc"},
+    "credentials:unit_issue": {"unit_id": "clc", "entry_id": "pending_entry"},
+    "credentials:unit_issue_all": {"unit_id": "clc"},
+    "credentials:unit_revoke": {"unit_id": "clc", "uid": "credential_uid"},
+    "credentials:unit_rotate_key": {"unit_id": "clc"},
+    "credentials:unit_endorse": {"unit_id": "clc"},
+    "credentials:unit_endorse_one": {"unit_id": "federation", "uid": "achievement_uid"},
+    "api-v1:unit_get": U,
+    "api-v1:unit_summary": U,
+    "api-v1:unit_children": U,
+    "api-v1:unit_create_child": U,
+    "api-v1:unit_move": {"unit_id": "group"},
+    "api-v1:unit_merge": {"unit_id": "group"},
+    "api-v1:membership_list": U,
+    "api-v1:membership_create": U,
+    "api-v1:membership_end": {"membership_id": "membership"},
+    "api-v1:import_upload": U,
+    "api-v1:import_get": {"import_id": "import"},
+    "api-v1:import_confirm": {"import_id": "import"},
+    "api-v1:entry_verify": {"entry_id": "pending_entry"},
+    "api-v1:entry_reject": {"entry_id": "pending_entry"},
+    "api-v1:credential_revoke": {"unit_id": "clc", "uid": "credential_uid"},
+}
+
+
+def _api_bodies() -> dict:
+    """Bodies that pass each operation's schema, so the access check is what answers."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import xlsx_bytes
+
+    today = dt.date.today().isoformat()
+    return {
+        "api-v1:unit_create_child": {"name": "Tổ mới", "code": "TCD-X", "unit_type": "cdcs"},
+        "api-v1:unit_children": {"name": "Tổ mới", "code": "TCD-X", "unit_type": "cdcs"},
+        "api-v1:unit_move": {"new_parent_id": 1, "effective_date": today},
+        "api-v1:unit_merge": {"target_id": 1, "effective_date": today},
+        "api-v1:membership_create": {"full_name": "Kiều Văn Mạnh", "phone": "0977222002"},
+        "api-v1:membership_end": {"reason": "chuyển công tác"},
+        "api-v1:import_upload": {
+            "file": SimpleUploadedFile("a.xlsx", xlsx_bytes([["Lê Văn A", "", "", "0977000001"]]))
+        },
+        "api-v1:entry_reject": {"reason": "không đúng"},
+        "api-v1:credential_revoke": {"reason": "sai sót"},
+    }
+
+
+def _routes():
+    """(name, pattern) for every route of ours (Django's admin and allauth's pages aside)."""
+
+    def walk(patterns, prefix="", ns=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                space = f"{ns}:{p.namespace}" if p.namespace else ns
+                yield from walk(p.url_patterns, prefix + str(p.pattern), space)
+            elif isinstance(p, URLPattern):
+                yield f"{ns.strip(':')}:{p.name or ''}", prefix + str(p.pattern)
+
+    return [
+        r for r in walk(get_resolver().url_patterns) if not r[1].startswith(("admin/", "accounts/"))
+    ]
+
+
+def _api_operations() -> set[str]:
+    from suotdoi.api.router import api
+
+    names = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for op in path_view.operations:
+                names.add(f"api-v1:{op.view_func.__name__}")
+    return names
+
+
+def test_every_route_is_in_the_matrix_or_public_with_a_reason():
+    names = {name for name, _ in _routes()} | _api_operations()
+    listed = set(PUBLIC) | set(OWN) | set(MEMBER) | set(STAFF)
+    assert names - listed == set(), "add these routes to the matrix or to PUBLIC with a reason"
+    assert listed - names == set(), "these listed routes no longer exist"
+    assert all(reason.strip() for reason in PUBLIC.values())
+    print(f"routes: {len(names)} — matrix {len(listed) - len(PUBLIC)}, public {len(PUBLIC)}")
+
+
+def _snapshot() -> dict:
+    """Row counts of every table of ours and the newest change time where there is one."""
+    from django.db.models import Max
+
+    out = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("suotdoi."):
+            continue
+        qs = model._base_manager
+        row = [qs.count()]
+        for f in ("updated_at", "revoked_at", "accepted_at", "decided_at"):
+            if any(x.name == f for x in model._meta.concrete_fields):
+                row.append(qs.aggregate(m=Max(f))["m"])
+        out[model._meta.label] = tuple(row)
+    return out
+
+
+def _url(name: str, pattern_by_name: dict, ids: dict, kwargs: dict) -> str:
+    from django.urls import reverse
+
+    values = {}
+    for k, key in kwargs.items():
+        values[k] = ids.get(key, key) if isinstance(key, str) else key
+        if values[k] is None:
+            values[k] = 999999 if k.endswith("_id") else "00000000-0000-0000-0000-000000000000"
+    if name.startswith("api-v1:"):
+        return reverse(name, kwargs=values)
+    return reverse(name, kwargs=values)
+
+
+def test_outsiders_get_404_on_every_route_and_change_nothing():
+    w = build_route_world()
+    ids = dict(w.ids)
+    cred = ids.pop("credential")
+    ids["credential_uid"] = str(cred.uid) if cred else None
+    ids["achievement_uid"] = str(ids.pop("achievement"))
+    from suotdoi.campaigns.models import Reflection, SessionPhoto
+    from suotdoi.recognition.models import Evidence
+
+    ids["reflection"] = Reflection.objects.values_list("pk", flat=True).first()
+    ids["photo"] = SessionPhoto.objects.values_list("pk", flat=True).first()
+    ids["evidence"] = Evidence.objects.values_list("pk", flat=True).first()
+    p = w.people
+    clients = {}
+    for who in [
+        "foreign_officer",
+        "foreign_member",
+        "sibling_member",
+        "sibling_union_member",
+        "member",
+        "peer",
+    ]:
+        c = Client()
+        c.force_login(p[who])
+        c.get("/api/v1/me")
+        token = c.cookies.get("csrftoken")
+        clients[who] = (c, {"X-CSRFToken": token.value} if token else {})
+    plan = [(n, kw, ["foreign_officer", "sibling_member", "member"]) for n, kw in STAFF.items()]
+    plan += [(n, kw, outsiders) for n, (kw, outsiders) in MEMBER.items()]
+    plan += [(n, kw, ["foreign_officer", "sibling_member", "peer"]) for n, kw in OWN.items()]
+    patterns = dict(_routes())
+    global API_BODIES
+    API_BODIES = _api_bodies()
+    failures = []
+    missing = sorted({k for _n, kw, _w in plan for k in kw.values() if ids.get(k, "") is None})
+    before = _snapshot()
+    calls = 0
+    for name, kwargs, outsiders in plan:
+        url = _url(name, patterns, ids, kwargs)
+        for who in outsiders:
+            c, headers = clients[who]
+            for method in ("get", "post"):
+                if not name.startswith("api-v1:"):
+                    r = getattr(c, method)(url, {})
+                elif method == "get":
+                    r = c.get(url, headers=headers)
+                elif name == "api-v1:import_upload":
+                    r = c.post(url, _api_bodies()[name], headers=headers)
+                else:
+                    body = API_BODIES.get(name, {})
+                    r = c.post(url, body, content_type="application/json", headers=headers)
+                calls += 1
+                if r.status_code not in (404, 405):
+                    failures.append((name, who, method, r.status_code, r.content[:200]))
+    after = _snapshot()
+    changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    print(
+        f"{calls} denied calls; objects missing from the demo (called with an absent id): {missing}"
+    )
+    for f in failures:
+        print("DENY-FAIL", f)
+    assert failures == [], failures
+    assert changed == {}, changed
