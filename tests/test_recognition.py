@@ -15,6 +15,7 @@ from suotdoi.audit.models import AuditEvent
 from suotdoi.core.errors import ApplicationError
 from suotdoi.organisations.models import Membership, Unit
 from suotdoi.recognition import actions, transfer
+from suotdoi.recognition import selectors as recognition_selectors
 from suotdoi.recognition.models import (
     Assessment,
     CriteriaSet,
@@ -54,7 +55,7 @@ def _learning(people, hours=40):
 
 def _self_assessed(people, score="9"):
     _learning(people)
-    cs = actions.current_set(CDHT)
+    cs = recognition_selectors.current_set(CDHT)
     a = actions.assessment_register(actor=people["member"], criteria_set=cs, year=YEAR)
     values = {i.code: score for i in cs.indicators.all() if not i.computed}
     actions.assessment_self(actor=people["member"], assessment=a, values=values)
@@ -175,7 +176,7 @@ def test_only_evaluators_of_the_subtree_review_and_nobody_approves_their_own(
 
 
 def test_an_evaluator_cannot_approve_their_own_assessment(people):
-    cs = actions.current_set(CDHT)
+    cs = recognition_selectors.current_set(CDHT)
     a = actions.assessment_register(actor=people["grassroots_chair"], criteria_set=cs, year=YEAR)
     actions.assessment_submit(actor=people["grassroots_chair"], assessment=a)
     with pytest.raises(ApplicationError):
@@ -230,7 +231,7 @@ def test_versions_coexist_and_assessments_keep_theirs(people):
     a.refresh_from_db()
     assert a.criteria_set_id == v1.pk
     assert v1.indicators.get(code="kh").text != "Có kế hoạch học tập cá nhân"
-    assert actions.current_set(CDHT).pk == v2.pk
+    assert recognition_selectors.current_set(CDHT).pk == v2.pk
 
 
 def test_json_round_trip_and_bad_files(people):
@@ -311,7 +312,7 @@ def test_rollup_is_idempotent_order_free_and_counts_people_once(units, data):
 
 def test_the_unit_level_moves_when_enough_members_are_recognised(people, units):
     g = units["grassroots"]
-    unit_set = actions.current_set("don-vi-hoc-tap-tinh")
+    unit_set = recognition_selectors.current_set("don-vi-hoc-tap-tinh")
     own = actions.assessment_register(
         actor=people["grassroots_chair"], criteria_set=unit_set, year=YEAR, subject_unit=g
     )
@@ -328,10 +329,10 @@ def test_the_unit_level_moves_when_enough_members_are_recognised(people, units):
     need = -(-len(members) * 9 // 10)  # 90 %, rounded up
     _holders(members[: need - 1])
     actions.rollup_units(title_code=CDHT, year=YEAR, units=[g])
-    assert actions.unit_level(unit=g, year=YEAR)[0].level == 0
+    assert recognition_selectors.unit_level(unit=g, year=YEAR)[0].level == 0
     _holders(members[:need])
     actions.rollup_units(title_code=CDHT, year=YEAR, units=[g])
-    out = actions.unit_level(unit=g, year=YEAR)[0]
+    out = recognition_selectors.unit_level(unit=g, year=YEAR)[0]
     assert out.level == 1 and out.label == "Mức 1"
 
 
@@ -400,7 +401,7 @@ def test_family_titles_roll_up_to_the_commune_association(people, units):
         )
         for n in range(4)
     ]
-    cs = actions.current_set("gia-dinh-hoc-tap")
+    cs = recognition_selectors.current_set("gia-dinh-hoc-tap")
     approved = []
     for f in families[:3]:
         a = actions.assessment_register(actor=officer, criteria_set=cs, year=YEAR, subject_unit=f)
@@ -423,7 +424,7 @@ def test_family_titles_roll_up_to_the_commune_association(people, units):
     actions.decision_publish(actor=officer, decision=d)
     fig = UnitYearFigure.objects.get(unit=commune, title_code="gia-dinh-hoc-tap", year=YEAR)
     assert (fig.holders, fig.members, fig.share_pct) == (3, 4, Decimal("75.0"))
-    village_set = actions.current_set("cong-dong-hoc-tap-xa")
+    village_set = recognition_selectors.current_set("cong-dong-hoc-tap-xa")
     ca = actions.assessment_register(
         actor=officer, criteria_set=village_set, year=YEAR, subject_unit=commune
     )
@@ -563,7 +564,7 @@ def test_the_titles_page_queries_do_not_grow_with_the_review_queue(people, units
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    cs = actions.current_set(CDHT)
+    cs = recognition_selectors.current_set(CDHT)
     chair = client_for(people["grassroots_chair"])
     members = [
         m.person

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from suotdoi.core.errors import ApplicationError
 from suotdoi.core.jsonio import BadJSON
-
-PROBLEM_BASE = "https://suotdoi.vn/problems/"
-
-
-def problem(status: int, code: str, title: str, detail: str = "", **extra) -> HttpResponse:
-    import json
-
-    body = {"type": PROBLEM_BASE + code, "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    body.update(extra)
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False, default=str),
-        status=status,
-        content_type="application/problem+json",
-    )
+from suotdoi.core.problems import problem
 
 
 def install(api) -> None:

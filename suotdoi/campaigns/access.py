@@ -25,7 +25,7 @@ def visible_roots(person, campaign, roots: list | None = None) -> list:
     """The campaign's trees whose progress `person` may see: every tree for the issuer's side
     (the partners' acceptance is their grant), else the partner trees they have a grant in.
     `roots`: the campaign's trees when the caller has them already."""
-    from .actions import campaign_roots
+    from .selectors import campaign_roots
 
     roots = roots if roots is not None else campaign_roots(campaign)
     if can(person, campaign.issuer, Capability.VIEW):

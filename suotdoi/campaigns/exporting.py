@@ -16,7 +16,7 @@ from . import selectors
 def campaign_xlsx(*, campaign) -> tempfile.SpooledTemporaryFile:
     from openpyxl import Workbook
 
-    from .actions import campaign_roots
+    from .selectors import campaign_roots
 
     wb = Workbook(write_only=True)
     roots = campaign_roots(campaign)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Length, Substr
+from django.utils import timezone
 
 from suotdoi.organisations.models import Unit
 
@@ -218,3 +219,37 @@ def progress_chart(campaign, width: int = 600, height: int = 160) -> dict | None
         "x1": width - pad,
         "label_x": pad - 6,
     }
+
+
+def campaign_roots(campaign) -> list[Unit]:
+    """The issuer and the partners that accepted: the subtrees whose units take part."""
+    from .models import CampaignPartner
+
+    partners = [
+        p.unit
+        for p in CampaignPartner.objects.filter(
+            campaign=campaign, accepted_at__isnull=False
+        ).select_related("unit")
+    ]
+    return [campaign.issuer, *partners]
+
+
+def target_units(campaign, roots: list[Unit] | None = None):
+    today = timezone.localdate()
+    roots = roots if roots is not None else campaign_roots(campaign)
+    under = Q(pk__in=[])
+    for root in roots:
+        under |= Q(path__startswith=root.path)
+    return (
+        Unit.objects.filter(under, unit_type__code__in=campaign.target_type_codes)
+        .exclude(pk__in=[r.pk for r in roots])
+        .filter(Q(active_to__isnull=True) | Q(active_to__gt=today))
+        .filter(merged_into__isnull=True)
+    )
+
+
+def quiz_passes_of(*, person, year: int) -> int:
+    """How many campaign quizzes `person` passed in `year` (for recognition's indicators)."""
+    from .models import QuizResult
+
+    return QuizResult.objects.filter(person=person, passed=True, at__year=year).count()

@@ -57,7 +57,7 @@ def campaign_detail(request, campaign_id):
     from .models import CampaignPartner
 
     campaign = access_campaign(request.user, campaign_id)
-    all_roots = actions.campaign_roots(campaign)
+    all_roots = selectors.campaign_roots(campaign)
     roots = visible_roots(request.user, campaign, all_roots)
     joint = len(all_roots) > 1
     focus = None

@@ -7,8 +7,8 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from suotdoi.api.pagination import Pages
 from suotdoi.core.apitypes import PlainText
+from suotdoi.core.pagination import Pages
 
 from . import actions, selectors
 from .access import access_issuing_unit, access_own_credential, access_unit_credential

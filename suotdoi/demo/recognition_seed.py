@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from suotdoi.organisations.models import Unit
 from suotdoi.recognition import actions, commendations, emulation
+from suotdoi.recognition import selectors as recognition_selectors
 
 
 def seed_recognition(world) -> None:
     people, units = world.people, world.units
     year = timezone.localdate().year
-    cs = actions.current_set("cong-dan-hoc-tap")
+    cs = recognition_selectors.current_set("cong-dan-hoc-tap")
     a = actions.assessment_register(actor=people["member"], criteria_set=cs, year=year)
     actions.assessment_self(
         actor=people["member"],

@@ -6,8 +6,8 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from suotdoi.api.pagination import Pages
 from suotdoi.core.errors import NotFound, ValidationFailed
+from suotdoi.core.pagination import Pages
 from suotdoi.core.vn import normalise_cccd, normalise_phone
 from suotdoi.people.models import Person
 

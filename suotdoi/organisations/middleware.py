@@ -37,7 +37,7 @@ class OfficerTwoFactorMiddleware:
         ) and needs_two_factor(user):
             if not has_two_factor(user):
                 if request.path.startswith("/api/"):
-                    from suotdoi.api.errors import problem
+                    from suotdoi.core.problems import problem
 
                     return problem(
                         403,

@@ -36,10 +36,9 @@ def metric_value(metric: str, person, year: int) -> tuple[Decimal, list[int]]:
     elif metric == Metric.ENTRIES:
         qs = entries
     elif metric == Metric.QUIZ:
-        from suotdoi.campaigns.models import QuizResult
+        from suotdoi.campaigns.selectors import quiz_passes_of
 
-        n = QuizResult.objects.filter(person=person, passed=True, at__year=year).count()
-        return Decimal(n), []
+        return Decimal(quiz_passes_of(person=person, year=year)), []
     else:
         return Decimal("0"), []
     ids = list(qs.values_list("pk", flat=True))

@@ -22,6 +22,7 @@ from suotdoi.organisations.models import Membership
 from suotdoi.organisations.policies import Capability
 
 from . import actions, engine, transfer
+from . import selectors as recognition_selectors
 from .access import access_assessment, access_decision, access_movement
 from .models import (
     Assessment,
@@ -203,7 +204,7 @@ def assessment(request, assessment_id):
             "subject": subject,
             "evaluator": evaluator and a.status == Status.SUBMITTED,
             "editable": editable,
-            "round": actions.round_for(a),
+            "round": recognition_selectors.round_for(a),
             "rule_kind": a.criteria_set.rule_kind,
         },
     )
@@ -255,7 +256,7 @@ def unit_page(request, unit_id):
     for its decision, and its decisions."""
     unit = access_unit_by_id(request.user, unit_id, Capability.VIEW)
     year = _year(request)
-    level, own, level_set = actions.unit_level(unit=unit, year=year)
+    level, own, level_set = recognition_selectors.unit_level(unit=unit, year=year)
     may_decide = can(request.user, unit, Capability.MANAGE_UNITS)
     approved = (
         Assessment.objects.filter(

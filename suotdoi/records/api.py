@@ -3,8 +3,8 @@
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from suotdoi.api.pagination import Pages
 from suotdoi.core.errors import NotFound, ValidationFailed
+from suotdoi.core.pagination import Pages
 from suotdoi.organisations.selectors import memberships_of
 
 from . import actions, selectors

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from suotdoi.recognition import selectors as recognition_selectors
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -159,7 +160,7 @@ def test_catalogue_and_campaign_pages_pass_axe(world, axe_page):
 def test_recognition_pages_pass_axe(world, axe_page):
     from suotdoi.recognition import actions, emulation
 
-    cs = actions.current_set("cong-dan-hoc-tap")
+    cs = recognition_selectors.current_set("cong-dan-hoc-tap")
     a = actions.assessment_register(actor=world.people["member"], criteria_set=cs, year=2026)
     m = emulation.movement_create(
         actor=world.people["provincial_officer"],

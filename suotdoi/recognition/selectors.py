@@ -1,0 +1,86 @@
+"""Reads of recognition: the set in force, a unit's level, an assessment's calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from suotdoi.core.errors import NotFound
+from suotdoi.organisations.models import Unit
+
+from . import engine
+from .models import (
+    Assessment,
+    CriteriaSet,
+    Indicator,
+    UnitYearFigure,
+)
+
+
+def current_set(code: str, on: dt.date | None = None) -> CriteriaSet:
+    """The version of a set in force on a date (the newest valid one)."""
+    on = on or timezone.localdate()
+    found = (
+        CriteriaSet.objects.filter(code=code, valid_from__lte=on)
+        .exclude(valid_to__lt=on)
+        .order_by("-version")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def unit_level(
+    *, unit: Unit, year: int, code: str = "don-vi-hoc-tap-tinh"
+) -> tuple[engine.Outcome, Assessment | None, CriteriaSet]:
+    """A unit's level for a title decided by shares (Đơn vị học tập): its own assessment's
+    values where it has one, the current shares of its members' titles always."""
+    cs = current_set(code, dt.date(year, 12, 31))
+    a = Assessment.objects.filter(criteria_set__code=code, year=year, subject_unit=unit).first()
+    return unit_levels(units=[unit], year=year, code=code)[unit.pk], a, cs
+
+
+def unit_levels(*, units: list[Unit], year: int, code: str = "don-vi-hoc-tap-tinh") -> dict:
+    """`unit_level` for many units at once: one read of the figures, one of the assessments."""
+    cs = current_set(code, dt.date(year, 12, 31))
+    rule = cs.rule()
+    inds = list(Indicator.objects.filter(criteria_set=cs))
+    share_titles = {i.share_of for i in inds if i.measure == engine.SHARE}
+    ids = [u.pk for u in units]
+    figs = {
+        (f.unit_id, f.title_code): f.share_pct
+        for f in UnitYearFigure.objects.filter(
+            unit_id__in=ids, year=year, title_code__in=share_titles
+        )
+    }
+    own = {
+        a.subject_unit_id: a
+        for a in Assessment.objects.filter(
+            criteria_set__code=code, year=year, subject_unit_id__in=ids
+        )
+    }
+    out = {}
+    for u in units:
+        values = {}
+        for ind in inds:
+            if ind.measure == engine.SHARE:
+                values[ind.code] = figs.get((u.pk, ind.share_of), Decimal("0"))
+            elif u.pk in own:
+                values[ind.code] = own[u.pk].value_of(ind.code)
+        out[u.pk] = engine.evaluate(rule, values)
+    return out
+
+
+def round_for(a: Assessment):
+    """The calendar that applies: the one set by the nearest unit at or above the reviewer."""
+    from suotdoi.organisations.selectors import path_prefixes
+
+    from .models import Round
+
+    rounds = Round.objects.filter(
+        title_code=a.criteria_set.code, year=a.year, unit_path__in=path_prefixes([a.unit_path])
+    )
+    return max(rounds, key=lambda r: len(r.unit_path), default=None)
