@@ -15,6 +15,7 @@ from suotdoi.core.parsing import int_or as _int
 from suotdoi.organisations.access import access_unit_by_id, can, scope_q
 from suotdoi.organisations.models import Membership, Unit
 from suotdoi.organisations.policies import Capability
+from suotdoi.web.flows import action_errors
 
 from . import actions, qr, selectors
 from .access import access_campaign, access_session, access_task, access_task_as_member
@@ -124,11 +125,9 @@ def campaign_extend(request, campaign_id):
     campaign = access_campaign(request.user, campaign_id, Capability.MANAGE_MEMBERS)
     form = ExtendForm(request.POST, prefix="e")
     if form.is_valid():
-        try:
+        with action_errors(request):
             actions.campaign_extend(actor=request.user, campaign=campaign, **form.cleaned_data)
             messages.success(request, _("The campaign was extended."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("campaigns:detail", campaign_id=campaign.pk)
@@ -143,7 +142,7 @@ def document_add(request, campaign_id):
     form = DocumentForm(request.POST, request.FILES, prefix="d")
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with action_errors(request):
             doc = actions.document_add(
                 actor=request.user,
                 campaign=campaign,
@@ -156,8 +155,6 @@ def document_add(request, campaign_id):
                 request,
                 _("Added: %(title)s (version %(v)s)") % {"title": doc.title, "v": doc.version},
             )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("campaigns:detail", campaign_id=campaign.pk)
@@ -196,7 +193,7 @@ def partner_invite(request, campaign_id):
     if unit is None:
         messages.error(request, _("No unit has this code."))
     else:
-        try:
+        with action_errors(request):
             actions.partner_invite(actor=request.user, campaign=campaign, unit=unit)
             messages.success(
                 request,
@@ -206,8 +203,6 @@ def partner_invite(request, campaign_id):
                 )
                 % {"code": unit.code},
             )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return redirect("campaigns:detail", campaign_id=campaign.pk)
 
 
@@ -224,14 +219,12 @@ def partner_accept(request, campaign_id, partner_id):
     if p is None or not can(request.user, p.unit, Capability.MANAGE_MEMBERS):
         raise NotFound()
     if request.method == "POST":
-        try:
+        with action_errors(request):
             n = actions.partner_accept(actor=request.user, partner=p)
             messages.success(
                 request, _("Accepted: %(n)s of your units received the task.") % {"n": n}
             )
             return redirect("campaigns:detail", campaign_id=p.campaign_id)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return render(
         request,
         "campaigns/partner.html",
@@ -247,11 +240,9 @@ def subcampaign_create(request, task_id):
     task = access_task(request.user, task_id, Capability.MANAGE_MEMBERS)
     form = SubCampaignForm(request.POST, prefix="sub")
     if form.is_valid():
-        try:
+        with action_errors(request):
             sub = actions.subcampaign_create(actor=request.user, task=task, **form.cleaned_data)
             return redirect("campaigns:detail", campaign_id=sub.pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("campaigns:task", task_id=task.pk)
@@ -295,11 +286,9 @@ def my_campaigns(request):
 @require_POST
 def campaign_launch(request, campaign_id):
     campaign = access_campaign(request.user, campaign_id, Capability.MANAGE_MEMBERS)
-    try:
+    with action_errors(request):
         n = actions.campaign_launch(actor=request.user, campaign=campaign)
         messages.success(request, _("Launched: %(n)s units received the task.") % {"n": n})
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("campaigns:detail", campaign_id=campaign.pk)
 
 
@@ -338,13 +327,11 @@ def task_detail(request, task_id):
             if session_form.is_valid():
                 data = dict(session_form.cleaned_data)
                 invitees = data.pop("invitees", [])
-                try:
+                with action_errors(request):
                     s = actions.session_create(
                         actor=request.user, task=task, invitees=invitees, **data
                     )
                     return redirect("campaigns:session", session_id=s.pk)
-                except ApplicationError as exc:
-                    messages.error(request, exc.message)
         else:
             report_form = ReportForm(request.POST)
             if report_form.is_valid():
@@ -402,22 +389,18 @@ def session_detail(request, session_id):
     for m in members[:2000]:
         choices.setdefault(m.person_id, m.person.full_name)
     if request.method == "POST" and request.FILES.getlist("photos"):
-        try:
+        with action_errors(request):
             n = actions.session_photos_add(
                 actor=request.user, session=session, uploads=request.FILES.getlist("photos")
             )
             messages.success(request, _("%(n)s photo(s) uploaded.") % {"n": n})
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
         return redirect("campaigns:session", session_id=session.pk)
     if request.method == "POST" and "minutes" in request.FILES:
-        try:
+        with action_errors(request):
             actions.session_minutes_upload(
                 actor=request.user, session=session, upload=request.FILES["minutes"]
             )
             messages.success(request, _("The minutes were uploaded."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
         return redirect("campaigns:session", session_id=session.pk)
     form = ManualAttendanceForm(request.POST or None)
     form.fields["person"].choices = list(choices.items())
@@ -514,7 +497,7 @@ def reflection(request, task_id):
     if request.method == "POST":
         form = ReflectionForm(request.POST, request.FILES)
     if request.method == "POST" and form.is_valid():
-        try:
+        with action_errors(request):
             actions.reflection_submit(
                 actor=request.user,
                 task=task,
@@ -525,8 +508,6 @@ def reflection(request, task_id):
                 request, _("Your reflection was handed in to %(unit)s.") % {"unit": task.unit.name}
             )
             return redirect("campaigns:reflection", task_id=task.pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return render(
         request,
         "campaigns/reflection.html",
@@ -547,15 +528,13 @@ def reflection_review(request, task_id, reflection_id):
     form = ReviewForm(request.POST)
     accept = request.POST.get("decision") == "accept"
     if form.is_valid():
-        try:
+        with action_errors(request):
             actions.reflection_review(
                 actor=request.user,
                 reflection=r,
                 accept=accept,
                 comment=form.cleaned_data["comment"],
             )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return redirect("campaigns:task", task_id=task.pk)
 
 
@@ -564,7 +543,7 @@ def questions(request, campaign_id):
     """The issuer writes the quiz: a question and its answers, one of them right."""
     campaign = access_campaign(request.user, campaign_id, Capability.MANAGE_MEMBERS)
     if request.method == "POST":
-        try:
+        with action_errors(request):
             actions.question_add(
                 actor=request.user,
                 campaign=campaign,
@@ -573,8 +552,6 @@ def questions(request, campaign_id):
                 correct=_int(request.POST.get("correct")),
             )
             messages.success(request, _("The question was added."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
         return redirect("campaigns:questions", campaign_id=campaign.pk)
     return render(
         request,

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from suotdoi.core.errors import ApplicationError, NotFound
+from suotdoi.core.errors import NotFound
 from suotdoi.organisations.access import can
 from suotdoi.organisations.policies import Capability
+from suotdoi.web.flows import action_errors
 
 from . import actions, selectors
 from .access import (
@@ -109,14 +110,12 @@ def course_enrol(request, course_id):
         run = course.runs.filter(pk=_int(request.POST["run"])).first()
         if run is None:
             raise NotFound()
-    try:
+    with action_errors(request):
         e = actions.enrol(person=request.user, course=course, run=run)
         if e.status == Enrolment.WAITLISTED:
             messages.warning(request, _("The run is full: you are on the waiting list."))
         else:
             messages.success(request, _("You are enrolled."))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("catalog:course", course_id=course.pk)
 
 
@@ -207,13 +206,11 @@ def quiz(request, course_id):
                 answers[q.pk] = request.POST.get(key, "")[:200]
             else:
                 answers[q.pk] = _int(request.POST.get(key))
-        try:
+        with action_errors(request):
             attempt = actions.quiz_submit(person=request.user, enrolment=e, answers=answers)
             e.refresh_from_db()
             if e.status == Enrolment.COMPLETED and attempt.passed:
                 messages.success(request, _("Course completed. It is in your learning record."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     limit = course.attempts_limit
     left = max(0, limit - e.attempts) if limit else None
     drawn = actions.draw_questions(e, e.attempts)
@@ -271,14 +268,12 @@ def resource_file(request, resource_id):
 @require_POST
 def resource_studied(request, resource_id):
     r = access_resource(resource_id)
-    try:
+    with action_errors(request):
         _entry, created = actions.resource_studied(person=request.user, resource=r)
         if created:
             messages.success(request, _("Added to your learning record."))
         else:
             messages.info(request, _("This is already in your learning record."))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("catalog:resource", resource_id=r.pk)
 
 
@@ -313,7 +308,7 @@ def manage(request, unit_id):
         request.POST if request.method == "POST" and "enable" in request.POST else None
     )
     if request.method == "POST":
-        try:
+        with action_errors(request):
             if "enable" in request.POST and provider_form.is_valid():
                 actions.provider_enable(actor=request.user, unit=unit, **provider_form.cleaned_data)
                 return redirect("catalog:manage", unit_id=unit.pk)
@@ -334,8 +329,6 @@ def manage(request, unit_id):
                     actions.resource_add(actor=request.user, provider=provider, upload=upload, **d)
                     messages.success(request, _("The resource is in your library."))
                     return redirect("catalog:manage", unit_id=unit.pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return render(
         request,
         "catalog/manage.html",
@@ -368,7 +361,7 @@ def manage_course(request, course_id):
         p = request.POST
         if "publish" in p and not may_publish:
             raise NotFound()
-        try:
+        with action_errors(request):
             if "c-title" in p:
                 f = CourseForm(
                     p,
@@ -433,8 +426,6 @@ def manage_course(request, course_id):
                 n = actions.complete_in_person(actor=request.user, course=course, enrolment_ids=ids)
                 messages.success(request, _("%(n)s learner(s) marked as completed.") % {"n": n})
                 return redirect("catalog:manage_course", course_id=course.pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     from .rules import course_problems
 
     course.refresh_from_db()

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.clients import client_ip
-from suotdoi.core.errors import ApplicationError, NotFound
+from suotdoi.core.errors import NotFound
 from suotdoi.core.ratelimit import allow
 from suotdoi.records.access import access_entry_to_verify_by_id
+from suotdoi.web.flows import action_errors
 
 from . import actions, selectors
 from .access import (
@@ -293,11 +294,8 @@ def unit_issue_entry(request, unit_id, entry_id):
     entry = access_entry_to_verify_by_id(request.user, entry_id)
     if entry.unit_id != unit.pk:
         raise NotFound()
-    try:
-        c, created = actions.credential_issue_for_entry(actor=request.user, entry=entry)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+    with action_errors(request):
+        _c, created = actions.credential_issue_for_entry(actor=request.user, entry=entry)
         if created:
             messages.success(
                 request, _("Credential issued to %(name)s.") % {"name": entry.person.full_name}
@@ -336,13 +334,11 @@ def unit_revoke(request, unit_id, uid):
     if not form.is_valid():
         messages.error(request, _("Give a reason for revoking."))
         return redirect("credentials:unit", unit_id=unit.pk)
-    try:
+    with action_errors(request) as outcome:
         actions.credential_revoke(
             actor=request.user, credential=c, reason=form.cleaned_data["reason"]
         )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("The credential has been revoked; verification now shows it."))
     return redirect("credentials:unit", unit_id=unit.pk)
 
@@ -383,12 +379,10 @@ def unit_endorse(request, unit_id, uid):
     if issuer is None or not form.is_valid():
         messages.error(request, _("Write what your unit endorses, and set up the issuer profile."))
         return redirect("credentials:unit_endorse", unit_id=unit.pk)
-    try:
+    with action_errors(request) as outcome:
         actions.endorsement_create(
             actor=request.user, endorser=issuer, achievement=a, comment=form.cleaned_data["comment"]
         )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Endorsed: %(name)s") % {"name": a.name})
     return redirect("credentials:unit_endorse", unit_id=unit.pk)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suotdoi.audit.selectors import audit_events_for_subtree
-from suotdoi.core.errors import ApplicationError, NotFound
+from suotdoi.core.errors import NotFound
+from suotdoi.web.flows import action_errors
 from suotdoi.web.panels import unit_panels
 
 from . import actions, exporting, import_actions, importing, invitations, selectors
@@ -62,7 +63,7 @@ def my_memberships(request):
 @require_POST
 def invitation_answer(request, invitation_id: int, answer: str):
     inv = access_own_invitation(request.user, invitation_id)
-    try:
+    with action_errors(request):
         if answer == "accept":
             invitations.invitation_accept(actor=request.user, invitation=inv)
             messages.success(
@@ -71,8 +72,6 @@ def invitation_answer(request, invitation_id: int, answer: str):
         else:
             invitations.invitation_decline(actor=request.user, invitation=inv)
             messages.info(request, _("You declined the invitation."))
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
     return redirect("organisations:my_memberships")
 
 
@@ -80,11 +79,9 @@ def invitation_answer(request, invitation_id: int, answer: str):
 @require_POST
 def invitation_withdraw(request, invitation_id: int):
     inv = access_unit_invitation(request.user, invitation_id)
-    try:
+    with action_errors(request):
         invitations.invitation_withdraw(actor=request.user, invitation=inv)
         messages.info(request, _("The invitation was withdrawn."))
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
     return redirect("organisations:member_list", unit_id=inv.unit_id)
 
 
@@ -131,11 +128,9 @@ def unit_add_child(request, unit_id: int):
     parent = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with action_errors(request, form=form, field="code") as outcome:
             child = actions.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error("code", str(exc.message))
-        else:
+        if outcome.ok:
             messages.success(request, _("The unit has been created."))
             return redirect("organisations:unit_detail", unit_id=child.pk)
     return render(
@@ -150,13 +145,11 @@ def unit_edit(request, unit_id: int):
     unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_UNITS)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        try:
+        with action_errors(request, form=form, field="code") as outcome:
             actions.unit_update(
                 actor=request.user, unit=Unit.objects.get(pk=unit.pk), data=form.cleaned_data
             )
-        except ApplicationError as exc:
-            form.add_error("code", str(exc.message))
-        else:
+        if outcome.ok:
             messages.success(request, _("The unit has been saved."))
             return redirect("organisations:unit_detail", unit_id=unit.pk)
     return render(
@@ -185,11 +178,9 @@ def _restructure(request, unit_id, *, form_class, code_field, run, done, title):
         if target is None:
             form.add_error(code_field, _("No unit with this code that you manage."))
         else:
-            try:
+            with action_errors(request, form=form, field=None) as outcome:
                 landing = run(unit, target, form.cleaned_data["effective_date"])
-            except ApplicationError as exc:
-                form.add_error(None, str(exc.message))
-            else:
+            if outcome.ok:
                 messages.success(request, done)
                 return redirect("organisations:unit_detail", unit_id=landing.pk)
     return render(
@@ -309,7 +300,7 @@ def member_add(request, unit_id: int):
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with action_errors(request, form=form, field="role") as outcome:
             done = actions.member_register(
                 actor=request.user,
                 unit=unit,
@@ -324,9 +315,7 @@ def member_add(request, unit_id: int):
                 gender=d["gender"],
                 consent_note=_("Consent confirmed by %(name)s") % {"name": request.user.full_name},
             )
-        except ApplicationError as exc:
-            form.add_error("role", str(exc.message))
-        else:
+        if outcome.ok:
             if done.invitation is not None:
                 # Nothing about an existing account is shown before the person accepts.
                 messages.info(
@@ -355,16 +344,14 @@ def membership_end(request, membership_id: int):
     m = access_membership_by_id(request.user, membership_id)
     form = MembershipEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with action_errors(request, form=form, field="end_date") as outcome:
             actions.membership_end(
                 actor=request.user,
                 membership=m,
                 end_date=form.cleaned_data["end_date"],
                 reason=form.cleaned_data["reason"],
             )
-        except ApplicationError as exc:
-            form.add_error("end_date", str(exc.message))
-        else:
+        if outcome.ok:
             messages.success(request, _("The membership has ended. It stays in the history."))
             return redirect("organisations:member_list", unit_id=m.unit_id)
     return render(request, "organisations/membership_end.html", {"form": form, "m": m})

@@ -20,6 +20,7 @@ from suotdoi.core.parsing import int_or as _int
 from suotdoi.organisations.access import access_unit_by_id, can, scope_q
 from suotdoi.organisations.models import Membership
 from suotdoi.organisations.policies import Capability
+from suotdoi.web.flows import action_errors
 
 from . import actions, engine, transfer
 from . import selectors as recognition_selectors
@@ -115,13 +116,12 @@ def register(request):
     unit = None
     if request.POST.get("unit"):
         unit = access_unit_by_id(request.user, request.POST["unit"], Capability.MANAGE_MEMBERS)
-    try:
+    with action_errors(request) as outcome:
         a = actions.assessment_register(
             actor=request.user, criteria_set=cs, year=_year(request), subject_unit=unit
         )
         return redirect("recognition:assessment", assessment_id=a.pk)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    if not outcome.ok:
         return redirect("recognition:mine")
 
 
@@ -165,7 +165,7 @@ def assessment(request, assessment_id):
     if request.method == "POST":
         if not subject:
             raise NotFound()
-        try:
+        with action_errors(request):
             if "evidence" in request.POST:
                 actions.evidence_add(
                     actor=request.user,
@@ -190,8 +190,6 @@ def assessment(request, assessment_id):
                     messages.success(request, _("Submitted to %(unit)s.") % {"unit": a.unit.name})
                 else:
                     messages.success(request, _("Saved."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
         return redirect("recognition:assessment", assessment_id=a.pk)
     a.refresh_from_db()
     editable = subject and a.status in (Status.REGISTERED, Status.RETURNED)
@@ -216,7 +214,7 @@ def review(request, assessment_id):
     a, _subject, evaluator = access_assessment(request.user, assessment_id)
     if not evaluator:
         raise NotFound()
-    try:
+    with action_errors(request):
         if "adjust" in request.POST:
             actions.assessment_adjust(
                 actor=request.user,
@@ -234,8 +232,6 @@ def review(request, assessment_id):
                 actor=request.user, assessment=a, reason=request.POST.get("reason", "")[:500]
             )
             messages.success(request, _("Returned for correction."))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("recognition:assessment", assessment_id=a.pk)
 
 
@@ -350,7 +346,7 @@ def decision_new(request, unit_id):
     except ValueError:
         messages.error(request, _("Give the decision's date."))
         return redirect("recognition:unit", unit_id=unit.pk)
-    try:
+    with action_errors(request) as outcome:
         d = actions.decision_issue(
             actor=request.user,
             unit=unit,
@@ -361,8 +357,7 @@ def decision_new(request, unit_id):
             signer_title=request.POST.get("signer_title", "")[:200],
         )
         return redirect("recognition:decision", decision_id=d.pk)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    if not outcome.ok:
         return redirect("recognition:unit", unit_id=unit.pk)
 
 
@@ -373,7 +368,7 @@ def decision_detail(request, decision_id):
     if request.method == "POST":
         if not may:
             raise NotFound()
-        try:
+        with action_errors(request):
             if "publish" in request.POST:
                 n = actions.decision_publish(actor=request.user, decision=d)
                 messages.success(request, _("Published: %(n)s certificate(s) issued.") % {"n": n})
@@ -384,8 +379,6 @@ def decision_detail(request, decision_id):
                 messages.success(
                     request, _("The decision is revoked, and so are its certificates.")
                 )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
         return redirect("recognition:decision", decision_id=d.pk)
     return render(
         request,
@@ -421,7 +414,7 @@ def set_detail(request, set_id):
         if not request.user.is_superuser:
             raise NotFound()
         p = request.POST
-        try:
+        with action_errors(request):
             if "copy" in p:
                 new = transfer.set_copy(
                     actor=request.user,
@@ -458,8 +451,6 @@ def set_detail(request, set_id):
                 )
             messages.success(request, _("Saved as version %(v)s.") % {"v": new.version})
             return redirect("recognition:set", set_id=new.pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return render(
         request,
         "recognition/set.html",
@@ -496,7 +487,7 @@ def set_import(request):
         raise NotFound()
     if request.method == "POST":
         upload = request.FILES.get("file")
-        try:
+        with action_errors(request):
             if upload is None or upload.size > 1024 * 1024:
                 raise transfer.BadSet(_("Choose a JSON file of at most 1 MB."))
             with transaction.atomic():
@@ -505,8 +496,6 @@ def set_import(request):
                 request, _("Imported: %(t)s, version %(v)s.") % {"t": cs.title, "v": cs.version}
             )
             return redirect("recognition:set", set_id=cs.pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return redirect("recognition:sets")
 
 
@@ -525,7 +514,7 @@ def round_set(request, unit_id):
     except ValueError:
         messages.error(request, _("Give the three dates."))
         return redirect("recognition:unit", unit_id=unit.pk)
-    try:
+    with action_errors(request):
         actions.round_set(
             actor=request.user,
             unit=unit,
@@ -536,8 +525,6 @@ def round_set(request, unit_id):
             decide_by=dates[2],
         )
         messages.success(request, _("The calendar is set for the units below."))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("recognition:unit", unit_id=unit.pk)
 
 
@@ -601,7 +588,7 @@ def movement(request, movement_id):
     if request.method == "POST":
         if "compute" in request.POST and not organiser:
             raise NotFound()
-        try:
+        with action_errors(request):
             if "join" in request.POST:
                 unit = None
                 if m.subjects == Movement.UNITS:
@@ -624,8 +611,6 @@ def movement(request, movement_id):
                 messages.success(
                     request, _("The standings are being computed; reload the page in a moment.")
                 )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
         return redirect("recognition:movement", movement_id=m.pk)
     mine = Participation.objects.filter(movement=m, person=request.user).first()
     from suotdoi.organisations.access import grants_for
@@ -675,7 +660,7 @@ def commendation_propose(request, unit_id):
     if deciding is None or person is None:
         messages.error(request, _("Choose the member and the deciding level."))
         return redirect("recognition:unit", unit_id=unit.pk)
-    try:
+    with action_errors(request):
         commendations.commendation_propose(
             actor=request.user,
             proposed_by=unit,
@@ -687,8 +672,6 @@ def commendation_propose(request, unit_id):
             person=person,
         )
         messages.success(request, _("The proposal went to %(unit)s.") % {"unit": deciding.name})
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("recognition:unit", unit_id=unit.pk)
 
 

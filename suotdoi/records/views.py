@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import ApplicationError
 from suotdoi.organisations.selectors import memberships_of
+from suotdoi.web.flows import action_errors
 
 from . import actions, selectors
 from .access import access_entry_to_verify_by_id, access_own_entry_by_id
@@ -67,7 +68,7 @@ def entry_declare(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         key = d["key"] if str(d["key"]).startswith("self:") else actions.new_declaration_key()
-        try:
+        with action_errors(request, form=form, field=None) as outcome:
             entry, created = actions.entry_record(
                 actor=request.user,
                 person=request.user,
@@ -82,9 +83,7 @@ def entry_declare(request):
                 evidence_url=d["evidence_url"],
                 evidence_file=d["evidence_file"],
             )
-        except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Saved in your learning record.") if created else _("This was already saved."),
@@ -153,13 +152,11 @@ def entry_reject(request, entry_id: int):
     entry = access_entry_to_verify_by_id(request.user, entry_id)
     form = RejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with action_errors(request, form=form, field=None) as outcome:
             actions.entry_reject(
                 actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
             )
-        except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
-        else:
+        if outcome.ok:
             messages.success(request, _("The learner has been told why."))
             return redirect("records:verify_queue")
     return render(request, "records/reject.html", {"form": form, "entry": entry})
@@ -252,11 +249,9 @@ def entry_correct(request, entry_id: int):
         initial={"title": entry.title, "start_date": entry.start_date, "hours": entry.hours},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with action_errors(request, form=form, field=None) as outcome:
             new = actions.entry_supersede(actor=request.user, entry=entry, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
-        else:
+        if outcome.ok:
             messages.success(request, _("Corrected. The earlier version stays in your history."))
             return redirect("records:entry", entry_id=new.pk)
     return render(request, "records/correct.html", {"form": form, "entry": entry})
