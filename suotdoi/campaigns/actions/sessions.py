@@ -203,8 +203,10 @@ def attendance_record(
     return att, created
 
 
+@transaction.atomic
 def check_in(*, person, token: str, now: float | None = None) -> tuple[Session, bool]:
-    """A member scans the organiser's rotating code."""
+    """A member scans the organiser's rotating code. One transaction, like every action: the
+    attendance row is written here; counters, entry and audit are settled after commit."""
     try:
         sid = qr.session_id_of(token)
     except qr.BadToken:
