@@ -118,9 +118,10 @@ def generate(people: int) -> None:
 
         cur.execute(
             f"""
-            INSERT INTO people_person (password, is_superuser, full_name, name_sort, search_text,
+            INSERT INTO people_person (public_id, password, is_superuser, full_name, name_sort,
+                search_text,
                 gender, phone, national_id, language, is_active, is_staff, date_joined)
-            SELECT '!', false,
+            SELECT substr(md5(i::text || clock_timestamp()::text), 1, 22), '!', false,
                    f || ' ' || m || ' ' || g,
                    gf || ' ' || ff || ' ' || mf || '|' || lower(g || ' ' || f || ' ' || m),
                    ff || ' ' || mf || ' ' || gf || ' 09' || lpad(i::text, 8, '0'),

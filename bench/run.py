@@ -31,5 +31,6 @@ if os.environ.get("BENCH_DATABASE_URL"):
     run("campaigns.py")
     run("catalog.py")
     run("recognition.py")
+    run("unit_move.py")
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")
