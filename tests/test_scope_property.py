@@ -59,6 +59,8 @@ ops = st.lists(
         st.tuples(st.just("member"), st.integers(0, 999), st.integers(0, 999)),
         st.tuples(st.just("entry"), st.integers(0, 999), st.integers(0, 999)),
         st.tuples(st.just("statement"), st.integers(0, 999), st.integers(0, 999)),
+        st.tuples(st.just("assessment"), st.integers(0, 999), st.integers(0, 999)),
+        st.tuples(st.just("credential"), st.integers(0, 999), st.integers(0, 999)),
     ),
     min_size=1,
     max_size=7,
@@ -126,6 +128,32 @@ def _apply(op, world, ctx) -> None:
             provenance="unit_verified",
             unit=unit,
         )
+    elif kind == "assessment":
+        from suotdoi.recognition import selectors as rs
+        from suotdoi.recognition.actions import assessment_register
+
+        person = ctx["people"][a % len(ctx["people"])]
+        assessment_register(
+            actor=person, criteria_set=rs.current_set("cong-dan-hoc-tap"), year=TODAY.year
+        )
+    elif kind == "credential":
+        from suotdoi.credentials.actions import credential_issue_for_entry, issuer_enable
+
+        unit = union[a % len(union)]
+        issuer_enable(actor=admin, unit=unit, signer_title="Chủ tịch")
+        person = ctx["people"][b % len(ctx["people"])]
+        entry, _ = entry_record(
+            actor=admin,
+            person=person,
+            source_key=f"prop:{uuid.uuid4()}",
+            title="Khoá học",
+            kind="course",
+            start_date=TODAY - dt.timedelta(days=2),
+            hours=Decimal(3),
+            provenance="unit_verified",
+            unit=unit,
+        )
+        credential_issue_for_entry(actor=admin, entry=entry)
     elif kind == "statement":
         from suotdoi.records.lrs import storage
 
@@ -154,6 +182,12 @@ def _check(world, ctx) -> None:
 
     assert path_copy_mismatches() == {}
     parents = _parents()
+    from hypothesis import event
+
+    from suotdoi.credentials.models import Credential as _C
+    from suotdoi.recognition.models import Assessment as _A
+
+    event(f"credentials>0: {_C.objects.exists()}, assessments>0: {_A.objects.exists()}")
     fed = world.units["federation"]
     tops = list(Unit.objects.filter(path__startswith=fed.path, depth__lte=fed.depth + 2))
     for top in tops:
@@ -209,6 +243,21 @@ def _check(world, ctx) -> None:
             if _under(unit_id, top.pk, parents)
         )
         assert got_st == want_st, top.code
+        # assessments waiting in the subtree's review queues, credentials issued in it
+        from suotdoi.credentials.models import Credential
+        from suotdoi.recognition.models import Assessment
+
+        for model, unit_field in [
+            (Assessment, "unit_id"),
+            (Credential, "achievement__issuer__unit_id"),
+        ]:
+            got_n = model.objects.filter(unit_path__startswith=top.path).count()
+            want_n = sum(
+                1
+                for unit_id in model.objects.values_list(unit_field, flat=True)
+                if unit_id and _under(unit_id, top.pk, parents)
+            )
+            assert got_n == want_n, (model.__name__, top.code)
         # member lists of the subtree
         got_m = Membership.objects.filter(unit_path__startswith=top.path).count()
         want_m = sum(
