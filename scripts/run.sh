@@ -2,6 +2,7 @@
 # Start the task worker and the web server; Ctrl-C stops both.
 set -euo pipefail
 PORT="${PORT:-8000}"
+export PORT  # the public URL of links and QR codes follows it (config/settings/base.py)
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 mkdir -p var

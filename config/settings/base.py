@@ -148,7 +148,11 @@ SUOTDOI_MAX_IMPORT_BYTES = 20 * 1024 * 1024
 # --- Credentials -------------------------------------------------------------------
 
 # Where the platform is reached from outside: credential, achievement and status-list URLs.
-PUBLIC_URL = os.environ.get("SUOTDOI_PUBLIC_URL", "http://127.0.0.1:8000")
+# The address credentials, QR codes and links are built on. In development it follows the port
+# `make run PORT=…` serves on, so printed links and QR codes open.
+PUBLIC_URL = os.environ.get("SUOTDOI_PUBLIC_URL") or (
+    f"http://127.0.0.1:{os.environ.get('PORT', '').strip() or '8000'}"
+)
 PLATFORM_ISSUER_NAME = "Nền tảng học tập suốt đời Suốt Đời"
 # Fernet keys that encrypt issuers' private keys, newest first; empty = derived from SECRET_KEY
 # (development and tests only: production requires the variable).

@@ -21,3 +21,4 @@ ACCOUNT_RATE_LIMITS = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PUBLIC_URL = "http://127.0.0.1:8000"  # fixed, whatever PORT the shell has

@@ -4,7 +4,7 @@ allauth ships no Vietnamese catalogue. Listing its msgids here (unchanged, as ge
 them in our catalogue, where `make lint` requires a Vietnamese translation for each.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 ALLAUTH_MESSAGES = [
     gettext_noop("You must type the same password each time."),
@@ -39,4 +39,9 @@ ALLAUTH_MESSAGES = [
     gettext_noop("Be patient, you are sending too many requests."),
     gettext_noop("Authenticator code"),
     gettext_noop("You cannot deactivate two-factor authentication."),
+]
+
+# Labels allauth asks for with a context (pgettext).
+ALLAUTH_CONTEXT_MESSAGES = [
+    pgettext_lazy("field label", "Login"),
 ]

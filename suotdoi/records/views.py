@@ -307,5 +307,8 @@ def shared_record(request, token: str):
         },
     )
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin: the token in the address never leaves the site, and the browser still sends
+    # its Origin on the page's own forms (with no-referrer it sends "Origin: null", which CSRF
+    # refuses).
+    response["Referrer-Policy"] = "same-origin"
     return response

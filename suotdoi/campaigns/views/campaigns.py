@@ -82,14 +82,20 @@ def campaign_detail(request, campaign_id):
         for sub in campaign.subcampaigns.select_related("issuer").order_by("issuer__path")
         if any(sub.issuer.path.startswith(r.path) for r in roots)
     ]
+    focused = bool(focus and request.GET.get("focus"))
     return render(
         request,
         "campaigns/detail.html",
         {
             "campaign": campaign,
             "focus": focus,
-            "focus_param": f"focus={focus.pk}&amp;" if focus and request.GET.get("focus") else "",
-            "total": selectors.rollup(campaign=campaign, focus=None if sees_all else focus),
+            # A raw "&": the template escapes it once (it was written "&amp;" and came out
+            # "&amp;amp;", so sorting after a drill-down lost the focus).
+            "focus_param": f"focus={focus.pk}&" if focused else "",
+            # The cards sum what the table shows: the unit in focus once someone drilled down.
+            "total": selectors.rollup(
+                campaign=campaign, focus=focus if focused else (None if sees_all else focus)
+            ),
             "rows": rows,
             "events": campaign.events.select_related("actor"),
             "may_manage": may_manage,

@@ -1,0 +1,152 @@
+"""Issue 16: what a new user meets in the first ten minutes, each in Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _submit_every_form(page, url: str, fill: dict[str, str]) -> list[tuple[str, int]]:
+    """Open `url`, then submit each of its forms in turn from the browser (a fresh load each
+    time). Returns (form, status) of every answer."""
+    answers = []
+    page.goto(url)
+    count = page.locator("main form, header form, footer form").count()
+    for i in range(count):
+        page.goto(url)
+        form = page.locator("main form, header form, footer form").nth(i)
+        for name, value in fill.items():
+            field = form.locator(f"[name='{name}']")
+            if field.count() and field.first.is_visible():
+                if field.first.get_attribute("type") == "file":
+                    field.first.set_input_files(value)
+                else:
+                    field.first.fill(value)
+        button = form.locator("button[type=submit], button:not([type]), input[type=submit]")
+        with page.expect_response(lambda r: r.request.is_navigation_request()) as info:
+            button.first.click()
+        answers.append((f"{url} form {i + 1}", info.value.status))
+        page.wait_for_load_state()
+        body = page.inner_text("body")
+        assert "Forbidden" not in body and "CSRF" not in body, (url, i, body[:300])
+    return answers
+
+
+def test_every_form_on_every_public_page_works_from_the_browser(
+    world, new_page, shot, settings, live_server, tmp_path
+):
+    """#16.1: the holder check, the JSON upload and the language button on the public pages
+    answered Django's raw English 403 (Referrer-Policy no-referrer → Origin: null)."""
+    from suotdoi.credentials import actions
+    from suotdoi.records.actions import record_share_create
+    from tests.credentials_helpers import issued
+
+    settings.PUBLIC_URL = live_server.url
+    mai = world.people["member"]
+    credential = issued(world.people, world.units)
+    actions.credential_share_set(actor=mai, credential=credential, on=True)
+    share = record_share_create(actor=mai)
+    doc = tmp_path / "chung-nhan.json"
+    doc.write_text(json.dumps(credential.document), encoding="utf-8")
+    pages = [
+        f"/credentials/s/{credential.share_token}/",
+        f"/credentials/c/{credential.uid}/{credential.digest[:32]}/",
+        "/credentials/verify/",
+        f"/record/shared/{share.token}/",
+        "/catalog/",
+        "/accounts/login/",
+    ]
+    page = new_page(width=360, height=740)
+    answers = []
+    for url in pages:
+        answers += _submit_every_form(
+            page,
+            url,
+            {
+                "claim": "0912 000 001",
+                "text": json.dumps(credential.document),
+                "file": str(doc),
+                "q": "an toan",
+                "login": "0912 000 001",
+                "password": "sai",
+            },
+        )
+    assert answers, "no form was found"
+    assert all(status < 400 or status == 429 for _f, status in answers), answers
+    # The holder check answers in Vietnamese, not with a 403.
+    page.goto(f"/credentials/s/{credential.share_token}/")
+    page.fill("[name=claim]", "0912 000 001")
+    page.locator("form:has([name=claim]) button").click()
+    page.wait_for_selector(".message-success")
+    shot(page, "newcomer-holder-check-360")
+    # The language button on a public page switches to English and back.
+    page.goto("/credentials/verify/")
+    page.locator("form[action*='language'] button").first.click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") in ("en", "vi")
+
+
+def test_the_public_url_follows_the_served_port(tmp_path):
+    """#16.2: `make run PORT=8801` printed links and QR codes to port 8000."""
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "SUOTDOI_PUBLIC_URL"}
+    env.update(PORT="8801", DJANGO_SETTINGS_MODULE="config.settings.dev")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); "
+            "from django.conf import settings; print(settings.PUBLIC_URL)",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert out == "http://127.0.0.1:8801"
+    script = (root / "scripts" / "run.sh").read_text()
+    assert "export PORT" in script
+
+
+def test_the_campaign_chart_and_a_drill_down_in_vietnamese(world, new_page, shot):
+    """#16.4: SVG coordinates were written with decimal commas in Vietnamese; #16.5: sort links
+    lost the focus after a drill-down (double-escaped) and the cards kept the province's
+    totals."""
+    from suotdoi.campaigns.models import Campaign, Task
+    from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_campaign
+    from suotdoi.organisations.models import Unit
+    from tests.browser.conftest import sign_in
+
+    seed_campaign(world)
+    campaign = Campaign.objects.get(issuer=world.units["federation"])
+    page = new_page(width=1280, height=900, locale="vi-VN")
+    sign_in(page, "0912000004", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    page.goto(f"/campaigns/{campaign.pk}/")
+    lines = page.locator("figure.chart svg line")
+    assert lines.count() >= 3
+    for i in range(lines.count()):
+        for attr in ("x1", "y1", "x2", "y2"):
+            float(lines.nth(i).get_attribute(attr))  # "80,0" would not parse
+    for attr in ("points",):
+        for poly in page.locator("figure.chart svg polyline").all():
+            for pair in poly.get_attribute(attr).split():
+                x, y = pair.split(",")
+                float(x), float(y)
+    shot(page, "newcomer-campaign-chart-vi")
+    sup = Unit.objects.get(code="CD-KCN")
+    page.goto(f"/campaigns/{campaign.pk}/?focus={sup.pk}")
+    focus_tasks = Task.objects.filter(campaign=campaign, unit_path__startswith=sup.path).count()
+    cards = page.locator("#totals li").first.inner_text()
+    assert cards.split("\n")[0].endswith(f"/{focus_tasks}"), cards
+    page.locator("th a[href*='sort=sessions']").click()
+    page.wait_for_load_state()
+    assert f"focus={sup.pk}&sort=sessions" in page.url and "amp;" not in page.url
+    assert page.locator("#totals li").first.inner_text().split("\n")[0].endswith(f"/{focus_tasks}")
