@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -233,6 +234,17 @@ class Session(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    # Check-in is open from an hour before the start until an hour after the planned end.
+    CHECK_IN_MARGIN = dt.timedelta(hours=1)
+
+    @property
+    def check_in_opens(self) -> dt.datetime:
+        return self.starts_at - self.CHECK_IN_MARGIN
+
+    @property
+    def check_in_closes(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(hours=float(self.hours)) + self.CHECK_IN_MARGIN
 
 
 class SessionInvitee(models.Model):

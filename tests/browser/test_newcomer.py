@@ -150,3 +150,43 @@ def test_the_campaign_chart_and_a_drill_down_in_vietnamese(world, new_page, shot
     page.wait_for_load_state()
     assert f"focus={sup.pk}&sort=sessions" in page.url and "amp;" not in page.url
     assert page.locator("#totals li").first.inner_text().split("\n")[0].endswith(f"/{focus_tasks}")
+
+
+def test_a_check_in_days_before_the_session_is_refused_and_says_when_it_opens(
+    world, new_page, shot
+):
+    """#16.3: a QR check-in five days early was accepted, the page claimed the session was in
+    the record, and the entry was then silently dropped."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from suotdoi.campaigns import actions, qr
+    from suotdoi.campaigns.models import Attendance, Task
+    from suotdoi.demo.world import DEMO_PASSWORD
+    from suotdoi.records.models import LearningEntry
+    from tests.browser.conftest import sign_in
+    from tests.test_campaigns import launched
+
+    camp = launched(world.people, world.units)
+    task = Task.objects.get(campaign=camp, unit=world.units["grassroots"])
+    session = actions.session_create(
+        actor=world.people["grassroots_chair"],
+        task=task,
+        kind="thematic",
+        title="Sinh hoạt chuyên đề",
+        starts_at=timezone.now() + dt.timedelta(days=5),
+        hours=2,
+        place="Hội trường",
+    )
+    before = LearningEntry.objects.filter(person=world.people["member"]).count()
+    page = new_page(width=360, height=740)
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    page.goto(f"/campaigns/checkin/{qr.current_token(session)}/")
+    page.get_by_role("button", name="Tôi có mặt").click()
+    page.wait_for_selector("[role=alert]")
+    text = page.inner_text("main")
+    assert "mở lúc" in text and "hồ sơ" not in text
+    shot(page, "newcomer-checkin-too-early-360")
+    assert not Attendance.objects.filter(session=session).exists()
+    assert LearningEntry.objects.filter(person=world.people["member"]).count() == before

@@ -196,11 +196,39 @@ def attendance_settle(*, attendance_id: int, actor=None) -> None:
 def attendance_record(
     *, actor, session: Session, person, method: str, status: str = Attendance.PRESENT
 ) -> tuple[Attendance, bool]:
-    """The organiser records someone (present, or excused): settled at once."""
+    """The organiser records someone (present, or excused): settled at once. Not before the
+    session has started: attendance of a future session would never reach the record."""
+    if session.starts_at > timezone.now():
+        raise CheckInRefused(_("This session has not started yet: record attendance once it has."))
     att, created = _attendance_create(session=session, person=person, method=method, status=status)
     if created:
         attendance_settle(attendance_id=att.pk, actor=actor)
     return att, created
+
+
+def _check_in_window(session: Session, now: float | None = None) -> None:
+    """Check-in is open around the session's own time only (the window is shown to the
+    organiser): a code scanned days before would record a future attendance the record refuses."""
+    import datetime as dt
+
+    moment = dt.datetime.fromtimestamp(now, tz=dt.UTC) if now is not None else timezone.now()
+    local = timezone.localtime
+    if moment < session.check_in_opens:
+        raise CheckInRefused(
+            _("Check-in for this session opens at %(time)s on %(day)s.")
+            % {
+                "time": local(session.check_in_opens).strftime("%H:%M"),
+                "day": local(session.check_in_opens).strftime("%d/%m/%Y"),
+            }
+        )
+    if moment > session.check_in_closes:
+        raise CheckInRefused(
+            _("Check-in for this session closed at %(time)s on %(day)s. Ask the organiser.")
+            % {
+                "time": local(session.check_in_closes).strftime("%H:%M"),
+                "day": local(session.check_in_closes).strftime("%d/%m/%Y"),
+            }
+        )
 
 
 @transaction.atomic
@@ -231,6 +259,7 @@ def check_in(*, person, token: str, now: float | None = None) -> tuple[Session, 
         raise CheckInRefused(messages_[exc.reason]) from None
     if session.task.campaign.status == CampaignStatus.CLOSED:
         raise CampaignClosed()
+    _check_in_window(session, now)
     if not is_invited(session, person):
         raise CheckInRefused(_("You are not invited to this session."))
     att, created = _attendance_create(
