@@ -190,3 +190,50 @@ def test_a_check_in_days_before_the_session_is_refused_and_says_when_it_opens(
     shot(page, "newcomer-checkin-too-early-360")
     assert not Attendance.objects.filter(session=session).exists()
     assert LearningEntry.objects.filter(person=world.people["member"]).count() == before
+
+
+def test_the_phone_header_is_one_row_and_quiz_answers_keep_their_size(world, new_page, shot):
+    """#16.6: at 360 × 740 the header took 319 px (43 %); #16.7: quiz radio buttons shrank to
+    15–19 px beside an answer that wraps."""
+    from suotdoi.campaigns import actions
+    from suotdoi.campaigns.models import Task
+    from suotdoi.demo.world import DEMO_PASSWORD
+    from tests.browser.conftest import sign_in
+    from tests.test_campaigns import launched
+
+    camp = launched(world.people, world.units)
+    long = "Người lao động được học tập suốt đời, được nâng cao trình độ, kỹ năng nghề " * 2
+    actions.question_add(
+        actor=world.people["provincial_officer"],
+        campaign=camp,
+        text="Câu hỏi có đáp án dài?",
+        choices=[long, "Ngắn"],
+        correct=0,
+    )
+    task = Task.objects.get(campaign=camp, unit=world.units["grassroots"])
+    page = new_page(width=360, height=740)
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    page.goto("/")
+    header = page.locator("header.site-header").bounding_box()
+    assert header["height"] <= 740 / 5, header  # the page's own content starts in the top fifth
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing sticks out
+    # The menu opens from the keyboard and shows every link.
+    page.locator("summary.menu-toggle").focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".main-nav a", has_text="Hồ sơ").first.is_visible()
+    shot(page, "newcomer-phone-menu-open-360")
+    page.keyboard.press("Enter")
+    page.goto(f"/campaigns/tasks/{task.pk}/quiz/")
+    radios = page.locator("input[type=radio]")
+    assert radios.count() >= 2
+    for i in range(radios.count()):
+        box = radios.nth(i).bounding_box()
+        assert box["width"] >= 20 and box["height"] >= 20, box
+        label = page.locator(f"label[for='{radios.nth(i).get_attribute('id')}']").bounding_box()
+        assert label["height"] >= 48, label
+    shot(page, "newcomer-quiz-long-answer-360")
+    # On a wide screen the links sit in the bar, no menu button.
+    wide = new_page(width=1280, height=800)
+    sign_in(wide, "0912000001", DEMO_PASSWORD)
+    assert not wide.locator("summary.menu-toggle").is_visible()
+    assert wide.locator(".main-nav a", has_text="Hồ sơ").first.is_visible()
