@@ -10,6 +10,7 @@ admin.site.site_header = "Suốt Đời"
 urlpatterns = [
     path("", include("suotdoi.web.urls")),
     path("healthz", web_views.healthz, name="healthz"),
+    path("favicon.ico", web_views.favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("suotdoi.people.urls")),
     path("notifications/", include("suotdoi.notifications.urls")),

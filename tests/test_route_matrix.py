@@ -22,6 +22,7 @@ PUBLIC = {
     "web:home": "the home page; its content is the caller's own",
     "web:set_language": "switches the caller's language",
     ":healthz": "load-balancer health check, no data",
+    ":favicon": "the site's icon",
     "people:profile": "self: the caller's own profile",
     "notifications:list": "self: the caller's own notifications",
     "notifications:read_all": "self: marks the caller's own notifications read",

@@ -192,6 +192,7 @@ ACCOUNT_RATE_LIMITS = {
 # balancer, 0 when the app faces clients directly). Sign-in limits, public checks and audit rows
 # read the client's address through suotdoi.core.clients.client_ip.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+MFA_FORMS = {"authenticate": "suotdoi.people.forms.TwoFactorCodeForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Suốt Đời"
 # Accept the code of the previous or next 30-second step: slow typing and clock drift

@@ -342,6 +342,12 @@ class Question(models.Model):
     text = models.CharField(_("question"), max_length=500)
     choices = models.JSONField()  # list of strings
     correct = models.PositiveSmallIntegerField()  # index into choices
+    explanation = models.CharField(
+        _("explanation"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown to members after they answer: why the right answer is right."),
+    )
 
     def __str__(self) -> str:
         return self.text

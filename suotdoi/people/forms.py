@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -93,3 +94,19 @@ class ProfileForm(forms.ModelForm):
         if not data.get("phone") and not data.get("email"):
             raise forms.ValidationError(_("Keep at least a phone number or an email to sign in."))
         return data
+
+
+class TwoFactorCodeForm(AuthenticateForm):
+    """The two-factor code: a phone opens its number pad and can fill the code from an SMS or
+    an authenticator app (#16.15)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "maxlength": "8",
+                "autofocus": True,
+            }
+        )

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import ApplicationError
@@ -135,15 +136,22 @@ def verify_queue(request):
 @require_POST
 @login_required
 def verify_bulk(request):
+    chosen = request.POST.getlist("entry")[:200]
+    if not chosen:
+        messages.warning(request, _("Tick the entries to verify first."))
+        return redirect("records:verify_queue")
     done = 0
-    for entry_id in request.POST.getlist("entry")[:200]:
+    for entry_id in chosen:
         entry = access_entry_to_verify_by_id(request.user, entry_id)
         try:
             actions.entry_verify(actor=request.user, entry=entry)
             done += 1
         except ApplicationError:
             continue
-    messages.success(request, _("%(n)s entries verified.") % {"n": done})
+    messages.success(
+        request,
+        ngettext("%(n)s entry verified.", "%(n)s entries verified.", done) % {"n": done},
+    )
     return redirect("records:verify_queue")
 
 

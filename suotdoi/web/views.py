@@ -69,3 +69,11 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "errors/500.html", status=500)
+
+
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico on every site: send them the icon."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("suotdoi/favicon.svg"))

@@ -237,3 +237,84 @@ def test_the_phone_header_is_one_row_and_quiz_answers_keep_their_size(world, new
     sign_in(wide, "0912000001", DEMO_PASSWORD)
     assert not wide.locator("summary.menu-toggle").is_visible()
     assert wide.locator(".main-nav a", has_text="Hồ sơ").first.is_visible()
+
+
+def test_the_campaign_quiz_result_shows_mistakes_and_a_way_back(world, new_page, shot):
+    """#16.8: after the score the member got a reshuffled quiz with 'Nộp bài' again, no
+    mistakes, no explanations, no way back."""
+    from suotdoi.campaigns import actions
+    from suotdoi.campaigns.models import Task
+    from suotdoi.demo.world import DEMO_PASSWORD
+    from tests.browser.conftest import sign_in
+    from tests.test_campaigns import launched
+
+    camp = launched(world.people, world.units, quiz_pass_pct=100)
+    officer = world.people["provincial_officer"]
+    actions.question_add(
+        actor=officer,
+        campaign=camp,
+        text="Luật Giáo dục năm nào?",
+        choices=["2019", "2005"],
+        correct=0,
+        explanation="Luật Giáo dục hiện hành được Quốc hội thông qua năm 2019.",
+    )
+    actions.question_add(
+        actor=officer,
+        campaign=camp,
+        text="Tín chỉ bằng bao nhiêu giờ?",
+        choices=["50 giờ", "15 giờ"],
+        correct=0,
+    )
+    task = Task.objects.get(campaign=camp, unit=world.units["grassroots"])
+    page = new_page(width=360, height=740)
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    page.goto(f"/campaigns/tasks/{task.pk}/quiz/")
+    for fs in page.locator("fieldset").all():
+        fs.get_by_text("2005").or_(fs.get_by_text("15 giờ")).first.click()  # both wrong
+    page.get_by_role("button", name="Nộp bài").click()
+    page.wait_for_selector(".quiz-review")
+    text = page.inner_text("main")
+    assert "Đáp án đúng" in text and "2019" in text and "50 giờ" in text
+    assert "thông qua năm 2019" in text  # the explanation
+    assert page.get_by_role("button", name="Nộp bài").count() == 0
+    shot(page, "newcomer-campaign-quiz-review-360")
+    page.get_by_role("link", name="Làm lại").click()
+    page.wait_for_selector("fieldset")
+    page.goto(f"/campaigns/tasks/{task.pk}/quiz/")
+    page.get_by_role("link", name="Quay lại đợt học tập của tôi").click()
+    page.wait_for_url("**/campaigns/mine/")
+
+
+def test_small_things_a_newcomer_meets(world, new_page, shot, live_server):
+    """#16.15: the two-factor code opens a number pad and can be filled from the phone, 'Hủy'
+    no longer sits beside 'Đăng nhập', /favicon.ico answers, verifying with nothing ticked
+    says so."""
+    from suotdoi.demo.world import DEMO_PASSWORD
+    from tests.browser.conftest import sign_in
+
+    page = new_page(width=360, height=740)
+    sign_in(page, "0912000003", DEMO_PASSWORD, wait=False)
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    code = page.locator("#id_code")
+    assert code.get_attribute("inputmode") == "numeric"
+    assert code.get_attribute("autocomplete") == "one-time-code"
+    sign = page.get_by_role("button", name="Đăng nhập").bounding_box()
+    cancel = page.locator(".cancel-line").bounding_box()
+    assert cancel["y"] - (sign["y"] + sign["height"]) >= 24  # well apart, not side by side
+    shot(page, "newcomer-two-factor-360")
+    r = page.request.get(live_server.url + "/favicon.ico")
+    assert r.ok and "svg" in r.headers["content-type"]
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from suotdoi.demo.world import DEMO_TOTP_SECRET
+
+    code.fill(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30)))
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+    page.goto("/record/verify/")
+    button = page.get_by_role("button", name="Xác nhận các mục đã chọn")
+    if button.count():
+        button.click()
+        page.wait_for_selector("text=Hãy đánh dấu các mục cần xác nhận trước.")

@@ -19,7 +19,9 @@ from ._common import _refresh_done
 
 
 @transaction.atomic
-def question_add(*, actor, campaign: Campaign, text: str, choices: list[str], correct: int):
+def question_add(
+    *, actor, campaign: Campaign, text: str, choices: list[str], correct: int, explanation=""
+):
     from ..models import Question
 
     choices = [c.strip() for c in choices if c and c.strip()]
@@ -28,7 +30,11 @@ def question_add(*, actor, campaign: Campaign, text: str, choices: list[str], co
 
         raise ValidationFailed(_("A question needs at least two answers, one of them right."))
     q = Question.objects.create(
-        campaign=campaign, text=text.strip(), choices=choices, correct=correct
+        campaign=campaign,
+        text=text.strip(),
+        choices=choices,
+        correct=correct,
+        explanation=explanation.strip()[:500],
     )
     audit_log(actor=actor, verb="campaign.question_add", target=q, unit=campaign.issuer)
     return q

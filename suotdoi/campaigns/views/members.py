@@ -118,6 +118,7 @@ def questions(request, campaign_id):
                 text=request.POST.get("text", "")[:500],
                 choices=[request.POST.get(f"choice{i}", "")[:300] for i in range(4)],
                 correct=_int(request.POST.get("correct")),
+                explanation=request.POST.get("explanation", "")[:500],
             )
             messages.success(request, _("The question was added."))
         return redirect("campaigns:questions", campaign_id=campaign.pk)
@@ -139,11 +140,25 @@ def quiz(request, task_id):
     if not drawn:
         raise NotFound()
     score = None
+    review = []
     if request.method == "POST":
         answers = {q.pk: _int(request.POST.get(f"q{q.pk}")) for q, _order in drawn}
         score, passed = actions.quiz_submit(actor=request.user, task=task, answers=answers)
         result = QuizResult.objects.filter(task=task, person=request.user).first()
-        drawn = selectors.draw_questions(task, request.user, result.attempts)
+        # The answers just given, each with the right one and why: a result to learn from,
+        # not a fresh quiz (#16.8). "Try again" opens a new draw.
+        review = [
+            {
+                "q": q,
+                "given": q.choices[answers[q.pk]]
+                if answers[q.pk] is not None and 0 <= answers[q.pk] < len(q.choices)
+                else "",
+                "right": q.choices[q.correct],
+                "ok": answers[q.pk] == q.correct,
+            }
+            for q, _order in drawn
+        ]
+        drawn = []
     return render(
         request,
         "campaigns/quiz.html",
@@ -155,6 +170,7 @@ def quiz(request, task_id):
             ],
             "result": result,
             "score": score,
+            "review": review,
         },
     )
 
