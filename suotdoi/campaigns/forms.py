@@ -30,11 +30,9 @@ class CampaignForm(forms.ModelForm):
         ]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_type_codes"].choices = [
-            (t.code, t.label) for t in UnitType.objects.order_by("order")
-        ]
+        self.fields["target_type_codes"].choices = _types_below(unit)
         for name in ("quiz_pass_pct", "quiz_draw"):
             self.fields[name].required = False
 
@@ -91,6 +89,15 @@ class PartnerForm(forms.Form):
     )
 
 
+def _types_below(unit) -> list[tuple[str, str]]:
+    """The kinds of unit that exist below `unit`: the only sensible targets (a grassroots union
+    was offered all 24 types, the national federation and museums included, #16.13)."""
+    qs = UnitType.objects.order_by("order")
+    if unit is not None:
+        qs = qs.filter(units__path__startswith=unit.path, units__depth__gt=unit.depth).distinct()
+    return [(t.code, t.label) for t in qs]
+
+
 class SubCampaignForm(forms.Form):
     target_type_codes = forms.MultipleChoiceField(
         label=_("Units below yours that receive the task"),
@@ -101,11 +108,9 @@ class SubCampaignForm(forms.Form):
         label=_("Report due"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_type_codes"].choices = [
-            (t.code, t.label) for t in UnitType.objects.order_by("order")
-        ]
+        self.fields["target_type_codes"].choices = _types_below(unit)
 
 
 class ExtendForm(forms.Form):

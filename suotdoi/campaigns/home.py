@@ -37,11 +37,16 @@ def _unit_panel(*, unit, actor, member_total):
 
     if not can(actor, unit, Capability.VIEW_MEMBERS):
         return None
+    from .models import Campaign
+
     tasks = Task.objects.filter(unit=unit, campaign__status="launched").select_related("campaign")
+    # The campaigns the unit itself launched come first: for a federation they are the point.
+    issued = Campaign.objects.filter(issuer=unit).exclude(status="closed").order_by("-starts_on")
     return render_to_string(
         "campaigns/_unit_panel.html",
         {
             "unit": unit,
+            "issued": issued[:10],
             "tasks": tasks[:10],
             "may_issue": can(actor, unit, Capability.MANAGE_MEMBERS),
         },

@@ -318,3 +318,35 @@ def test_small_things_a_newcomer_meets(world, new_page, shot, live_server):
     if button.count():
         button.click()
         page.wait_for_selector("text=Hãy đánh dấu các mục cần xác nhận trước.")
+
+
+def test_the_provincial_officer_sees_their_campaign_first_and_a_union_only_types_below(
+    world, new_page, shot
+):
+    """#16.12: the provincial officer's list opened with 20 identical task cards and the unit
+    page said it had no campaigns; #16.13: a grassroots union's sub-campaign form offered all
+    24 unit types."""
+    from suotdoi.campaigns.models import Task
+    from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from tests.browser.conftest import sign_in
+    from tests.test_campaigns import launched
+
+    camp = launched(world.people, world.units)
+    page = new_page(width=360, height=740)
+    sign_in(page, "0912000004", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    page.goto("/campaigns/")
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings[0] == "Đợt học tập do đơn vị bạn phát động", headings
+    assert page.locator("main .card h3 a", has_text=camp.title).count() == 1  # no 20 copies
+    shot(page, "newcomer-campaign-list-province-360")
+    page.goto(f"/units/{world.units['federation'].pk}/")
+    assert camp.title in page.inner_text("#camp-panel-h + *, section[aria-labelledby=camp-panel-h]")
+    chair = new_page(width=360, height=740)
+    sign_in(chair, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    task = Task.objects.get(campaign=camp, unit=world.units["grassroots"])
+    chair.goto(f"/campaigns/tasks/{task.pk}/")
+    offered = chair.locator("[name=sub-target_type_codes]").all()
+    labels = [
+        chair.locator(f"label[for='{o.get_attribute('id')}']").inner_text().strip() for o in offered
+    ]
+    assert labels == ["Tổ công đoàn"], labels

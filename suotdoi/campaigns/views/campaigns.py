@@ -26,20 +26,35 @@ def campaign_list(request):
     q = scope_q(request.user, Capability.VIEW, field="issuer__path")
     issued = Campaign.objects.select_related("issuer")
     issued = issued if q is None else issued.filter(q)
+    from django.db.models import Count, Q
+
+    from suotdoi.organisations.access import grants_for
+
+    own_units = {g.unit_id for g in grants_for(request.user)}
+    launched = Task.objects.select_related("campaign", "unit").filter(campaign__status="launched")
+    # The tasks of the units the person holds a role in, one card each ...
+    own = launched.filter(unit_id__in=own_units).order_by("campaign__report_due")
+    # ... and the tasks of the units below them, one line per campaign with how far they are
+    # (a provincial officer's list opened with 20 identical cards, #16.12).
     tq = scope_q(request.user, Capability.VIEW, field="unit_path")
-    tasks = Task.objects.select_related("campaign", "unit").filter(campaign__status="launched")
-    tasks = tasks if tq is None else tasks.filter(tq)
+    below = launched.exclude(unit_id__in=own_units)
+    below = below if tq is None else below.filter(tq)
+    below = (
+        below.values("campaign_id", "campaign__title", "campaign__report_due")
+        .annotate(n=Count("id"), done=Count("id", filter=Q(done=True)))
+        .order_by("campaign__report_due")
+    )
     return render(
         request,
         "campaigns/list.html",
-        {"issued": issued[:50], "tasks": tasks.order_by("campaign__report_due")[:50]},
+        {"issued": issued.order_by("-starts_on")[:50], "tasks": own[:50], "below": below[:50]},
     )
 
 
 @login_required
 def campaign_create(request, unit_id):
     unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         campaign = actions.campaign_create(actor=request.user, issuer=unit, **data)

@@ -124,7 +124,7 @@ def subcampaign_create(request, task_id):
     from ..forms import SubCampaignForm
 
     task = access_task(request.user, task_id, Capability.MANAGE_MEMBERS)
-    form = SubCampaignForm(request.POST, prefix="sub")
+    form = SubCampaignForm(request.POST, prefix="sub", unit=task.unit)
     if form.is_valid():
         with action_errors(request):
             sub = actions.subcampaign_create(actor=request.user, task=task, **form.cleaned_data)

@@ -66,7 +66,7 @@ def task_detail(request, task_id):
             "may_manage": may_manage,
             "documents": selectors.documents_of(task.campaign),
             "sub_form": SubCampaignForm(
-                prefix="sub", initial={"report_due": task.campaign.report_due}
+                prefix="sub", initial={"report_due": task.campaign.report_due}, unit=task.unit
             )
             if may_manage and task.unit.numchild
             else None,
