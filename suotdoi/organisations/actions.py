@@ -310,21 +310,16 @@ def member_register(
     if role == Role.ADMIN and not can(actor, unit, Capability.MANAGE_UNITS):
         raise PermissionDenied(_("Only a unit admin can appoint another unit admin."))
     on_behalf = person is None
+    if person is not None and not person_known_to(actor=actor, person=person):
+        raise NotFound()  # named by id: only people the officer already manages
     if person is None:
         person = person_find_by_identity(national_id=national_id, phone=phone, email=email)
-        if person is not None and not person_known_to(actor=actor, person=person):
-            inv, _created = membership_invite(
-                actor=actor,
-                unit=unit,
-                person=person,
-                role=role,
-                position_title=position_title,
-                start_date=start_date,
-            )
-            return Registered(invitation=inv)
-    elif not person_known_to(actor=actor, person=person):
-        raise NotFound()
-    if person is not None and needs_acceptance(role):
+        outsider = person is not None and not person_known_to(actor=actor, person=person)
+    else:
+        outsider = False
+    if person is not None and (outsider or needs_acceptance(role)):
+        # Somebody with an account outside the officer's units, or offered a staff role:
+        # an invitation they answer; nothing about them is shown before.
         existing = Membership.objects.filter(
             unit=unit, person=person, end_date__isnull=True
         ).first()

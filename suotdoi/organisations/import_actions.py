@@ -87,12 +87,17 @@ def member_import_upload(*, actor, unit: Unit, file_name: str, data: bytes) -> M
     return imp
 
 
+def _claim(import_id: int, waiting: str, working: str) -> tuple[MemberImport, bool]:
+    """Move an import from `waiting` to `working` once: a second worker gets False."""
+    claimed = MemberImport.objects.filter(pk=import_id, status=waiting).update(status=working)
+    return MemberImport.objects.select_related("unit", "uploaded_by").get(pk=import_id), bool(
+        claimed
+    )
+
+
 def member_import_check(*, import_id: int) -> MemberImport:
     """The worker's part of an upload: check every row (claims the import; safe to repeat)."""
-    claimed = MemberImport.objects.filter(pk=import_id, status=ImportStatus.CHECKING).update(
-        status=ImportStatus.CHECKING_NOW
-    )
-    imp = MemberImport.objects.select_related("unit", "uploaded_by").get(pk=import_id)
+    imp, claimed = _claim(import_id, ImportStatus.CHECKING, ImportStatus.CHECKING_NOW)
     if not claimed:
         return imp
     try:
@@ -169,10 +174,7 @@ def member_import_confirm(*, actor, imp: MemberImport) -> MemberImport:
 
 def member_import_execute(*, import_id: int) -> MemberImport:
     """Run a queued import: all valid rows land in one transaction, or none do."""
-    claimed = MemberImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING
-    )
-    imp = MemberImport.objects.select_related("unit", "uploaded_by").get(pk=import_id)
+    imp, claimed = _claim(import_id, ImportStatus.QUEUED, ImportStatus.RUNNING)
     if not claimed:
         return imp
     try:
