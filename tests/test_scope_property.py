@@ -258,6 +258,18 @@ def _check(world, ctx) -> None:
                 if unit_id and _under(unit_id, top.pk, parents)
             )
             assert got_n == want_n, (model.__name__, top.code)
+        # the distinct members recognition's title shares and emulation standings count
+        from suotdoi.organisations.selectors import members_by_path
+
+        got_people = members_by_path([top.path])[top.path]
+        want_people = {
+            person_id
+            for person_id, unit_id in Membership.objects.filter(end_date__isnull=True).values_list(
+                "person_id", "unit_id"
+            )
+            if _under(unit_id, top.pk, parents)
+        }
+        assert got_people == want_people, top.code
         # member lists of the subtree
         got_m = Membership.objects.filter(unit_path__startswith=top.path).count()
         want_m = sum(
