@@ -105,6 +105,7 @@ def _catalogue() -> set[str]:
         import allauth
         import django
 
+        theirs.add("- Select an option -")  # Django's blank choice, absent from its catalogue
         # allauth ships no Vietnamese: every msgid of its (English-keyed) catalogue counts;
         # Django's own: those its Vietnamese catalogue leaves empty.
         sources = [

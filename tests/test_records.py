@@ -462,3 +462,17 @@ def test_the_learner_shares_a_link_and_can_stop_it(people, units, client_for):
     assert anyone.get(f"/record/shared/{share.token}/").status_code == 200
     c.post("/record/share/", {"revoke": share.pk})
     assert anyone.get(f"/record/shared/{share.token}/").status_code == 404
+
+
+def test_hours_in_a_sentence_are_written_as_the_reader_writes_them():
+    """#16.11: "2.00 giờ" in a Vietnamese sentence."""
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from suotdoi.core.vn import hours_text
+
+    with translation.override("vi"):
+        assert [hours_text(Decimal(x)) for x in ("2.00", "2.50", "0.25")] == ["2", "2,5", "0,25"]
+    with translation.override("en"):
+        assert hours_text(Decimal("2.50")) == "2.5"

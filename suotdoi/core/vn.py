@@ -93,3 +93,19 @@ def mask_cccd(value: str | None) -> str:
     if not value:
         return ""
     return "•" * (len(value) - 3) + value[-3:]
+
+
+def hours_text(value) -> str:
+    """Hours in a sentence, the way the reader writes numbers: 2 → "2", 2.50 → "2,5" in
+    Vietnamese ("2.5" in English). Never "2.00" (Python's str of a Decimal)."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils import formats
+
+    try:
+        d = Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if d == d.to_integral():
+        return str(int(d))
+    return formats.number_format(d, decimal_pos=max(0, -d.as_tuple().exponent), use_l10n=True)

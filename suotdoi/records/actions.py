@@ -14,6 +14,7 @@ from django.utils.translation import override
 
 from suotdoi.audit.actions import audit_log
 from suotdoi.core.errors import ApplicationError
+from suotdoi.core.vn import hours_text
 from suotdoi.notifications.actions import notify
 
 from .errors import EntryLocked, NotPending
@@ -227,7 +228,8 @@ def entry_verify(*, actor, entry: LearningEntry) -> LearningEntry:
             recipient=e.person,
             kind="entry.verified",
             title=_("Your learning was verified: %(title)s") % {"title": e.title},
-            body=_("%(unit)s confirmed %(hours)s hours.") % {"unit": e.unit.name, "hours": e.hours},
+            body=_("%(unit)s confirmed %(hours)s hours.")
+            % {"unit": e.unit.name, "hours": hours_text(e.hours)},
             url="/record/",
             dedupe_key=f"entry.verified:{e.pk}",
         )

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from suotdoi.core.vn import hours_text
+
 from .errors import InvalidEntry
 
 MAX_HOURS_PER_DAY = Decimal("24")
@@ -43,7 +45,7 @@ def check_entry(
     elif hours > MAX_HOURS_PER_DAY * days:
         errors.append(
             _("%(hours)s hours in %(days)s day(s) is more than 24 hours a day.")
-            % {"hours": hours, "days": days}
+            % {"hours": hours_text(hours), "days": days}
         )
     if errors:
         raise InvalidEntry(" ".join(errors))
