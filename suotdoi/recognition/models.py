@@ -25,8 +25,8 @@ class SubjectType(models.TextChoices):
 
 class Confirmation(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed against the official text")
-    PARTLY = "partly", _("Thresholds confirmed; wording to be checked")
-    EXAMPLE = "example", _("Editable example; the official text was not found")
+    PARTLY = "partly", _("Thresholds as in the official text; indicators summarised")
+    EXAMPLE = "example", _("An example a unit can adapt; not an official text")
 
 
 class CriteriaSet(TimeStampedModel):

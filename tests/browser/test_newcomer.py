@@ -350,3 +350,52 @@ def test_the_provincial_officer_sees_their_campaign_first_and_a_union_only_types
         chair.locator(f"label[for='{o.get_attribute('id')}']").inner_text().strip() for o in offered
     ]
     assert labels == ["Tổ công đoàn"], labels
+
+
+def test_the_chair_reviews_todays_figures_and_is_not_offered_an_impossible_approval(
+    world, new_page, shot
+):
+    """#16.10: the chair reviewed 2/40 hours while the member already had 6; 'Duyệt' was offered
+    on a file that could not be approved; a developer's note was shown to users."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from suotdoi.recognition import selectors as rs
+    from suotdoi.recognition.actions import assessment_register, assessment_submit
+    from suotdoi.records.actions import entry_record
+    from tests.browser.conftest import sign_in
+
+    mai, chair_p = world.people["member"], world.people["grassroots_chair"]
+    year = timezone.localdate().year
+    a = assessment_register(actor=mai, criteria_set=rs.current_set("cong-dan-hoc-tap"), year=year)
+    assessment_submit(actor=mai, assessment=a)
+    a.refresh_from_db()
+    before = Decimal(a.values["gio"]["computed"])
+    entry_record(
+        actor=chair_p,
+        person=mai,
+        source_key="newcomer:late-hours",
+        title="Lớp kỹ năng số",
+        kind="course",
+        start_date=timezone.localdate() - dt.timedelta(days=1),
+        hours=Decimal("6"),
+        provenance="unit_verified",
+        unit=world.units["group"],
+    )
+    page = new_page(width=1280, height=900)
+    sign_in(page, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    page.goto(f"/recognition/assessments/{a.pk}/")
+    body = page.inner_text("main")
+    assert page.locator("#figures-as-of").is_visible()
+    now_hours = before + 6
+    assert f"{now_hours.normalize():f}".replace(".", ",") in body or str(int(now_hours)) in body
+    assert "câu chữ" not in body and "kiểm tra lại" not in body
+    # Mai's file does not meet the rule (only record figures, no self-scores): no 'Duyệt'.
+    a.refresh_from_db()
+    if not a.passed:
+        assert page.get_by_role("button", name="Duyệt", exact=True).count() == 0
+        assert "chưa đạt tiêu chí" in body
+    shot(page, "newcomer-review-fresh-figures")

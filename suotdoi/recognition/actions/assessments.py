@@ -86,8 +86,10 @@ def assessment_register(*, actor, criteria_set: CriteriaSet, year: int, subject_
     return a
 
 
-def assessment_prefill(a: Assessment) -> Assessment:
-    """Fill the computed indicators from the record (or the unit's figures) and recompute."""
+def assessment_prefill(a: Assessment, *, save: bool = True) -> Assessment:
+    """Fill the computed indicators from the record (or the unit's figures) and recompute.
+    With save=False only the object in hand changes: a page shows figures as of now without
+    writing on GET."""
     values = dict(a.values)
     for ind in Indicator.objects.filter(criteria_set=a.criteria_set_id):
         if ind.measure == engine.RECORD and a.person_id:
@@ -108,7 +110,8 @@ def assessment_prefill(a: Assessment) -> Assessment:
             }
     a.values = values
     _score(a)
-    a.save(update_fields=["values", "total", "outcome", "passed", "updated_at"])
+    if save:
+        a.save(update_fields=["values", "total", "outcome", "passed", "updated_at"])
     return a
 
 
@@ -260,7 +263,7 @@ def assessment_approve(*, actor, assessment: Assessment) -> Assessment:
     _evaluator(actor, a)
     if a.status != Status.SUBMITTED:
         raise WrongStep()
-    _score(a)
+    assessment_prefill(a)  # approve what the record says now, not what it said at submission
     if not a.passed:
         raise ValidationFailed(
             _("The assessment does not meet the rule (%(outcome)s); return it or reject it.")

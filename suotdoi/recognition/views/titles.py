@@ -181,6 +181,11 @@ def assessment(request, assessment_id):
                     messages.success(request, _("Saved."))
         return redirect("recognition:assessment", assessment_id=a.pk)
     a.refresh_from_db()
+    as_of = None
+    if a.status in (Status.REGISTERED, Status.RETURNED, Status.SUBMITTED):
+        # Figures from the record as they are now, for whoever opens the file (#16.10).
+        actions.assessment_prefill(a, save=False)
+        as_of = timezone.now()
     editable = subject and a.status in (Status.REGISTERED, Status.RETURNED)
     return render(
         request,
@@ -193,6 +198,7 @@ def assessment(request, assessment_id):
             "editable": editable,
             "round": recognition_selectors.round_for(a),
             "rule_kind": a.criteria_set.rule_kind,
+            "as_of": as_of,
         },
     )
 
