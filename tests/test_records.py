@@ -476,3 +476,27 @@ def test_hours_in_a_sentence_are_written_as_the_reader_writes_them():
         assert [hours_text(Decimal(x)) for x in ("2.00", "2.50", "0.25")] == ["2", "2,5", "0,25"]
     with translation.override("en"):
         assert hours_text(Decimal("2.50")) == "2.5"
+
+
+def test_the_competences_ticked_on_an_entry_are_shown_on_it(people, units, client_for):
+    """#16.15: competences ticked on an entry were not shown on it."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from suotdoi.records.actions import entry_record
+    from suotdoi.records.models import CompetenceTag
+
+    tags = list(CompetenceTag.objects.all()[:2])
+    entry, _ = entry_record(
+        actor=people["member"],
+        person=people["member"],
+        source_key="tags:shown",
+        title="Tự học bảng tính",
+        kind="self_study",
+        start_date=dt.date.today(),
+        hours=Decimal("2"),
+        provenance="self_declared",
+        tags=tags,
+    )
+    page = client_for(people["member"]).get(f"/record/entries/{entry.pk}/").content.decode()
+    assert all(t.name in page for t in tags)
