@@ -58,3 +58,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only.")
+
+    @property
+    def label(self) -> str:
+        """What happened, in the reader's language (the code stays in `verb`)."""
+        from .verbs import verb_label
+
+        return verb_label(self.verb)
+
+    @property
+    def target_words(self) -> str:
+        """The target as a reader can use it: older rows named some targets by ids only
+        (`12:345`), which mean nothing on a page, so those show nothing."""
+        return self.target_repr if any(ch.isalpha() for ch in self.target_repr) else ""

@@ -89,7 +89,7 @@ class QuestionForm(forms.Form):
     choice2 = forms.CharField(label=_("Answer 3"), required=False, max_length=300)
     choice3 = forms.CharField(label=_("Answer 4"), required=False, max_length=300)
     correct = forms.MultipleChoiceField(
-        label=_("Right answer(s)"),
+        label=_("Right answers"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=[("0", "1"), ("1", "2"), ("2", "3"), ("3", "4")],

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import NotFound
@@ -424,7 +425,15 @@ def manage_course(request, course_id):
             elif "complete" in p:
                 ids = [_int(x) for x in p.getlist("enrolment")]
                 n = actions.complete_in_person(actor=request.user, course=course, enrolment_ids=ids)
-                messages.success(request, _("%(n)s learner(s) marked as completed.") % {"n": n})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)s learner marked as completed.",
+                        "%(n)s learners marked as completed.",
+                        n,
+                    )
+                    % {"n": n},
+                )
                 return redirect("catalog:manage_course", course_id=course.pk)
     from .rules import course_problems
 

@@ -15,10 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from suotdoi.audit.actions import audit_log, audit_log_many
 from suotdoi.notifications.actions import notify, notify_many
+from suotdoi.notifications.messages import Say
 
 from . import dataintegrity as di
 from . import documents, status
@@ -247,9 +248,13 @@ def credential_issue(
             notify(
                 recipient=person,
                 kind="credential.issued",
-                title=_("You received a credential: %(name)s") % {"name": achievement.name},
-                body=_("Issued by %(issuer)s. You can download it or share it.")
-                % {"issuer": issuer.name},
+                title=Say(
+                    gettext_noop("You received a credential: %(name)s"), name=achievement.name
+                ),
+                body=Say(
+                    gettext_noop("Issued by %(issuer)s. You can download it or share it."),
+                    issuer=issuer.name,
+                ),
                 url=f"/credentials/{credential.uid}/",
                 dedupe_key=f"credential.issued:{credential.pk}",
             )
@@ -408,10 +413,16 @@ def credential_issue_for_entries(*, actor, unit, entries, chunk: int = 500) -> i
                         {
                             "recipient": c.person,
                             "kind": "credential.issued",
-                            "title": _("You received a credential: %(name)s")
-                            % {"name": c.achievement.name},
-                            "body": _("Issued by %(issuer)s. You can download it or share it.")
-                            % {"issuer": issuer.name},
+                            "title": Say(
+                                gettext_noop("You received a credential: %(name)s"),
+                                name=c.achievement.name,
+                            ),
+                            "body": Say(
+                                gettext_noop(
+                                    "Issued by %(issuer)s. You can download it or share it."
+                                ),
+                                issuer=issuer.name,
+                            ),
                             "url": f"/credentials/{c.uid}/",
                             "dedupe_key": f"credential.issued:{c.pk}",
                         }
@@ -467,8 +478,8 @@ def credential_revoke(*, actor, credential: Credential, reason: str) -> Credenti
         notify(
             recipient=c.person,
             kind="credential.revoked",
-            title=_("A credential was revoked: %(name)s") % {"name": c.achievement.name},
-            body=_("Reason: %(reason)s") % {"reason": c.revoke_reason},
+            title=Say(gettext_noop("A credential was revoked: %(name)s"), name=c.achievement.name),
+            body=Say(gettext_noop("Reason: %(reason)s"), reason=c.revoke_reason),
             url=f"/credentials/{c.uid}/",
             dedupe_key=f"credential.revoked:{c.pk}",
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from .messages import Say, words
 from .models import Notification
 from .tasks import notification_send_email, notification_send_emails
 
@@ -15,26 +16,26 @@ def notify(
     *,
     recipient,
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Say,
+    body: str | Say = "",
     url: str = "",
     email: bool = True,
     dedupe_key: str | None = None,
 ) -> Notification | None:
     """Create a notification; the email is enqueued only once the transaction commits.
 
-    Callers translate `title` and `body` in the recipient's language. With a `dedupe_key`, a
-    second call for the same recipient and key does nothing and returns None.
+    `title` and `body` are `Say` messages (kept as message ids, shown in whatever language
+    the reader has when reading) or plain text someone typed. With a `dedupe_key`, a second
+    call for the same recipient and key does nothing and returns None.
     """
     try:
         with transaction.atomic():
             n = Notification.objects.create(
                 recipient=recipient,
                 kind=kind,
-                title=title[:200],
-                body=body,
                 url=url,
                 dedupe_key=dedupe_key,
+                **_texts(recipient, title, body),
             )
     except IntegrityError:
         if dedupe_key is None:
@@ -45,6 +46,16 @@ def notify(
     return n
 
 
+def _texts(recipient, title, body) -> dict:
+    """The columns for a notification's words: the text in the recipient's language as of
+    now (for the email) and the message behind it (for every later reading)."""
+    with translation.override(getattr(recipient, "language", "") or "vi"):
+        title_text, title_msg = words(title)
+        body_text, body_msg = words(body)
+    message = {k: v for k, v in (("title", title_msg), ("body", body_msg)) if v}
+    return {"title": title_text[:200], "body": body_text, "message": message}
+
+
 def notify_many(items: list[dict]) -> int:
     """Create many notifications in one statement. Each item has the arguments of `notify`
     (a `dedupe_key` is required: replays are skipped). Emails go out in one background task."""
@@ -52,10 +63,9 @@ def notify_many(items: list[dict]) -> int:
         Notification(
             recipient=i["recipient"],
             kind=i["kind"],
-            title=i["title"][:200],
-            body=i.get("body", ""),
             url=i.get("url", ""),
             dedupe_key=i["dedupe_key"],
+            **_texts(i["recipient"], i["title"], i.get("body", "")),
         )
         for i in items
     ]

@@ -10,6 +10,10 @@ class Notification(models.Model):
     kind = models.CharField(max_length=60)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # The words as message ids and parameters ({"title": {"m": ..., "p": {...}}, "body": ...}),
+    # rendered in the reader's language each time; `title`/`body` keep the text as first
+    # written (the email, the admin, and rows from before messages were kept).
+    message = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -32,3 +36,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_text(self) -> str:
+        from .messages import render
+
+        return render(self.message.get("title"), self.title)
+
+    @property
+    def body_text(self) -> str:
+        from .messages import render
+
+        return render(self.message.get("body"), self.body)

@@ -13,11 +13,11 @@ def notification_send_email(notification_id: int) -> bool:
     if n is None or n.emailed_at is not None or not n.recipient.email:
         return False
     with translation.override(n.recipient.language or settings.LANGUAGE_CODE):
-        body = n.body
+        body = n.body_text
         if n.url:
             body = f"{body}\n\n{n.url}" if body else n.url
         send_mail(
-            subject=f"[Suốt Đời] {n.title}",
+            subject=f"[Suốt Đời] {n.title_text}",
             message=body,
             from_email=None,
             recipient_list=[n.recipient.email],

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from suotdoi.audit.actions import audit_log
 from suotdoi.core.errors import NotFound
 from suotdoi.notifications.actions import notify
+from suotdoi.notifications.messages import Say, Term
 
 from .access import forget_grants
 from .errors import InvitationClosed
@@ -44,10 +45,16 @@ def _tell_invited(inv: MembershipInvitation) -> None:
         notify(
             recipient=person,
             kind="membership_invitation",
-            title=_("%(unit)s invites you to join as %(role)s")
-            % {"unit": inv.unit.name, "role": inv.get_role_display().lower()},
-            body=_(
-                "Open “Where you belong” to accept or decline. Nothing changes until you answer."
+            title=Say(
+                gettext_noop("%(unit)s invites you to join as %(role)s"),
+                unit=inv.unit.name,
+                role=Term(inv.get_role_display()),
+            ),
+            body=Say(
+                gettext_noop(
+                    "Open “Where you belong” to accept or decline. Nothing changes until you "
+                    "answer."
+                )
             ),
             url=reverse("organisations:my_memberships"),
             dedupe_key=f"invitation:{inv.pk}",
@@ -144,8 +151,11 @@ def invitation_accept(*, actor, invitation: MembershipInvitation) -> Membership:
             notify(
                 recipient=inv.invited_by,
                 kind="membership_invitation_accepted",
-                title=_("%(name)s accepted the invitation to %(unit)s")
-                % {"name": actor.full_name, "unit": inv.unit.name},
+                title=Say(
+                    gettext_noop("%(name)s accepted the invitation to %(unit)s"),
+                    name=actor.full_name,
+                    unit=inv.unit.name,
+                ),
                 url=reverse("organisations:member_list", args=[inv.unit_id]),
                 email=False,
             )

@@ -193,7 +193,7 @@ class Assessment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.criteria_set_id}/{self.year}/{self.person_id or self.subject_unit_id}"
+        return f"{self.criteria_set.title} · {self.year}"
 
     def value_of(self, code: str):
         v = self.values.get(code) or {}

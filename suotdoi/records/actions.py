@@ -9,13 +9,12 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from suotdoi.audit.actions import audit_log
 from suotdoi.core.errors import ApplicationError
-from suotdoi.core.vn import hours_text
 from suotdoi.notifications.actions import notify
+from suotdoi.notifications.messages import Hours, Say
 
 from .errors import EntryLocked, NotPending
 from .models import (
@@ -227,9 +226,12 @@ def entry_verify(*, actor, entry: LearningEntry) -> LearningEntry:
         notify(
             recipient=e.person,
             kind="entry.verified",
-            title=_("Your learning was verified: %(title)s") % {"title": e.title},
-            body=_("%(unit)s confirmed %(hours)s hours.")
-            % {"unit": e.unit.name, "hours": hours_text(e.hours)},
+            title=Say(gettext_noop("Your learning was verified: %(title)s"), title=e.title),
+            body=Say(
+                gettext_noop("%(unit)s confirmed %(hours)s hours."),
+                unit=e.unit.name,
+                hours=Hours(e.hours),
+            ),
             url="/record/",
             dedupe_key=f"entry.verified:{e.pk}",
         )
@@ -258,8 +260,8 @@ def entry_reject(*, actor, entry: LearningEntry, reason: str) -> LearningEntry:
         notify(
             recipient=e.person,
             kind="entry.rejected",
-            title=_("Your learning was not accepted: %(title)s") % {"title": e.title},
-            body=_("Reason: %(reason)s") % {"reason": e.reject_reason},
+            title=Say(gettext_noop("Your learning was not accepted: %(title)s"), title=e.title),
+            body=Say(gettext_noop("Reason: %(reason)s"), reason=e.reject_reason),
             url="/record/",
             dedupe_key=f"entry.rejected:{e.pk}",
         )

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from suotdoi.core.vn import hours_text
 
@@ -44,7 +45,11 @@ def check_entry(
         errors.append(_("Hours cannot be negative."))
     elif hours > MAX_HOURS_PER_DAY * days:
         errors.append(
-            _("%(hours)s hours in %(days)s day(s) is more than 24 hours a day.")
+            ngettext(
+                "%(hours)s hours in %(days)s day is more than 24 hours a day.",
+                "%(hours)s hours in %(days)s days is more than 24 hours a day.",
+                days,
+            )
             % {"hours": hours_text(hours), "days": days}
         )
     if errors:

@@ -7,10 +7,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from suotdoi.audit.actions import audit_log
 from suotdoi.notifications.actions import notify
+from suotdoi.notifications.messages import Say
 from suotdoi.organisations.models import Membership, Unit
 
 from ..errors import CampaignClosed
@@ -53,8 +54,11 @@ def partner_invite(*, actor, campaign: Campaign, unit: Unit):
             notify(
                 recipient=m.person,
                 kind="campaign.partner",
-                title=_("%(issuer)s invites %(unit)s to run a campaign jointly")
-                % {"issuer": issuer.name, "unit": unit.name},
+                title=Say(
+                    gettext_noop("%(issuer)s invites %(unit)s to run a campaign jointly"),
+                    issuer=issuer.name,
+                    unit=unit.name,
+                ),
                 body=campaign.title,
                 url=f"/campaigns/{campaign.pk}/partners/{partner.pk}/",
                 dedupe_key=f"campaign.partner:{partner.pk}:{m.person_id}",

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from suotdoi.audit.actions import audit_log
 from suotdoi.notifications.actions import notify
+from suotdoi.notifications.messages import Say
 from suotdoi.records.actions import entry_record
 from suotdoi.records.models import EntryKind, Provenance
 
@@ -94,8 +95,10 @@ def reflection_review(*, actor, reflection, accept: bool, comment: str = ""):
         notify(
             recipient=r.person,
             kind="reflection.reviewed",
-            title=(
-                _("Your reflection was accepted") if accept else _("Your reflection was returned")
+            title=Say(
+                gettext_noop("Your reflection was accepted")
+                if accept
+                else gettext_noop("Your reflection was returned")
             ),
             body=r.comment,
             url=f"/campaigns/tasks/{r.task_id}/reflection/",

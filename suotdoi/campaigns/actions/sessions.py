@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from suotdoi.audit.actions import audit_log
 from suotdoi.notifications.actions import notify
+from suotdoi.notifications.messages import At, Day, Say
 from suotdoi.organisations.models import Membership
 from suotdoi.records.actions import entry_record
 from suotdoi.records.models import EntryKind, Provenance
@@ -105,13 +106,13 @@ def session_announce(*, session_id: int) -> int:
                 {
                     "recipient": person,
                     "kind": "session.invited",
-                    "title": _("Invitation: %(title)s") % {"title": session.title},
-                    "body": _("%(unit)s invites you on %(when)s at %(place)s.")
-                    % {
-                        "unit": session.task.unit.name,
-                        "when": when.strftime("%H:%M %d/%m/%Y"),
-                        "place": session.place or "—",
-                    },
+                    "title": Say(gettext_noop("Invitation: %(title)s"), title=session.title),
+                    "body": Say(
+                        gettext_noop("%(unit)s invites you on %(when)s at %(place)s."),
+                        unit=session.task.unit.name,
+                        when=At(when),
+                        place=session.place or "—",
+                    ),
                     "url": "/record/",
                     "dedupe_key": f"session.invited:{session.pk}:{person.pk}",
                 }
@@ -402,12 +403,14 @@ def remind_lagging(*, actor, campaign: Campaign, tasks) -> int:
                 if notify(
                     recipient=m.person,
                     kind="campaign.reminder",
-                    title=_("Reminder: %(title)s") % {"title": campaign.title},
-                    body=_(
-                        "Your unit has not finished this campaign yet; the report is due "
-                        "on %(date)s."
-                    )
-                    % {"date": campaign.report_due.strftime("%d/%m/%Y")},
+                    title=Say(gettext_noop("Reminder: %(title)s"), title=campaign.title),
+                    body=Say(
+                        gettext_noop(
+                            "Your unit has not finished this campaign yet; the report is due "
+                            "on %(date)s."
+                        ),
+                        date=Day(campaign.report_due),
+                    ),
                     url=f"/campaigns/tasks/{task.pk}/",
                     dedupe_key=f"campaign.reminder:{task.pk}:{m.person_id}:{today}",
                 ):

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from suotdoi.core.errors import ApplicationError, NotFound
 from suotdoi.core.parsing import int_or as _int
@@ -103,7 +104,9 @@ def session_detail(request, session_id):
             n = actions.session_photos_add(
                 actor=request.user, session=session, uploads=request.FILES.getlist("photos")
             )
-            messages.success(request, _("%(n)s photo(s) uploaded.") % {"n": n})
+            messages.success(
+                request, ngettext("%(n)s photo uploaded.", "%(n)s photos uploaded.", n) % {"n": n}
+            )
         return redirect("campaigns:session", session_id=session.pk)
     if request.method == "POST" and "minutes" in request.FILES:
         with action_errors(request):

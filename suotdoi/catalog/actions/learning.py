@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from suotdoi.audit.actions import audit_log
 from suotdoi.core.errors import ValidationFailed
 from suotdoi.core.text import fold
+from suotdoi.notifications.messages import Say
 from suotdoi.records.actions import entry_record
 from suotdoi.records.models import EntryKind, Provenance
 
@@ -102,8 +104,8 @@ def enrolment_cancel(*, actor, enrolment: Enrolment) -> Enrolment | None:
     notify(
         recipient=nxt.person,
         kind="catalog.seat",
-        title=_("A seat is yours: %(title)s") % {"title": e.course.title},
-        body=_("Someone cancelled; you moved up from the waiting list."),
+        title=Say(gettext_noop("A seat is yours: %(title)s"), title=e.course.title),
+        body=Say(gettext_noop("Someone cancelled; you moved up from the waiting list.")),
         url=f"/catalog/courses/{e.course_id}/",
         dedupe_key=f"catalog.seat:{nxt.pk}",
     )

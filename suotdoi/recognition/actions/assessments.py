@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from suotdoi.audit.actions import audit_log
 from suotdoi.core.errors import Conflict, NotFound, ValidationFailed
@@ -297,11 +298,12 @@ def assessment_return(*, actor, assessment: Assessment, reason: str) -> Assessme
     a.save(update_fields=["status", "return_reason", "updated_at"])
     if a.person_id:
         from suotdoi.notifications.actions import notify
+        from suotdoi.notifications.messages import Say
 
         notify(
             recipient=a.person,
             kind="recognition.returned",
-            title=_("Your self-assessment was returned for correction"),
+            title=Say(gettext_noop("Your self-assessment was returned for correction")),
             body=a.return_reason,
             url=f"/recognition/assessments/{a.pk}/",
             dedupe_key=f"recognition.returned:{a.pk}:{a.updated_at.isoformat()}",

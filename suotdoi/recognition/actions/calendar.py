@@ -7,10 +7,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from suotdoi.audit.actions import audit_log
 from suotdoi.core.errors import NotFound, ValidationFailed
+from suotdoi.notifications.messages import Day, Say
 from suotdoi.organisations.access import can
 from suotdoi.organisations.models import Membership, Unit
 from suotdoi.organisations.policies import Capability
@@ -98,8 +99,10 @@ def remind(*, today: dt.date | None = None, days: int = 7) -> int:
                         notify(
                             recipient=a.person,
                             kind="recognition.due",
-                            title=_("Your self-assessment is due by %(date)s")
-                            % {"date": r.submit_by.strftime("%d/%m/%Y")},
+                            title=Say(
+                                gettext_noop("Your self-assessment is due by %(date)s"),
+                                date=Day(r.submit_by),
+                            ),
                             body=a.criteria_set.title,
                             url=f"/recognition/assessments/{a.pk}/",
                             dedupe_key=f"recognition.due:{a.pk}:{today.isoformat()}",
@@ -120,8 +123,10 @@ def remind(*, today: dt.date | None = None, days: int = 7) -> int:
                                 notify(
                                     recipient=m.person,
                                     kind="recognition.review_due",
-                                    title=_("Assessments to review by %(date)s")
-                                    % {"date": r.review_by.strftime("%d/%m/%Y")},
+                                    title=Say(
+                                        gettext_noop("Assessments to review by %(date)s"),
+                                        date=Day(r.review_by),
+                                    ),
                                     body=a.criteria_set.title,
                                     url=f"/recognition/assessments/{a.pk}/",
                                     dedupe_key=f"recognition.review_due:{a.pk}:{m.person_id}:{today}",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import ApplicationError, NotFound
@@ -86,7 +87,11 @@ def commendation_decide(request, unit_id):
                 signer=p.get("signer", "")[:200],
                 signer_title=p.get("signer_title", "")[:200],
             )
-            messages.success(request, _("%(n)s commendation(s) decided.") % {"n": n})
+            messages.success(
+                request,
+                ngettext("%(n)s commendation decided.", "%(n)s commendations decided.", n)
+                % {"n": n},
+            )
     except ValueError:
         messages.error(request, _("Give the decision's date."))
     except ApplicationError as exc:

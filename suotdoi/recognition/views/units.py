@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import NotFound
@@ -158,7 +159,15 @@ def decision_detail(request, decision_id):
         with action_errors(request):
             if "publish" in request.POST:
                 n = actions.decision_publish(actor=request.user, decision=d)
-                messages.success(request, _("Published: %(n)s certificate(s) issued.") % {"n": n})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Published: %(n)s certificate issued.",
+                        "Published: %(n)s certificates issued.",
+                        n,
+                    )
+                    % {"n": n},
+                )
             elif "revoke" in request.POST:
                 actions.decision_revoke(
                     actor=request.user, decision=d, reason=request.POST.get("reason", "")[:500]

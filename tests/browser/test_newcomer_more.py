@@ -1,0 +1,67 @@
+"""Issue 16, continued: raw codes and stored languages, the invitee search, the learner's
+list of what to do next, and the PDFs' metadata — each in Chromium."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_notifications_follow_the_readers_language_and_unit_pages_show_no_codes(
+    world, new_page, shot
+):
+    """#16.11: notifications stayed in the language they were written in; unit pages showed
+    raw audit codes such as `recognition.self 1/2026/2`."""
+    from django.utils import timezone
+
+    from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from suotdoi.recognition import selectors as rs
+    from suotdoi.recognition.actions import assessment_register
+    from suotdoi.records.actions import entry_record, entry_verify
+    from tests.browser.conftest import sign_in
+
+    mai, chair = world.people["member"], world.people["grassroots_chair"]
+    assert mai.language == "vi"
+    e, _ = entry_record(
+        actor=mai,
+        person=mai,
+        source_key="newcomer:lang",
+        title="Lớp tin học văn phòng",
+        kind="course",
+        start_date=timezone.localdate() - dt.timedelta(days=2),
+        hours=Decimal("2.5"),
+        provenance="self_declared",
+        unit=world.units["group"],
+    )
+    entry_verify(actor=chair, entry=e)  # written while Mai reads Vietnamese
+    assessment_register(
+        actor=mai, criteria_set=rs.current_set("cong-dan-hoc-tap"), year=timezone.now().year
+    )
+    page = new_page(width=360, height=740)
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    page.goto("/notifications/")
+    card = page.locator("main .card", has_text="Lớp tin học văn phòng")
+    assert "Việc học của bạn đã được xác nhận" in card.inner_text()
+    assert "2,5 giờ" in card.inner_text()
+    page.locator("header .menu summary").click()
+    page.get_by_role("button", name="English").click()
+    page.wait_for_selector("html[lang=en]")
+    page.goto("/notifications/")
+    text = page.locator("main .card", has_text="Lớp tin học văn phòng").inner_text()
+    assert "Your learning was verified: Lớp tin học văn phòng" in text, text
+    assert "confirmed 2.5 hours" in text, text
+    shot(page, "newcomer-notification-english-360")
+
+    officer = new_page(width=360, height=740)
+    sign_in(officer, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    officer.goto(f"/units/{world.units['grassroots'].pk}/")
+    activity = officer.locator("main h2:has-text('Hoạt động gần đây') + ul").inner_text()
+    assert "xác nhận một mục học tập" in activity and "đăng ký danh hiệu" in activity, activity
+    assert "recognition." not in activity and "entry.verify" not in activity, activity
+    year = str(timezone.now().year)
+    assert f"/{year}/" not in activity, activity  # no `1/2026/2` for an assessment
+    shot(officer, "newcomer-unit-activity-words-360")
