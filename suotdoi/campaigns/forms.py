@@ -130,10 +130,24 @@ class ExtendForm(forms.Form):
 
 
 class SessionForm(forms.ModelForm):
+    """A session and who is invited. Invitees are found by a search (name or phone) over the
+    unit's subtree, not picked from a list of every member: a union of hundreds stays one
+    screen tall. `finding` re-shows the form with the matches and without errors."""
+
+    FOUND_MAX = 20
+
     choose_invitees = forms.BooleanField(
         label=_("Invite only the members I choose below"),
         required=False,
         help_text=_("Otherwise every member of the unit is invited."),
+    )
+    invitee_q = forms.CharField(
+        label=_("Find members by name or phone"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "data-enter-clicks": "find-invitees"}
+        ),
     )
     invitees = forms.MultipleChoiceField(
         label=_("Invited members"),
@@ -142,22 +156,47 @@ class SessionForm(forms.ModelForm):
         choices=(),
     )
 
-    def __init__(self, *args, unit=None, **kwargs):
+    def __init__(self, *args, unit=None, finding=False, **kwargs):
+        if finding and args:  # a search ticks "only the members I choose" for the user
+            data = args[0].copy()
+            data[f"{kwargs.get('prefix')}-choose_invitees"] = "on"
+            args = (data, *args[1:])
         super().__init__(*args, **kwargs)
+        self.finding = finding
+        self.found_more = False
+        self.found_none = False
         self._members = {}
-        if unit is not None:
-            from suotdoi.organisations.models import Membership
+        if unit is not None and self.is_bound:
+            from suotdoi.organisations.selectors import membership_list
 
-            for m in (
-                Membership.objects.filter(unit_path__startswith=unit.path, end_date__isnull=True)
-                .select_related("person")
-                .order_by("person_name_sort")[:500]
-            ):
+            chosen = [x for x in self.data.getlist(self.add_prefix("invitees")) if x.isdigit()]
+            for m in membership_list(unit=unit).filter(person_id__in=chosen[:1000]):
                 self._members.setdefault(str(m.person_id), m.person)
+            self.initial_chosen = set(self._members)
+            query = (self.data.get(self.add_prefix("invitee_q")) or "").strip()[:100]
+            if finding and query:
+                found = list(membership_list(unit=unit, query=query)[: self.FOUND_MAX * 3])
+                fresh = [m for m in found if str(m.person_id) not in self._members]
+                self.found_none = not fresh
+                self.found_more = len({m.person_id for m in fresh}) > self.FOUND_MAX
+                for m in fresh:
+                    if len(self._members) - len(self.initial_chosen) >= self.FOUND_MAX:
+                        break
+                    self._members.setdefault(str(m.person_id), m.person)
         self.fields["invitees"].choices = [(k, p.full_name) for k, p in self._members.items()]
+
+    def full_clean(self):
+        if self.finding:  # a search is not a submission: no errors to show yet
+            from django.forms.utils import ErrorDict
+
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
 
     def clean(self):
         data = super().clean()
+        data.pop("invitee_q", None)
         data["invitees"] = [self._members[k] for k in data.get("invitees") or []]
         data["invite_all"] = not data.pop("choose_invitees", False)
         if not data["invite_all"] and not data["invitees"]:

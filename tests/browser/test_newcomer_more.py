@@ -65,3 +65,68 @@ def test_notifications_follow_the_readers_language_and_unit_pages_show_no_codes(
     year = str(timezone.now().year)
     assert f"/{year}/" not in activity, activity  # no `1/2026/2` for an assessment
     shot(officer, "newcomer-unit-activity-words-360")
+
+
+def test_the_chair_finds_invitees_by_search_on_a_short_task_page(world, new_page, shot):
+    """#16.13: the task page was 7,500 px tall at 360 px because of an 81-name checklist."""
+    from suotdoi.campaigns.models import Session, Task
+    from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from tests.browser.conftest import sign_in
+    from tests.test_campaigns import launched
+
+    camp = launched(world.people, world.units)
+    task = Task.objects.get(campaign=camp, unit=world.units["grassroots"])
+    page = new_page(width=360, height=740)
+    sign_in(page, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    page.goto(f"/campaigns/tasks/{task.pk}/")
+    assert page.locator("[name=s-invitees]").count() == 0  # no list of every member
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 4000, height
+    page.fill("#id_s-title", "Sinh hoạt chuyên đề an toàn lao động")
+    page.fill(
+        "#id_s-starts_at", (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.fill("#id_s-hours", "2")
+    page.fill("#id_s-invitee_q", "nguyen thi mai")
+    page.press("#id_s-invitee_q", "Enter")  # Enter in the search finds, it does not schedule
+    page.wait_for_selector("[name=s-invitees]")
+    assert Session.objects.filter(task=task).count() == 0
+    assert page.input_value("#id_s-title") == "Sinh hoạt chuyên đề an toàn lao động"
+    assert page.locator("#id_s-choose_invitees").is_checked()
+    page.get_by_label("Nguyễn Thị Mai").check()
+    page.fill("#id_s-invitee_q", "zzzz không ai")
+    page.get_by_role("button", name="Tìm").click()
+    page.wait_for_selector("#invitee-status:has-text('Không có thành viên')")
+    assert page.get_by_label("Nguyễn Thị Mai").is_checked()  # the chosen stay chosen
+    shot(page, "newcomer-invitee-search-360")
+    page.select_option("#id_s-kind", "thematic")
+    page.get_by_role("button", name="Lên lịch", exact=True).click()
+    page.wait_for_url("**/campaigns/sessions/**")
+    s = Session.objects.get(task=task)
+    assert not s.invite_all
+    assert [i.person for i in s.invitees.all()] == [world.people["member"]]
+
+
+def test_an_invitee_from_outside_the_unit_cannot_be_smuggled_in(world, client_for):
+    """A crafted post naming a person of another tree invites nobody from there."""
+    from suotdoi.campaigns.models import Session, Task
+    from tests.test_campaigns import launched
+
+    camp = launched(world.people, world.units)
+    task = Task.objects.get(campaign=camp, unit=world.units["grassroots"])
+    stranger = world.people["provincial_officer"]
+    c = client_for(world.people["grassroots_chair"])
+    r = c.post(
+        f"/campaigns/tasks/{task.pk}/",
+        {
+            "s-kind": "thematic",
+            "s-title": "Buổi có người lạ",
+            "s-starts_at": (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "s-hours": "2",
+            "s-choose_invitees": "on",
+            "s-invitees": [str(stranger.pk)],
+            "s-schedule": "1",
+        },
+    )
+    assert r.status_code == 200 and Session.objects.filter(task=task).count() == 0
+    assert "Hãy chọn người được mời" in r.content.decode() or "invited" in r.content.decode()

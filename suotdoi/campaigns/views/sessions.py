@@ -34,8 +34,14 @@ def task_detail(request, task_id):
         if not may_manage:
             raise NotFound()
         if "s-title" in request.POST:
-            session_form = SessionForm(request.POST, prefix="s", unit=task.unit)
-            if session_form.is_valid():
+            # "Find" (or Enter with a search typed) shows matches; "Schedule" schedules.
+            finding = "s-find" in request.POST or (
+                "s-schedule" not in request.POST and request.POST.get("s-invitee_q", "").strip()
+            )
+            session_form = SessionForm(
+                request.POST, prefix="s", unit=task.unit, finding=bool(finding)
+            )
+            if not finding and session_form.is_valid():
                 data = dict(session_form.cleaned_data)
                 invitees = data.pop("invitees", [])
                 with action_errors(request):
