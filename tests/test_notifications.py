@@ -76,3 +76,17 @@ def test_every_audit_verb_written_in_the_code_has_words_for_readers():
     written.discard("campaign.{verb}")
     assert len(written) > 60
     assert written - set(VERB_LABELS) == set()
+
+
+def test_home_with_a_full_to_do_list_reads_a_fixed_number_of_queries(
+    world, client_for, django_assert_max_num_queries
+):
+    """Home is the most opened page: its to-do list must not grow a query per item."""
+    from tests.browser.test_newcomer_more import _a_learners_week
+
+    _a_learners_week(world)
+    c = client_for(world.people["member"])
+    c.get("/")  # warm the per-process caches (grants, translations)
+    with django_assert_max_num_queries(14):
+        r = c.get("/")
+    assert r.status_code == 200 and "Việc cần làm" in r.content.decode()

@@ -253,3 +253,35 @@ def quiz_passes_of(*, person, year: int) -> int:
     from .models import QuizResult
 
     return QuizResult.objects.filter(person=person, passed=True, at__year=year).count()
+
+
+def upcoming_sessions_for(person, *, prefixes=None, days: int = 60) -> list:
+    """Sessions of launched campaigns the person is invited to (every member of the task's
+    unit and below, or named) that have not ended and start within `days`, soonest first,
+    without those they already checked in to."""
+    import datetime as dt
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from suotdoi.organisations.selectors import member_path_prefixes
+
+    from .models import Attendance, Session
+
+    now = timezone.now()
+    if prefixes is None:
+        prefixes = member_path_prefixes(person)
+    invited = Q(invite_all=True, task__unit_path__in=prefixes) | Q(invitees__person=person)
+    rows = (
+        Session.objects.filter(
+            invited,
+            task__campaign__status="launched",
+            starts_at__gte=now - dt.timedelta(hours=24),
+            starts_at__lte=now + dt.timedelta(days=days),
+        )
+        .exclude(pk__in=Attendance.objects.filter(person=person).values("session_id"))
+        .select_related("task__unit", "task__campaign")
+        .distinct()
+        .order_by("starts_at", "pk")[:20]
+    )
+    return [s for s in rows if s.starts_at + dt.timedelta(hours=float(s.hours)) > now]

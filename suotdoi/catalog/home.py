@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from suotdoi.web.home import NavItem, NextStep, register_nav, register_next_steps
+from suotdoi.web.home import NavItem, NextStep, register_nav, register_next_steps, register_todos
 
 
 def _nav(person):
@@ -18,8 +18,43 @@ def _steps(person):
     ]
 
 
+def _todos(person):
+    """Courses the person is taking: a class on a date, or an online course to go on with."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from suotdoi.web.home import Todo
+
+    from .models import Enrolment
+
+    now = timezone.now()
+    items = []
+    for e in (
+        Enrolment.objects.filter(person=person, status__in=[Enrolment.ACTIVE, Enrolment.WAITLISTED])
+        .select_related("course", "run")
+        .order_by("-enrolled_at")[:10]
+    ):
+        url = reverse("catalog:course", args=[e.course_id])
+        if e.status == Enrolment.WAITLISTED:
+            detail = str(_("On the waiting list"))
+        elif e.lessons_done:
+            detail = str(_("Go on where you stopped"))
+        else:
+            detail = str(_("Not started yet"))
+        if e.run is not None and e.run.ends_at > now:
+            when = timezone.localtime(e.run.starts_at) if e.run.starts_at > now else None
+            detail = " · ".join(x for x in (e.run.place, detail) if x)
+        else:
+            when = None
+        items.append(
+            Todo(kind=str(_("Course")), title=e.course.title, url=url, when=when, detail=detail)
+        )
+    return items
+
+
 register_nav(_nav)
 register_next_steps(_steps)
+register_todos(_todos)
 
 
 def _unit_panel(*, unit, actor, member_total):

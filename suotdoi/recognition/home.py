@@ -1,13 +1,48 @@
 from django.utils.translation import gettext_lazy as _
 
-from suotdoi.web.home import NavItem, register_nav
+from suotdoi.web.home import NavItem, register_nav, register_todos
 
 
 def _nav(person):
     return [NavItem(label=_("Titles"), url_name="recognition:mine", order=9)]
 
 
+def _todos(person):
+    """Self-assessments to fill in or correct, due when the round that applies says."""
+    from django.urls import reverse
+
+    from suotdoi.web.home import Todo
+
+    from .models import Assessment, Status
+    from .selectors import round_for
+
+    items = []
+    for a in (
+        Assessment.objects.filter(person=person, status__in=[Status.REGISTERED, Status.RETURNED])
+        .select_related("criteria_set")
+        .order_by("-year")[:5]
+    ):
+        r = round_for(a)
+        when = None if r is None else (r.review_by if a.status == Status.RETURNED else r.submit_by)
+        items.append(
+            Todo(
+                kind=str(_("Self-assessment")),
+                title=f"{a.criteria_set.title} {a.year}",
+                url=reverse("recognition:assessment", args=[a.pk]),
+                when=when,
+                due=when is not None,
+                detail=str(
+                    _("Returned for correction: %(reason)s") % {"reason": a.return_reason}
+                    if a.status == Status.RETURNED
+                    else _("Fill it in and submit it")
+                ),
+            )
+        )
+    return items
+
+
 register_nav(_nav)
+register_todos(_todos)
 
 
 def _unit_panel(*, unit, actor, member_total):

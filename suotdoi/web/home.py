@@ -50,6 +50,53 @@ def next_steps_for(person) -> list[NextStep]:
 
 
 @dataclass(frozen=True)
+class Todo:
+    """One thing a learner has to do, with the date it is for or due by ("Việc cần làm")."""
+
+    kind: str  # a short translated word: "Buổi sinh hoạt", "Bài kiểm tra"…
+    title: str
+    url: str
+    when: object = None  # a date or an aware datetime; None for "whenever you can"
+    detail: str = ""
+    due: bool = False  # `when` is a deadline ("by …"), not the moment it happens
+
+    @property
+    def sort_key(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        w = self.when
+        if w is None:
+            return (1, dt.datetime.max.replace(tzinfo=dt.UTC))
+        if not isinstance(w, dt.datetime):
+            w = timezone.make_aware(dt.datetime.combine(w, dt.time(23, 59)))
+        return (0, w)
+
+    @property
+    def has_time(self) -> bool:
+        import datetime as dt
+
+        return isinstance(self.when, dt.datetime)
+
+
+_todo_providers: list[Callable[[object], list[Todo]]] = []
+
+
+def register_todos(provider: Callable[[object], list[Todo]]) -> None:
+    """`provider(person)` returns the person's open to-dos from one capability."""
+    _todo_providers.append(provider)
+
+
+def todos_for(person, limit: int = 12) -> list[Todo]:
+    """The person's to-dos from every capability, soonest first, undated last."""
+    items: list[Todo] = []
+    for provider in _todo_providers:
+        items.extend(provider(person))
+    return sorted(items, key=lambda t: t.sort_key)[:limit]
+
+
+@dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str

@@ -9,12 +9,17 @@ from django.views.decorators.http import require_POST
 
 from suotdoi.people.actions import person_set_language
 
-from .home import next_steps_for
+from .home import next_steps_for, todos_for
 
 
 def home(request):
-    steps = next_steps_for(request.user) if request.user.is_authenticated else []
-    return render(request, "web/home.html", {"steps": steps})
+    if not request.user.is_authenticated:
+        return render(request, "web/home.html", {"steps": []})
+    return render(
+        request,
+        "web/home.html",
+        {"steps": next_steps_for(request.user), "todos": todos_for(request.user)},
+    )
 
 
 @never_cache

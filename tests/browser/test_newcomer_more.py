@@ -130,3 +130,118 @@ def test_an_invitee_from_outside_the_unit_cannot_be_smuggled_in(world, client_fo
     )
     assert r.status_code == 200 and Session.objects.filter(task=task).count() == 0
     assert "Hãy chọn người được mời" in r.content.decode() or "invited" in r.content.decode()
+
+
+def _a_learners_week(world):
+    """Mai's week: a session she is invited to, a campaign quiz and reflection, a course in
+    progress and a self-assessment due."""
+    from django.utils import timezone
+
+    from suotdoi.campaigns import actions as ca
+    from suotdoi.campaigns.models import Task
+    from suotdoi.catalog.actions import enrol
+    from suotdoi.recognition import selectors as rs
+    from suotdoi.recognition.actions import assessment_register, round_set
+    from tests.catalog_helpers import online_course, provider_of, published
+    from tests.test_campaigns import launched
+
+    people, units = world.people, world.units
+    camp = launched(people, units, reflection_required=True, quiz_required=True)
+    ca.question_add(
+        actor=people["provincial_officer"],
+        campaign=camp,
+        text="Học tập suốt đời là gì?",
+        choices=["Học cả đời", "Học đến 18 tuổi"],
+        correct=0,
+    )
+    task = Task.objects.get(campaign=camp, unit=units["grassroots"])
+    starts = timezone.now() + dt.timedelta(days=2)
+    session = ca.session_create(
+        actor=people["grassroots_chair"],
+        task=task,
+        kind="thematic",
+        title="Sinh hoạt chuyên đề tháng này",
+        starts_at=starts,
+        hours=2,
+        place="Hội trường công ty",
+    )
+    course = published(people, online_course(people, provider_of(people, units)))
+    enrol(person=people["member"], course=course)
+    year = timezone.localdate().year
+    round_set(
+        actor=people["provincial_officer"],
+        unit=units["federation"],
+        title_code="cong-dan-hoc-tap",
+        year=year,
+        submit_by=timezone.localdate() + dt.timedelta(days=10),
+        review_by=timezone.localdate() + dt.timedelta(days=20),
+        decide_by=timezone.localdate() + dt.timedelta(days=30),
+    )
+    assessment_register(
+        actor=people["member"], criteria_set=rs.current_set("cong-dan-hoc-tap"), year=year
+    )
+    return camp, task, session, course
+
+
+def test_home_lists_what_the_learner_has_to_do_with_dates(world, new_page, shot):
+    """#16.14: 'My study campaigns' did not show the member's upcoming session and home had
+    no 'what's next'."""
+    from django.utils import timezone
+
+    from suotdoi.demo.world import DEMO_PASSWORD
+    from tests.browser.conftest import sign_in
+
+    camp, task, session, course = _a_learners_week(world)
+    page = new_page(width=360, height=740)
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    page.goto("/")
+    todo = page.locator("section[aria-labelledby=todo-h]")
+    assert todo.locator("h2").inner_text() == "Việc cần làm"
+    cards = todo.locator("li.card").all_inner_texts()
+    text = "\n".join(cards)
+    when = timezone.localtime(session.starts_at)
+    assert "Sinh hoạt chuyên đề tháng này" in cards[0], cards  # the soonest first
+    assert when.strftime("%d/%m/%Y") in cards[0] and when.strftime("%H:%M") in cards[0]
+    assert "Bài kiểm tra" in text and "Bài thu hoạch" in text and camp.title in text
+    assert course.title in text and "Tự đánh giá" in text
+    assert camp.ends_on.strftime("%d/%m/%Y") in text
+    box = todo.bounding_box()
+    assert box["y"] < 740 * 0.35, box  # the list starts on the first screen
+    shot(page, "newcomer-home-todo-360")
+    todo.get_by_role("link", name="Sinh hoạt chuyên đề tháng này").click()
+    page.wait_for_url(f"**/campaigns/mine/#task-{task.pk}")
+    card = page.locator(f"#task-{task.pk}")
+    assert "Buổi sinh hoạt bạn được mời" in card.inner_text()
+    assert when.strftime("%d/%m/%Y") in card.inner_text()
+    shot(page, "newcomer-my-campaigns-session-360")
+
+
+def test_done_things_leave_the_list(world):
+    """A session attended and a reflection sent are no longer to do; a person
+    of another tree sees none of Mai's."""
+    from django.utils import translation
+
+    from suotdoi.campaigns import actions as ca
+    from suotdoi.campaigns.models import Attendance
+    from suotdoi.web.home import todos_for
+    from tests.test_campaigns import session_of
+
+    camp, task, later, course = _a_learners_week(world)
+    now = session_of(world.people, task)  # started a moment ago: attendance can be taken
+    mai = world.people["member"]
+    with translation.override("en"):
+        before = [(t.kind, t.title) for t in todos_for(mai)]
+        kinds = {k for k, _ in before}
+        assert {"Study session", "Quiz", "Reflection", "Course", "Self-assessment"} <= kinds
+        assert ("Study session", now.title) in before and ("Study session", later.title) in before
+        ca.attendance_record(
+            actor=world.people["grassroots_chair"], session=now, person=mai, method="manual"
+        )
+        assert Attendance.objects.filter(session=now, person=mai).exists()
+        ca.reflection_submit(actor=mai, task=task, text="Em học được nhiều điều: học tập suốt đời là học ở mọi nơi, mọi lúc, cùng mọi người.")
+        after = [(t.kind, t.title) for t in todos_for(mai)]
+        assert ("Study session", now.title) not in after or now.title == later.title
+        assert [k for k, _ in after].count("Study session") == 1, after
+        assert "Reflection" not in {k for k, _ in after}, after
+        stranger = world.people["provincial_officer"]
+        assert all(t.title not in (now.title, later.title) for t in todos_for(stranger))

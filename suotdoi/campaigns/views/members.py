@@ -40,9 +40,13 @@ def my_campaigns(request):
         .values_list("pk", flat=True)
         .distinct()
     )
+    upcoming: dict[int, list] = {}
+    for s in selectors.upcoming_sessions_for(request.user, prefixes=prefixes):
+        upcoming.setdefault(s.task_id, []).append(s)
     items = [
         {
             "task": t,
+            "sessions": upcoming.get(t.pk, []),
             "documents": selectors.documents_of(t.campaign),
             "quiz": quiz.get(t.pk),
             "has_quiz": t.pk in with_questions,
