@@ -238,7 +238,11 @@ def test_done_things_leave_the_list(world):
             actor=world.people["grassroots_chair"], session=now, person=mai, method="manual"
         )
         assert Attendance.objects.filter(session=now, person=mai).exists()
-        ca.reflection_submit(actor=mai, task=task, text="Em học được nhiều điều: học tập suốt đời là học ở mọi nơi, mọi lúc, cùng mọi người.")
+        ca.reflection_submit(
+            actor=mai,
+            task=task,
+            text="Em học được nhiều điều: học tập suốt đời là học ở mọi nơi, mọi lúc.",
+        )
         after = [(t.kind, t.title) for t in todos_for(mai)]
         assert ("Study session", now.title) not in after or now.title == later.title
         assert [k for k, _ in after].count("Study session") == 1, after
