@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from suotdoi.core.pdf import render_pdf
 from suotdoi.core.sheets import add_row, add_sheet
 
 from . import selectors
@@ -63,8 +64,6 @@ def campaign_xlsx(*, campaign) -> tempfile.SpooledTemporaryFile:
 
 
 def campaign_pdf(*, campaign, base_url: str) -> bytes:
-    from weasyprint import HTML
-
     issuer = campaign.issuer
     rows = selectors.dashboard_rows(campaign=campaign, focus=issuer)
     rows.sort(key=lambda r: r["unit"].path)
@@ -79,4 +78,4 @@ def campaign_pdf(*, campaign, base_url: str) -> bytes:
             "now": timezone.localtime(),
         },
     )
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return render_pdf(html, base_url=base_url)

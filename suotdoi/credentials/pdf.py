@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from suotdoi.core.pdf import render_pdf
+
 from .documents import public_url
 
 
@@ -16,8 +18,6 @@ def check_url(credential) -> str:
 
 
 def certificate_pdf(*, credential, base_url: str) -> bytes:
-    from weasyprint import HTML
-
     url = check_url(credential)
     qr = segno.make(url, error="m").svg_data_uri(scale=4, border=1)
     issuer = credential.achievement.issuer
@@ -41,4 +41,4 @@ def certificate_pdf(*, credential, base_url: str) -> bytes:
             ],
         },
     )
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return render_pdf(html, base_url=base_url)

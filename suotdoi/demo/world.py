@@ -601,10 +601,14 @@ def seed_campaign(world: World) -> None:
 def _plan_pdf(campaign):
     """A one-page plan, made here so the demo has a real file to download."""
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from weasyprint import HTML
+
+    from suotdoi.core.pdf import render_pdf
 
     html = (
-        "<html lang='vi'><body style='font-family: Noto Serif, serif'>"
+        "<html lang='vi'><head><meta charset='utf-8'>"
+        f"<title>Kế hoạch triển khai: {campaign.title}</title>"
+        "<meta name='author' content='Liên đoàn Lao động tỉnh Ninh Bình'></head>"
+        "<body style='font-family: Noto Serif, serif'>"
         "<p style='text-align:center'><b>LIÊN ĐOÀN LAO ĐỘNG TỈNH NINH BÌNH</b></p>"
         "<h1 style='text-align:center;font-size:14pt'>KẾ HOẠCH</h1>"
         f"<p style='text-align:center'><b>{campaign.title}</b></p>"
@@ -615,7 +619,7 @@ def _plan_pdf(campaign):
         "</body></html>"
     )
     return SimpleUploadedFile(
-        "ke-hoach-trien-khai.pdf", HTML(string=html).write_pdf(), "application/pdf"
+        "ke-hoach-trien-khai.pdf", render_pdf(html), "application/pdf"
     )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from suotdoi.core.pdf import render_pdf
+
 from .models import EntryStatus, LearningEntry
 from .selectors import record_summary
 
 
 def transcript_pdf(*, person, base_url: str) -> bytes:
-    from weasyprint import HTML
-
     entries = (
         LearningEntry.objects.filter(person=person)
         .exclude(status__in=[EntryStatus.REJECTED, EntryStatus.SUPERSEDED])
@@ -29,4 +29,4 @@ def transcript_pdf(*, person, base_url: str) -> bytes:
             "now": timezone.localtime(),
         },
     )
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return render_pdf(html, base_url=base_url)

@@ -249,3 +249,53 @@ def test_done_things_leave_the_list(world):
         assert "Reflection" not in {k for k, _ in after}, after
         stranger = world.people["provincial_officer"]
         assert all(t.title not in (now.title, later.title) for t in todos_for(stranger))
+
+
+def _pdf_info(path) -> dict:
+    import subprocess
+
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return {
+        k.strip(): v.strip()
+        for k, v in (line.split(":", 1) for line in out.stdout.splitlines() if ":" in line)
+    }
+
+
+def test_every_pdf_downloaded_has_a_title_and_is_tagged(world, new_page, tmp_path):
+    """#16.15: PDFs carried no title metadata and were untagged (a screen reader, or a file
+    list, showed 'Untitled')."""
+    import subprocess
+
+    from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET
+    from tests.browser.conftest import sign_in
+    from tests.credentials_helpers import issued
+    from tests.test_campaigns import launched
+
+    credential = issued(world.people, world.units)
+    camp = launched(world.people, world.units)
+    mai = new_page(width=360, height=740)
+    sign_in(mai, "0912000001", DEMO_PASSWORD)
+    officer = new_page(width=1280, height=900)
+    sign_in(officer, "0912000004", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    wanted = [
+        (mai, "/record/", "/record/transcript.pdf", "Nguyễn Thị Mai"),
+        (
+            mai,
+            f"/credentials/{credential.uid}/",
+            f"/credentials/{credential.uid}/certificate.pdf",
+            "Nguyễn Thị Mai",
+        ),
+        (officer, f"/campaigns/{camp.pk}/", f"/campaigns/{camp.pk}/report.pdf", camp.title),
+    ]
+    for page, at, href, title_words in wanted:
+        page.goto(at)
+        with page.expect_download() as info:
+            page.locator(f"a[href='{href}']").first.click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        meta = _pdf_info(path)
+        assert title_words in meta.get("Title", ""), (href, meta)
+        assert meta.get("Tagged") == "yes", (href, meta)
+        assert meta.get("Author"), (href, meta)
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+        assert title_words.split()[0] in text.stdout  # still the same readable document
