@@ -618,9 +618,7 @@ def _plan_pdf(campaign):
         "<p>3. Báo cáo kết quả về Liên đoàn Lao động tỉnh đúng hạn.</p>"
         "</body></html>"
     )
-    return SimpleUploadedFile(
-        "ke-hoach-trien-khai.pdf", render_pdf(html), "application/pdf"
-    )
+    return SimpleUploadedFile("ke-hoach-trien-khai.pdf", render_pdf(html), "application/pdf")
 
 
 def world_is_built() -> bool:
