@@ -229,7 +229,15 @@ def test_a_tool_cannot_write_entries_for_people_outside_its_unit(people, units):
 
         actor["account"]["homePage"] = settings.PUBLIC_URL.rstrip("/")
         assert group_tool.post("statements", _completed(actor)).status_code == 200
-    assert LearningEntry.objects.filter(person=foreign).count() == before
+    # Named by their public id, the foreign officer gets at most the tool's report: not issued
+    # by the unit, counted nowhere until they accept it (#17); by anything else, nothing.
+    from suotdoi.records.selectors import COUNTING
+
+    assert LearningEntry.objects.filter(person=foreign).exclude(status="reported").count() == before
+    reported = LearningEntry.objects.filter(person=foreign, status="reported")
+    assert reported.count() <= 1 and all(e.unit_id is None for e in reported)
+    assert all(e.issued_by == "Công cụ tổ" for e in reported)
+    assert not LearningEntry.objects.filter(COUNTING, pk__in=[e.pk for e in reported]).exists()
     # The same tool does write for its own unit's member, named by the public id only.
     from django.conf import settings
 
@@ -237,10 +245,10 @@ def test_a_tool_cannot_write_entries_for_people_outside_its_unit(people, units):
     for name in [str(member.pk), "0912000001"]:
         actor = {"account": {"homePage": home, "name": name}}
         assert group_tool.post("statements", _completed(actor)).status_code == 200
-    assert not LearningEntry.objects.filter(person=member, source_key__startswith="xapi:").exists()
+    assert not LearningEntry.objects.filter(person=member, source_key__startswith="xapi").exists()
     actor = {"account": {"homePage": home, "name": member.public_id}}
     assert group_tool.post("statements", _completed(actor)).status_code == 200
-    assert LearningEntry.objects.filter(person=member, source_key__startswith="xapi:").count() == 1
+    assert LearningEntry.objects.filter(person=member, source_key__startswith="xapi").count() == 1
 
 
 def test_public_ids_are_not_sequential_and_shown_on_the_profile(people, client_for):

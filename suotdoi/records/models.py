@@ -37,6 +37,12 @@ class EntryStatus(models.TextChoices):
     VERIFIED = "verified", _("Verified")
     REJECTED = "rejected", _("Not accepted")
     SUPERSEDED = "superseded", _("Corrected by a newer entry")
+    # A tool outside the learner's units said so: counted nowhere until the learner accepts.
+    REPORTED = "reported", _("Reported by a learning tool, waiting for you")
+
+
+# Entries that count in no total, figure, transcript or shared record.
+NOT_COUNTING = (EntryStatus.REJECTED, EntryStatus.SUPERSEDED, EntryStatus.REPORTED)
 
 
 class CompetenceTag(BilingualLabel, models.Model):
@@ -116,7 +122,7 @@ class LearningEntry(TimeStampedModel):
     @property
     def counts(self) -> bool:
         """Whether it counts in totals: not rejected and not replaced by a correction."""
-        return self.status not in (EntryStatus.REJECTED, EntryStatus.SUPERSEDED)
+        return self.status not in NOT_COUNTING
 
     @property
     def is_locked(self) -> bool:

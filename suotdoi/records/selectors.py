@@ -5,9 +5,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from .access import verify_scope_q
-from .models import EntryKind, EntryStatus, LearningEntry, LearningGoal, UnitFigure
+from .models import NOT_COUNTING, EntryKind, EntryStatus, LearningEntry, LearningGoal, UnitFigure
 
-COUNTING = ~Q(status__in=[EntryStatus.REJECTED, EntryStatus.SUPERSEDED])
+COUNTING = ~Q(status__in=NOT_COUNTING)
 
 
 def entry_list_for(*, person) -> QuerySet[LearningEntry]:

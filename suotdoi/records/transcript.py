@@ -7,14 +7,14 @@ from django.utils import timezone
 
 from suotdoi.core.pdf import render_pdf
 
-from .models import EntryStatus, LearningEntry
+from .models import NOT_COUNTING, LearningEntry
 from .selectors import record_summary
 
 
 def transcript_pdf(*, person, base_url: str) -> bytes:
     entries = (
         LearningEntry.objects.filter(person=person)
-        .exclude(status__in=[EntryStatus.REJECTED, EntryStatus.SUPERSEDED])
+        .exclude(status__in=NOT_COUNTING)
         .select_related("unit")
         .order_by("start_date", "id")
     )

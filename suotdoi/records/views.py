@@ -22,7 +22,7 @@ from . import actions, selectors
 from .access import access_entry_to_verify_by_id, access_own_entry_by_id
 from .exporting import record_as_json
 from .forms import DeclareForm, GoalForm, RejectForm
-from .models import Provenance
+from .models import NOT_COUNTING, Provenance
 from .panels import record_panels
 
 
@@ -301,7 +301,7 @@ def shared_record(request, token: str):
     actions.record_share_opened(share=share)
     year = timezone.localdate().year
     entries = selectors.entry_list_for(person=share.person).exclude(
-        status__in=["rejected", "superseded"]
+        status__in=NOT_COUNTING
     )[:200]
     response = render(
         request,

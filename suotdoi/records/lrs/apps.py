@@ -19,3 +19,16 @@ class LrsConfig(AppConfig):
             note="officers' LRS reads",
             unit_field="client__unit",
         )
+        from suotdoi.records.panels import register_record_panel
+
+        register_record_panel(_tools_panel)
+
+
+def _tools_panel(*, person):
+    """On the learner's record: tools' reports waiting for them, and where links live."""
+    from django.template.loader import render_to_string
+
+    from suotdoi.records.models import EntryStatus, LearningEntry
+
+    waiting = LearningEntry.objects.filter(person=person, status=EntryStatus.REPORTED).count()
+    return render_to_string("lrs/_record_panel.html", {"waiting": waiting})

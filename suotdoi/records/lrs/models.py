@@ -25,9 +25,16 @@ class LrsClient(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Web pages (e-learning packages in a browser) that may call the LRS with this client's
+    # credentials: exact origins ("https://hoc.example.vn"), or any origin for public content.
+    allowed_origins = models.JSONField(default=list, blank=True)
+    any_origin = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key})"
+
+    def allows_origin(self, origin: str) -> bool:
+        return self.any_origin or origin in (self.allowed_origins or [])
 
 
 class Statement(models.Model):
@@ -131,3 +138,103 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.doc_id}"
+
+
+class LearningUnitType(models.Model):
+    """An xAPI activity type whose statements may become a learning entry: a course, a
+    module, an assessment, a meeting… Slides, interactions and questions are not listed, so
+    they never do. Administrators add types here; the LRS page shows the list."""
+
+    iri = models.CharField(max_length=500, unique=True)
+    label = models.CharField(max_length=120)
+    entry_kind = models.CharField(max_length=20)  # records.EntryKind value
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Attempt(models.Model):
+    """One attempt at one activity by one person (same registration, or the same day without
+    one): the statements about it fold into a single learning entry, hours counted once."""
+
+    entry = models.OneToOneField(
+        "records.LearningEntry", on_delete=models.CASCADE, related_name="xapi_attempt"
+    )
+    client = models.ForeignKey(LrsClient, on_delete=models.PROTECT, related_name="+")
+    activity_id = models.CharField(max_length=500)
+    registration = models.CharField(max_length=36, blank=True)
+    trusted = models.BooleanField()  # issued by the client's unit, or reported for the learner
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.registration}"
+
+
+class AttemptStatement(models.Model):
+    """A statement behind an attempt, with what it said that the entry keeps."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="statements")
+    statement_id = models.UUIDField(unique=True)
+    verb_id = models.CharField(max_length=500)
+    stored = models.DateTimeField()
+    hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    score_scaled = models.FloatField(null=True, blank=True)
+    success = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["stored", "id"]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class LearnerLink(models.Model):
+    """A tool's own name for a learner (an xAPI account on the tool's home page), linked to a
+    person here: confirmed by the learner with a one-time code, or made by an officer of the
+    client's unit for a member who consented. Revocable by the learner."""
+
+    client = models.ForeignKey(LrsClient, on_delete=models.CASCADE, related_name="links")
+    home_page = models.CharField(max_length=300)
+    account_name = models.CharField(max_length=200)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="xapi_links"
+    )
+    how = models.CharField(max_length=10)  # "code" | "officer"
+    consent_note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "home_page", "account_name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_link_per_account",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.home_page}|{self.account_name}"
+
+
+class LinkRequest(models.Model):
+    """A tool asks to link one of its learner accounts; the learner types the code it shows
+    on their own page here to confirm. Expires after 30 minutes; used once."""
+
+    client = models.ForeignKey(LrsClient, on_delete=models.CASCADE, related_name="+")
+    home_page = models.CharField(max_length=300)
+    account_name = models.CharField(max_length=200)
+    display_name = models.CharField(max_length=150, blank=True)
+    code_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.account_name}"

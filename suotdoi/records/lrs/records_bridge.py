@@ -1,17 +1,14 @@
-"""Statements about people on this platform become learning entries.
+"""Who and what statements are about, for the record (the folding itself: attempts.py).
 
-The rules are data (`RULES`, shown to administrators on the LRS page): a verb, whether a
-duration is needed, the entry kind. The actor must be a person here: an `mbox` of their email,
-the `mbox_sha1sum` of it, or an `account` on this platform's home page named by their public id
-(never a phone, citizen ID or sequence number). The entry is "issued" by the client's unit, keyed
-by the statement id, so a replayed statement counts once; voiding a statement supersedes its
-entry. A tool writes entries only for people in its unit's subtree: statements about anybody
-else stay in the LRS and never reach that person's record.
+The rules are data (`RULES` and the `LearningUnitType` table, both shown on the LRS page): a
+verb, whether a duration is needed, the entry kind. The actor must be a person here: an `mbox`
+of their email, the `mbox_sha1sum` of it, an `account` on this platform's home page named by
+their public id (never a phone, citizen ID or sequence number), or an account of the client's
+own tool that the learner linked (`LearnerLink`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 
@@ -26,65 +23,104 @@ RULES = [
     ("http://adlnet.gov/expapi/verbs/experienced", True, "self_study", None),
 ]
 _RULES = {r[0]: r for r in RULES}
+_NUM = r"(\d+(?:[.,]\d+)?)"
 _DURATION = re.compile(
-    r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+    rf"^P(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM}D)?"
+    rf"(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?$"
 )
 
 
 def duration_hours(text: str | None) -> Decimal | None:
+    """Hours in an ISO 8601 duration as xAPI allows it ("PT45M", "P0Y0M0DT0H45M0S", "P1W",
+    "PT1,5H"), to the hundredth; None when it is not one."""
     m = _DURATION.match(text or "")
-    if not m or not any(m.groups()):
+    if not m or not any(m.groups()) or (text or "").endswith("T"):
         return None
-    d, h, mi, s = (Decimal(x) if x else Decimal(0) for x in m.groups())
-    return (d * 24 + h + mi / 60 + s / 3600).quantize(Decimal("0.01"))
+    y, mo, w, d, h, mi, s = (Decimal(x.replace(",", ".")) if x else Decimal(0) for x in m.groups())
+    total = y * 8760 + mo * 720 + w * 168 + d * 24 + h + mi / 60 + s / 3600
+    return total.quantize(Decimal("0.01"))
 
 
-def _person_lookup(actors: list[dict]) -> dict[str, object]:
-    """One query per kind of identifier for a whole batch: IFI key → person."""
+def people_for(actors: list[dict], *, client) -> dict[str, object]:
+    """Agent key (as stored on the statement) → person, for the actors of a batch: a
+    registered email (mbox or its sha1), an account on this platform named by a person's public
+    id, or an account of the client's tool that a learner linked. One query per kind."""
+    from .agents import agent_key
+    from .models import LearnerLink
+
     Person = get_user_model()  # noqa: N806
-    emails, sha1s, ids = {}, {}, {}
+    emails, sha1s, ids, linked = set(), set(), set(), {}
     home = settings.PUBLIC_URL.rstrip("/")
     for a in actors:
+        key = agent_key(a)
+        if key is None:
+            continue
         if "mbox" in a:
-            emails[a["mbox"].removeprefix("mailto:").lower()] = a
+            emails.add(str(a["mbox"]).lower().removeprefix("mailto:"))
         elif "mbox_sha1sum" in a:
-            sha1s[a["mbox_sha1sum"].lower()] = a
-        elif (a.get("account") or {}).get("homePage", "").rstrip("/") == home:
-            ids[str(a["account"].get("name", ""))[:32]] = a
+            sha1s.add(str(a["mbox_sha1sum"]).lower())
+        elif isinstance(a.get("account"), dict):
+            acct = a["account"]
+            if str(acct.get("homePage", "")).rstrip("/") == home:
+                ids.add(str(acct.get("name", ""))[:32])
+            else:
+                linked[(str(acct.get("homePage", "")), str(acct.get("name", "")))] = key
     found: dict[str, object] = {}
     if emails:
         for p in Person.objects.filter(email__in=list(emails)):
-            found["mbox:mailto:" + p.email] = p
+            found["mbox:mailto:" + p.email.lower()] = p
     if sha1s:
         for p in Person.objects.filter(email_sha1__in=list(sha1s)):
             found["sha1:" + p.email_sha1] = p
     if ids:
         for p in Person.objects.filter(public_id__in=list(ids)):
             found[f"account:{home}|{p.public_id}"] = p
+            found[f"account:{home}/|{p.public_id}"] = p
+    if linked:
+        names = {name for _h, name in linked}
+        for link in LearnerLink.objects.filter(
+            client=client, revoked_at__isnull=True, account_name__in=names
+        ).select_related("person"):
+            key = linked.get((link.home_page, link.account_name))
+            if key:
+                found[key] = link.person
     return found
 
 
-def _people_below(unit, person_ids: set[int]) -> set[int]:
-    """Which of these people hold an active membership in `unit`'s subtree."""
+def person_for(actor: dict, *, client):
+    from .agents import agent_key
+
+    return people_for([actor], client=client).get(agent_key(actor) or "")
+
+
+# Who a client's unit answers for beyond its members: capabilities add sources (the catalogue
+# adds learners enrolled in the courses of the unit's subtree) without this module knowing them.
+_trust_sources = []
+
+
+def register_trust_source(source) -> None:
+    """`source(unit, person_ids) -> set[int]`: people a unit's tools may issue entries for."""
+    if source not in _trust_sources:
+        _trust_sources.append(source)
+
+
+def trusted_ids(unit, person_ids: set[int]) -> set[int]:
+    """Which of these people the unit's tools issue entries for: members of its subtree, and
+    whoever a registered source vouches for."""
     from suotdoi.organisations.selectors import member_ids_below
 
-    return member_ids_below(unit=unit, person_ids=person_ids)
+    if not person_ids:
+        return set()
+    inside = set(member_ids_below(unit=unit, person_ids=person_ids))
+    for source in _trust_sources:
+        rest = person_ids - inside
+        if not rest:
+            break
+        inside |= set(source(unit, rest))
+    return inside
 
 
-def _key(actor: dict) -> str:
-    if "mbox" in actor:
-        return "mbox:mailto:" + actor["mbox"].removeprefix("mailto:").lower()
-    if "mbox_sha1sum" in actor:
-        return "sha1:" + actor["mbox_sha1sum"].lower()
-    acct = actor.get("account") or {}
-    return f"account:{str(acct.get('homePage', '')).rstrip('/')}|{acct.get('name')}"
-
-
-def person_for(actor: dict):
-    return _person_lookup([actor]).get(_key(actor))
-
-
-def _title(data: dict) -> str:
+def title_of(data: dict) -> str:
     obj = data.get("object") or {}
     names = (obj.get("definition") or {}).get("name") or {}
     return (
@@ -95,58 +131,3 @@ def _title(data: dict) -> str:
         or next(iter(names.values()), None)
         or obj.get("id", "xAPI")
     )[:200]
-
-
-def statements_into_record(*, rows, client) -> int:
-    from suotdoi.records.actions import entry_record_issued_many
-
-    candidates = []
-    for row in rows:
-        data = row.data
-        rule = _RULES.get(data["verb"]["id"])
-        if rule is None or (data.get("object") or {}).get("objectType", "Activity") != "Activity":
-            continue
-        _verb, needs_duration, kind, default_hours = rule
-        hours = duration_hours((data.get("result") or {}).get("duration"))
-        if hours is None:
-            if needs_duration:
-                continue
-            hours = default_hours
-        candidates.append((data, kind, hours))
-    if not candidates:
-        return 0
-    people = _person_lookup([data["actor"] for data, _k, _h in candidates])
-    inside = _people_below(client.unit, {p.pk for p in people.values()})
-    items = []
-    today = dt.date.today()
-    for data, kind, hours in candidates:
-        person = people.get(_key(data["actor"]))
-        if person is None or person.pk not in inside:
-            continue
-        when = dt.date.fromisoformat(data["timestamp"][:10])  # the date where it happened
-        items.append(
-            {
-                "person": person,
-                "source_key": f"xapi:{data['id']}",
-                "title": _title(data),
-                "kind": kind,
-                "start_date": min(when, today),
-                "hours": min(hours, Decimal("24")),
-            }
-        )
-    if not items:
-        return 0
-    return entry_record_issued_many(unit=client.unit, items=items, issued_by=client.unit.name)
-
-
-def voided_out_of_record(*, statement_ids: list[str]) -> int:
-    """Voiding a statement withdraws the entry it made."""
-    from suotdoi.records.actions import entry_withdraw
-    from suotdoi.records.models import LearningEntry
-
-    n = 0
-    keys = [f"xapi:{sid}" for sid in statement_ids]
-    for entry in LearningEntry.objects.filter(source_key__in=keys):
-        entry_withdraw(actor=None, entry=entry, reason="xAPI statement voided")
-        n += 1
-    return n

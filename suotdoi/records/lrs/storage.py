@@ -146,7 +146,7 @@ def store(
             Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=False).update(
                 voided=True
             )
-            from .records_bridge import voided_out_of_record
+            from .attempts import voided_out_of_record
 
             voided_out_of_record(statement_ids=voiding_targets)
         for sha2, (content_type, content) in attachments.items():
@@ -156,7 +156,7 @@ def store(
         _remember_activities(fresh)
         if fresh and into_record:
             # (False for the platform's own statements, whose entries are already written.)
-            from .records_bridge import statements_into_record
+            from .attempts import statements_into_record
 
             statements_into_record(rows=rows, client=client)
     return ids

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .learner import link_request_api
 from .views import endpoint
 
 app_name = "lrs"
@@ -11,4 +12,5 @@ urlpatterns = [
     path("activities", endpoint("activities"), name="activities"),
     path("agents", endpoint("agents"), name="agents"),
     path("about", endpoint("about"), name="about"),
+    path("links", link_request_api, name="links"),
 ]

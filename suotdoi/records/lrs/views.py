@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from . import storage
+from . import cors, storage
 from .agents import agent_key, parse_agent_param
 from .auth import client_from_header
 from .http import LATEST, SUPPORTED, XapiRequest, error, load_json, parse_alternate, respond
@@ -42,7 +42,7 @@ STATEMENT_PARAMS = {
     "ascending",
     "more",
 }
-_signer = signing.TimestampSigner(salt="suotdoi.lrs.more")
+MORE_SALT = "suotdoi.lrs.more.v2"
 
 
 def _version_of(xr: XapiRequest) -> str:
@@ -52,40 +52,49 @@ def _version_of(xr: XapiRequest) -> str:
 def endpoint(resource: str):
     @csrf_exempt
     def view(request):
+        if request.method == "OPTIONS":
+            return cors.preflight(request)
+        client = None
         try:
-            xr = XapiRequest(request)
+            response, client = _answer(request, resource)
         except RequestDataTooBig:
-            return error(413, "the request is larger than this LRS accepts (5 MB)")
-        problem = parse_alternate(xr)
-        if problem:
-            return error(400, problem)
-        if resource == "about":
-            if xr.method not in ("GET", "HEAD"):
-                return error(405, "About answers GET and HEAD")
-            return _head(xr, respond(200, {"version": ["1.0.3", "2.0.0"], "extensions": {}}))
-        if not xr.version:
-            return error(400, "X-Experience-API-Version header is required")
-        if not SUPPORTED.match(xr.version):
-            return error(400, f"xAPI version {xr.version} is not supported")
-        version = _version_of(xr)
-        if xr.alternate and version.startswith("2."):
-            return error(400, "xAPI 2.0 has no alternate request syntax", version)
-        client = client_from_header(xr.header("Authorization"))
-        if client is None:
-            response = error(401, "LRS client credentials (HTTP Basic) are required", version)
-            response["WWW-Authenticate"] = 'Basic realm="xAPI"'
-            return response
-        handler = HANDLERS[resource]
-        try:
-            return _head(xr, handler(xr, client, version))
-        except Invalid as exc:
-            return error(400, str(exc), version)
-        except storage.BadRequest as exc:
-            return error(400, str(exc), version)
-        except storage.Conflict as exc:
-            return error(409, str(exc), version)
+            response = error(413, "the request is larger than this LRS accepts (5 MB)")
+        return cors.decorate(request, response, client, public=resource == "about")
 
     return view
+
+
+def _answer(request, resource: str):
+    """(the response, the client that made the request or None)."""
+    xr = XapiRequest(request)
+    problem = parse_alternate(xr)
+    if problem:
+        return error(400, problem), None
+    if resource == "about":
+        if xr.method not in ("GET", "HEAD"):
+            return error(405, "About answers GET and HEAD"), None
+        return _head(xr, respond(200, {"version": ["1.0.3", "2.0.0"], "extensions": {}})), None
+    if not xr.version:
+        return error(400, "X-Experience-API-Version header is required"), None
+    if not SUPPORTED.match(xr.version):
+        return error(400, f"xAPI version {xr.version} is not supported"), None
+    version = _version_of(xr)
+    if xr.alternate and version.startswith("2."):
+        return error(400, "xAPI 2.0 has no alternate request syntax", version), None
+    client = client_from_header(xr.header("Authorization"))
+    if client is None:
+        response = error(401, "LRS client credentials (HTTP Basic) are required", version)
+        response["WWW-Authenticate"] = 'Basic realm="xAPI"'
+        return response, None
+    handler = HANDLERS[resource]
+    try:
+        return _head(xr, handler(xr, client, version)), client
+    except Invalid as exc:
+        return error(400, str(exc), version), client
+    except storage.BadRequest as exc:
+        return error(400, str(exc), version), client
+    except storage.Conflict as exc:
+        return error(409, str(exc), version), client
 
 
 def _head(xr: XapiRequest, response):
@@ -243,10 +252,10 @@ def _get_statements(xr: XapiRequest, client, version: str):
     after_seq = None
     if "more" in params:
         try:
-            state = json.loads(_signer.unsign(params["more"], max_age=MORE_MAX_AGE))
-        except (signing.BadSignature, ValueError):
+            state = signing.loads(params["more"], salt=MORE_SALT, max_age=MORE_MAX_AGE)
+            params, after_seq = dict(state["params"]), int(state["after"])
+        except (signing.BadSignature, ValueError, KeyError, TypeError):
             return error(400, "the more link is not valid (or older than 24 hours)", version)
-        params, after_seq = state["params"], state["after"]
         fmt = params.get("format", "exact")
         with_attachments = params.get("attachments") == "true"
     query: dict = {}
@@ -275,7 +284,10 @@ def _get_statements(xr: XapiRequest, client, version: str):
     more = ""
     if len(rows) > limit:
         rows = rows[:limit]
-        token = _signer.sign(json.dumps({"params": params, "after": rows[-1].seq}))
+        # Opaque and URL-safe (base64url and ':'): filters holding &, + or # survive any client.
+        token = signing.dumps(
+            {"params": params, "after": rows[-1].seq}, salt=MORE_SALT, compress=True
+        )
         more = f"/xapi/statements?more={token}"
     return _statement_response(rows, more, fmt, with_attachments, xr, version, headers)
 
@@ -485,12 +497,16 @@ def _document(xr: XapiRequest, key: dict, kind: str, version: str):
             return respond(204, version=version)
         content = xr.body
         content_type = xr.header("Content-Type") or "application/octet-stream"
-        if xr.method == "PUT" and if_match is None and if_none is None:
-            if doc is not None and (kind != Document.STATE or version.startswith("2.")):
-                return error(409, "the document exists: send If-Match or If-None-Match", version)
-            if doc is None and kind != Document.STATE and version.startswith("1."):
-                # xAPI 1.0.3 asks profile writes to always carry a precondition header.
-                return error(400, "send If-Match or If-None-Match with a profile", version)
+        # A new document needs no precondition (xAPI 1.0.3 and 2.0): only a PUT over an
+        # existing profile (or, in 2.0, state) without If-Match / If-None-Match is a conflict.
+        if (
+            xr.method == "PUT"
+            and if_match is None
+            and if_none is None
+            and doc is not None
+            and (kind != Document.STATE or version.startswith("2."))
+        ):
+            return error(409, "the document exists: send If-Match or If-None-Match", version)
         if xr.method == "POST" and doc is not None:
             if not (
                 doc.content_type.startswith("application/json")

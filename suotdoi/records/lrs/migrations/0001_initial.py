@@ -6,114 +6,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0003_member_import_rows_file'),
+        ("organisations", "0003_member_import_rows_file"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity_id', models.CharField(max_length=500, unique=True)),
-                ('definition', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("activity_id", models.CharField(max_length=500, unique=True)),
+                ("definition", models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('sha2', models.CharField(max_length=128, primary_key=True, serialize=False)),
-                ('content_type', models.CharField(max_length=255)),
-                ('content', models.BinaryField()),
+                ("sha2", models.CharField(max_length=128, primary_key=True, serialize=False)),
+                ("content_type", models.CharField(max_length=255)),
+                ("content", models.BinaryField()),
             ],
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=40)),
-                ('kind', models.CharField(max_length=20)),
-                ('activity_id', models.CharField(blank=True, max_length=500)),
-                ('agent_key', models.CharField(blank=True, max_length=300)),
-                ('registration', models.CharField(blank=True, max_length=36)),
-                ('doc_id', models.CharField(max_length=500)),
-                ('content', models.BinaryField()),
-                ('content_type', models.CharField(max_length=255)),
-                ('etag', models.CharField(max_length=64)),
-                ('updated', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope", models.CharField(max_length=40)),
+                ("kind", models.CharField(max_length=20)),
+                ("activity_id", models.CharField(blank=True, max_length=500)),
+                ("agent_key", models.CharField(blank=True, max_length=300)),
+                ("registration", models.CharField(blank=True, max_length=36)),
+                ("doc_id", models.CharField(max_length=500)),
+                ("content", models.BinaryField()),
+                ("content_type", models.CharField(max_length=255)),
+                ("etag", models.CharField(max_length=64)),
+                ("updated", models.DateTimeField(db_index=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scope', 'kind', 'activity_id', 'agent_key', 'registration', 'doc_id'), name='one_document_per_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "scope",
+                            "kind",
+                            "activity_id",
+                            "agent_key",
+                            "registration",
+                            "doc_id",
+                        ),
+                        name="one_document_per_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LrsClient',
+            name="LrsClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('key', models.CharField(max_length=40, unique=True)),
-                ('secret_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lrs_clients', to='organisations.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("key", models.CharField(max_length=40, unique=True)),
+                ("secret_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lrs_clients",
+                        to="organisations.unit",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('seq', models.BigAutoField(primary_key=True, serialize=False)),
-                ('statement_id', models.UUIDField(unique=True)),
-                ('stored', models.DateTimeField(db_index=True)),
-                ('unit_path', models.CharField(db_index=True, max_length=255)),
-                ('actor_key', models.CharField(db_index=True, max_length=300)),
-                ('verb_id', models.CharField(db_index=True, max_length=500)),
-                ('activity_id', models.CharField(blank=True, db_index=True, max_length=500)),
-                ('registration', models.UUIDField(blank=True, db_index=True, null=True)),
-                ('ref_id', models.UUIDField(blank=True, db_index=True, null=True)),
-                ('voided', models.BooleanField(default=False)),
-                ('is_voiding', models.BooleanField(default=False)),
-                ('data', models.JSONField()),
-                ('attachment_hashes', models.JSONField(blank=True, default=list)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='lrs.lrsclient')),
+                ("seq", models.BigAutoField(primary_key=True, serialize=False)),
+                ("statement_id", models.UUIDField(unique=True)),
+                ("stored", models.DateTimeField(db_index=True)),
+                ("unit_path", models.CharField(db_index=True, max_length=255)),
+                ("actor_key", models.CharField(db_index=True, max_length=300)),
+                ("verb_id", models.CharField(db_index=True, max_length=500)),
+                ("activity_id", models.CharField(blank=True, db_index=True, max_length=500)),
+                ("registration", models.UUIDField(blank=True, db_index=True, null=True)),
+                ("ref_id", models.UUIDField(blank=True, db_index=True, null=True)),
+                ("voided", models.BooleanField(default=False)),
+                ("is_voiding", models.BooleanField(default=False)),
+                ("data", models.JSONField()),
+                ("attachment_hashes", models.JSONField(blank=True, default=list)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="lrs.lrsclient",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StatementActivity',
+            name="StatementActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity_id', models.CharField(max_length=500)),
-                ('related', models.BooleanField()),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='lrs.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("activity_id", models.CharField(max_length=500)),
+                ("related", models.BooleanField()),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="lrs.statement",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StatementAgent',
+            name="StatementAgent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agent_key', models.CharField(max_length=300)),
-                ('related', models.BooleanField()),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agents', to='lrs.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agent_key", models.CharField(max_length=300)),
+                ("related", models.BooleanField()),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agents",
+                        to="lrs.statement",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['actor_key', 'verb_id', 'stored'], name='lrs_stateme_actor_k_25ed5b_idx'),
+            model_name="statement",
+            index=models.Index(
+                fields=["actor_key", "verb_id", "stored"], name="lrs_stateme_actor_k_25ed5b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['verb_id', 'stored'], name='lrs_stateme_verb_id_07f38a_idx'),
+            model_name="statement",
+            index=models.Index(fields=["verb_id", "stored"], name="lrs_stateme_verb_id_07f38a_idx"),
         ),
         migrations.AddIndex(
-            model_name='statementactivity',
-            index=models.Index(fields=['activity_id', 'related', 'statement'], name='lrs_stateme_activit_70b986_idx'),
+            model_name="statementactivity",
+            index=models.Index(
+                fields=["activity_id", "related", "statement"],
+                name="lrs_stateme_activit_70b986_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statementagent',
-            index=models.Index(fields=['agent_key', 'related', 'statement'], name='lrs_stateme_agent_k_8d0f3f_idx'),
+            model_name="statementagent",
+            index=models.Index(
+                fields=["agent_key", "related", "statement"], name="lrs_stateme_agent_k_8d0f3f_idx"
+            ),
         ),
     ]
