@@ -87,6 +87,27 @@ def build_route_world() -> RouteWorld:
         unit=u["group"],
     )
     assert pending.status == EntryStatus.PENDING
+    # A tool's report about Mai waiting for her, and a link of a tool account to her record.
+    reported = LearningEntry.objects.create(
+        person=p["member"],
+        title="Báo cáo của công cụ",
+        kind="online_elsewhere",
+        start_date=today - dt.timedelta(days=3),
+        hours=1,
+        provenance="issued",
+        status=EntryStatus.REPORTED,
+        issued_by="Công cụ ngoài",
+        source_key="route:reported",
+    )
+    from suotdoi.records.lrs.models import LearnerLink
+
+    link = LearnerLink.objects.create(
+        client=client,
+        home_page="https://hoc.example.vn",
+        account_name="mai-01",
+        person=p["member"],
+        how="code",
+    )
     campaign = Campaign.objects.filter(issuer=u["federation"]).first()
     from suotdoi.campaigns.actions import partner_invite
 
@@ -113,6 +134,8 @@ def build_route_world() -> RouteWorld:
         .values_list("pk", flat=True)
         .first(),
         "pending_entry": pending.pk,
+        "reported_entry": reported.pk,
+        "link": link.pk,
         "campaign": campaign.pk,
         "task": task.pk if task else None,
         "session": session.pk if session else None,

@@ -61,12 +61,26 @@ def _candidate(data: dict, types: dict[str, str]):
     return kind, hours, default_hours
 
 
-def _attempt_key(person_id: int, data: dict) -> tuple[str, str]:
-    """(entry source key, registration): the same for every statement of one attempt."""
+def _root(data: dict) -> tuple[str, dict | None]:
+    """The activity an attempt is at: the statement's parent when it names one (a quiz inside
+    a course), else its object; with the parent's definition when the statement carries it."""
+    parents = ((data.get("context") or {}).get("contextActivities") or {}).get("parent") or []
+    if isinstance(parents, dict):
+        parents = [parents]
+    if parents and isinstance(parents[0], dict) and parents[0].get("id"):
+        return parents[0]["id"], parents[0].get("definition")
+    return data["object"]["id"], None
+
+
+def _attempt_key(person_id: int, data: dict) -> tuple[str, str, str]:
+    """(entry source key, registration, root activity): the same for every statement of one
+    attempt. A registration is the attempt (xAPI, cmi5); without one, the root activity on
+    the same day is."""
     registration = ((data.get("context") or {}).get("registration") or "").lower()
-    when = registration or data["timestamp"][:10]
-    digest = hashlib.sha256(f"{person_id}|{data['object']['id']}|{when}".encode()).hexdigest()
-    return f"xapi-attempt:{digest[:48]}", registration
+    root, _definition = _root(data)
+    when = f"r:{registration}" if registration else f"{root}|{data['timestamp'][:10]}"
+    digest = hashlib.sha256(f"{person_id}|{when}".encode()).hexdigest()
+    return f"xapi-attempt:{digest[:48]}", registration, root
 
 
 def statements_into_record(*, rows, client) -> int:
@@ -92,20 +106,25 @@ def statements_into_record(*, rows, client) -> int:
         person = people.get(row.actor_key)
         if person is None:
             continue
-        key, registration = _attempt_key(person.pk, row.data)
+        key, registration, root = _attempt_key(person.pk, row.data)
+        is_root = root == row.data["object"]["id"]
         g = groups.setdefault(
             key,
             {
                 "person": person,
                 "kind": kind,
                 "registration": registration,
-                "activity": row.data["object"]["id"],
-                "title": title_of(row.data),
+                "activity": root,
+                "title": "",
                 "date": dt.date.fromisoformat(row.data["timestamp"][:10]),
                 "default": default_hours,
                 "statements": [],
             },
         )
+        if is_root and not g["title"]:
+            g["title"], g["kind"] = title_of(row.data), kind  # the course, not its quiz
+        elif not g["title"] and not g.get("child_title"):
+            g["child_title"] = _parent_title(row.data)
         result = row.data.get("result") or {}
         g["statements"].append(
             AttemptStatement(
@@ -165,6 +184,13 @@ def statements_into_record(*, rows, client) -> int:
     return len(touched)
 
 
+def _parent_title(data: dict) -> str:
+    _root_id, definition = _root(data)
+    if definition and (definition.get("name") or {}):
+        return title_of({"object": {"id": _root_id, "definition": definition}})
+    return title_of(data)
+
+
 def _hours_of(g: dict) -> Decimal:
     given = [st.hours for st in g["statements"] if st.hours is not None]
     return min(max(given) if given else (g["default"] or Decimal("1")), CAP)
@@ -175,7 +201,7 @@ def _new_entry(key: str, g: dict, client, is_trusted: bool):
 
     return LearningEntry(
         person=g["person"],
-        title=(g["title"].strip() or g["activity"])[:200],
+        title=(g["title"].strip() or g.get("child_title", "").strip() or g["activity"])[:200],
         kind=g["kind"],
         start_date=min(g["date"], dt.date.today()),
         hours=_hours_of(g),

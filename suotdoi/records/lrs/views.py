@@ -73,7 +73,10 @@ def _answer(request, resource: str):
     if resource == "about":
         if xr.method not in ("GET", "HEAD"):
             return error(405, "About answers GET and HEAD"), None
-        return _head(xr, respond(200, {"version": ["1.0.3", "2.0.0"], "extensions": {}})), None
+        # A 1.0.x client (TinCanPython, older content) refuses an About naming a version it
+        # does not know, so it is told the 1.0 line; everyone else hears both.
+        versions = ["1.0.3"] if xr.version.startswith("1.") else ["1.0.3", "2.0.0"]
+        return _head(xr, respond(200, {"version": versions, "extensions": {}})), None
     if not xr.version:
         return error(400, "X-Experience-API-Version header is required"), None
     if not SUPPORTED.match(xr.version):
