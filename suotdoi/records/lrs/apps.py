@@ -19,7 +19,15 @@ class LrsConfig(AppConfig):
             note="officers' LRS reads",
             unit_field="client__unit",
         )
+        from django.db.models.signals import post_delete, post_save
+
         from suotdoi.records.panels import register_record_panel
+
+        from .attempts import forget_unit_types
+        from .models import LearningUnitType
+
+        post_save.connect(forget_unit_types, sender=LearningUnitType)
+        post_delete.connect(forget_unit_types, sender=LearningUnitType)
 
         register_record_panel(_tools_panel)
 

@@ -32,10 +32,27 @@ CAP = Decimal("24")
 _RULES = {r[0]: r for r in RULES}
 
 
+_types_cache: tuple[float, dict[str, str]] | None = None
+
+
 def _unit_types() -> dict[str, str]:
+    """Active learning-unit types (IRI → entry kind), read at most every 30 s per process:
+    an administrator's change reaches every server within 30 s."""
+    import time
+
     from .models import LearningUnitType
 
-    return dict(LearningUnitType.objects.filter(active=True).values_list("iri", "entry_kind"))
+    global _types_cache
+    now = time.monotonic()
+    if _types_cache is None or _types_cache[0] < now:
+        types = dict(LearningUnitType.objects.filter(active=True).values_list("iri", "entry_kind"))
+        _types_cache = (now + 30, types)
+    return _types_cache[1]
+
+
+def forget_unit_types(**_kwargs) -> None:
+    global _types_cache
+    _types_cache = None
 
 
 def _candidate(data: dict, types: dict[str, str]):
@@ -141,9 +158,9 @@ def statements_into_record(*, rows, client) -> int:
     with transaction.atomic():
         existing = {
             a.entry.source_key: a
-            for a in Attempt.objects.select_related("entry")
-            .select_for_update(of=("self",))
-            .filter(entry__source_key__in=list(groups))
+            for a in Attempt.objects.select_related("entry").filter(
+                entry__source_key__in=list(groups)
+            )
         }
         fresh = [k for k in groups if k not in existing]
         new_entries = [
@@ -162,6 +179,7 @@ def statements_into_record(*, rows, client) -> int:
                         activity_id=groups[e.source_key]["activity"][:500],
                         registration=groups[e.source_key]["registration"],
                         trusted=e.status == EntryStatus.VERIFIED,
+                        longest=_given(groups[e.source_key]),
                     )
                     for e in made
                 ],
@@ -177,11 +195,76 @@ def statements_into_record(*, rows, client) -> int:
                     st.attempt = existing[key]
                     statements.append(st)
         AttemptStatement.objects.bulk_create(statements, ignore_conflicts=True)
-        older = [existing[k] for k in groups if k in existing and k not in fresh]
-        _settle(older, defaults={k: g["default"] for k, g in groups.items()})
-        touched = [existing[k].entry for k in groups if k in existing]
-        _audit(client, touched)
-    return len(touched)
+        made_now = [existing[k].entry for k in fresh if k in existing]
+        grown = _grow(
+            [
+                (existing[k], _given(g))
+                for k, g in groups.items()
+                if k in existing and k not in fresh
+            ]
+        )
+        _audit(client, made_now + grown)
+    return len(made_now) + len(grown)
+
+
+def _given(g: dict) -> Decimal | None:
+    """The longest duration the group's statements gave, or None."""
+    given = [st.hours for st in g["statements"] if st.hours is not None]
+    return min(max(given), CAP) if given else None
+
+
+def _grow(pairs) -> list:
+    """Attempts that got a longer duration (or their first one) take it as their hours; the
+    entries that changed are locked, updated and kept in the figures. Most folds change
+    nothing and cost nothing here."""
+    from suotdoi.records.models import LearningEntry
+
+    from .models import Attempt
+
+    wanted = {
+        a.pk: hours
+        for a, hours in pairs
+        if hours is not None and (a.longest is None or hours > a.longest)
+    }
+    if not wanted:
+        return []
+    changed = []
+    attempts = Attempt.objects.select_for_update().select_related("entry").filter(pk__in=wanted)
+    moves = []
+    for a in attempts:
+        hours = wanted[a.pk]
+        if a.longest is not None and hours <= a.longest:
+            continue  # a concurrent batch got there first
+        Attempt.objects.filter(pk=a.pk).update(longest=hours)
+        e = a.entry
+        if hours != e.hours:
+            moves.append((e, hours - e.hours))
+            LearningEntry.objects.filter(pk=e.pk).update(hours=hours)
+            e.hours = hours
+            changed.append(e)
+    _move_figures(moves)
+    return changed
+
+
+def _move_figures(moves) -> None:
+    """Add each (entry, hours delta) of counted entries to their unit's monthly figures."""
+    from suotdoi.records.models import NOT_COUNTING, EntryStatus, UnitFigure
+
+    months: dict[tuple, list] = {}
+    for e, delta in moves:
+        if e.status in NOT_COUNTING or e.unit_id is None:
+            continue
+        m = months.setdefault(
+            (e.unit_id, e.start_date.year, e.start_date.month, e.unit_path), [0, 0]
+        )
+        m[0] += delta
+        m[1] += delta if e.status == EntryStatus.VERIFIED else 0
+    for (unit_id, year, month, path), (hours, verified) in months.items():
+        key = {"unit_id": unit_id, "year": year, "month": month}
+        UnitFigure.objects.get_or_create(**key, defaults={"unit_path": path})
+        UnitFigure.objects.filter(**key).update(
+            hours=F("hours") + hours, verified_hours=F("verified_hours") + verified
+        )
 
 
 def _parent_title(data: dict) -> str:
@@ -192,8 +275,8 @@ def _parent_title(data: dict) -> str:
 
 
 def _hours_of(g: dict) -> Decimal:
-    given = [st.hours for st in g["statements"] if st.hours is not None]
-    return min(max(given) if given else (g["default"] or Decimal("1")), CAP)
+    given = _given(g)
+    return given if given is not None else min(g["default"] or Decimal("1"), CAP)
 
 
 def _new_entry(key: str, g: dict, client, is_trusted: bool):
@@ -237,52 +320,32 @@ def _add_figures(entries) -> None:
         )
 
 
-def _settle(attempts, *, defaults: dict[str, Decimal | None]) -> int:
-    """Recompute each attempt's hours from its statements; keep figures in step."""
+def _settle(attempts) -> None:
+    """After voiding: each attempt's hours again from the statements it still has."""
     from django.db.models import Max
 
-    from suotdoi.records.models import NOT_COUNTING, EntryStatus, LearningEntry, UnitFigure
+    from suotdoi.records.models import LearningEntry
 
-    from .models import AttemptStatement
+    from .models import Attempt, AttemptStatement
 
-    if not attempts:
-        return 0
     longest = dict(
         AttemptStatement.objects.filter(attempt__in=attempts)
         .values("attempt")
         .annotate(h=Max("hours"))
         .values_list("attempt", "h")
     )
-    changed = 0
-    months: dict[tuple[int, int, int, str], list] = {}
+    moves = []
     for a in attempts:
-        e = a.entry
         hours = longest.get(a.pk)
-        if hours is None:  # no statement gave a duration: the rule's default, or what it had
-            hours = defaults.get(e.source_key) or e.hours
+        Attempt.objects.filter(pk=a.pk).update(longest=hours)
+        e = a.entry
+        if hours is None:  # only statements without a duration are left: keep what it had
+            continue
         hours = min(Decimal(hours), CAP)
-        if hours == e.hours:
-            continue
-        delta = hours - e.hours
-        LearningEntry.objects.filter(pk=e.pk).update(hours=hours)
-        e.hours = hours
-        changed += 1
-        if e.status in NOT_COUNTING or e.unit_id is None:
-            continue
-        m = months.setdefault(
-            (e.unit_id, e.start_date.year, e.start_date.month, e.unit_path), [0, 0, 0]
-        )
-        m[1] += delta
-        m[2] += delta if e.status == EntryStatus.VERIFIED else 0
-    for (unit_id, year, month, path), (n, hours, verified) in months.items():
-        key = {"unit_id": unit_id, "year": year, "month": month}
-        UnitFigure.objects.get_or_create(**key, defaults={"unit_path": path})
-        UnitFigure.objects.filter(**key).update(
-            entries=F("entries") + n,
-            hours=F("hours") + hours,
-            verified_hours=F("verified_hours") + verified,
-        )
-    return changed
+        if hours != e.hours:
+            moves.append((e, hours - e.hours))
+            LearningEntry.objects.filter(pk=e.pk).update(hours=hours)
+    _move_figures(moves)
 
 
 def _audit(client, entries) -> None:
@@ -324,7 +387,7 @@ def voided_out_of_record(*, statement_ids: list[str]) -> int:
         if a.pk not in left and a.entry.status not in ("rejected", "superseded"):
             entry_withdraw(actor=None, entry=a.entry, reason="xAPI statements voided")
             n += 1
-    _settle([a for a in attempts if a.pk in left], defaults={})
+    _settle([a for a in attempts if a.pk in left])
     # Entries made before attempts were kept (one per statement).
     for entry in LearningEntry.objects.filter(source_key__in=[f"xapi:{s}" for s in statement_ids]):
         entry_withdraw(actor=None, entry=entry, reason="xAPI statement voided")

@@ -168,6 +168,9 @@ class Attempt(models.Model):
     activity_id = models.CharField(max_length=500)
     registration = models.CharField(max_length=36, blank=True)
     trusted = models.BooleanField()  # issued by the client's unit, or reported for the learner
+    # The longest duration any of its statements gave (None: none gave one, the entry has the
+    # rule's default hours). Kept here so a new statement is compared, not the whole history.
+    longest = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.activity_id} {self.registration}"
