@@ -300,9 +300,7 @@ def shared_record(request, token: str):
     share = access_share_by_token(token)
     actions.record_share_opened(share=share)
     year = timezone.localdate().year
-    entries = selectors.entry_list_for(person=share.person).exclude(
-        status__in=NOT_COUNTING
-    )[:200]
+    entries = selectors.entry_list_for(person=share.person).exclude(status__in=NOT_COUNTING)[:200]
     response = render(
         request,
         "records/shared.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import parse_qs
 
@@ -105,3 +106,15 @@ def load_json(raw: bytes):
     """Strict JSON (core.jsonio): no lone surrogates, no repeated keys, bounded nesting, so
     nothing stored can break a later read. BadJSON is a ValueError."""
     return parse_json(raw, max_depth=LRS_MAX_DEPTH)
+
+
+def moment(value: str, name: str) -> dt.datetime:
+    """A `since`/`until` parameter as an aware datetime (UTC when it names no offset)."""
+    from .validation import Invalid, timestamp
+
+    timestamp(value, name)
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(f"{name}: is not a timestamp") from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
