@@ -15,11 +15,13 @@ def _fresh_cache():
     """Rate limits and progress live in the cache; no test may see another's."""
     from django.core.cache import cache
 
-    from suotdoi.records.lrs import auth, storage
+    from suotdoi.records.lrs import attempts, auth, cors, storage
 
     cache.clear()
     auth._cache.clear()
     storage._SEEN_DEFINITIONS.clear()
+    attempts.forget_unit_types()
+    cors.forget_origins()
     yield
     cache.clear()
 

@@ -477,3 +477,23 @@ def test_a_profile_document_can_be_created_without_a_precondition_under_1_0_3(cl
         "activities/profile?activityId=http://x.example/a&profileId=p", {"b": 1}, version=V
     )
     assert r.status_code == 204
+
+
+def test_an_activity_type_an_administrator_adds_makes_entries(clc_tool, people):
+    from suotdoi.records.lrs.models import LearningUnitType
+
+    mai = people["member"]
+    video = "https://w3id.org/xapi/video/activity-type/video"
+    url = "https://hoc.example.vn/video/so-cuu"
+    clc_tool.post(
+        "statements", say(me(mai), "completed", url, a_type=video, duration="PT12M"), version=V
+    )
+    assert entries_of(mai) == []
+    LearningUnitType.objects.create(iri=video, label="Video", entry_kind="self_study")
+    clc_tool.post(
+        "statements",
+        say(me(mai), "completed", url + "/2", a_type=video, duration="PT12M"),
+        version=V,
+    )
+    [e] = entries_of(mai)
+    assert e.kind == "self_study" and e.hours == Decimal("0.20")

@@ -32,6 +32,16 @@ CAP = Decimal("24")
 _RULES = {r[0]: r for r in RULES}
 
 
+# The activity types every LRS treats as learning units (ADL's vocabulary); administrators
+# add others (LearningUnitType). Kept in code so no data step can lose them.
+BUILTIN_UNIT_TYPES = [
+    ("http://adlnet.gov/expapi/activities/course", "Course", "online_elsewhere"),
+    ("http://adlnet.gov/expapi/activities/module", "Module", "online_elsewhere"),
+    ("http://adlnet.gov/expapi/activities/lesson", "Lesson", "online_elsewhere"),
+    ("http://adlnet.gov/expapi/activities/assessment", "Assessment", "online_elsewhere"),
+    ("http://adlnet.gov/expapi/activities/meeting", "Meeting", "session"),
+    ("http://id.tincanapi.com/activitytype/webinar", "Webinar", "session"),
+]
 _types_cache: tuple[float, dict[str, str]] | None = None
 
 
@@ -45,7 +55,8 @@ def _unit_types() -> dict[str, str]:
     global _types_cache
     now = time.monotonic()
     if _types_cache is None or _types_cache[0] < now:
-        types = dict(LearningUnitType.objects.filter(active=True).values_list("iri", "entry_kind"))
+        types = {iri: kind for iri, _label, kind in BUILTIN_UNIT_TYPES}
+        types.update(LearningUnitType.objects.filter(active=True).values_list("iri", "entry_kind"))
         _types_cache = (now + 30, types)
     return _types_cache[1]
 

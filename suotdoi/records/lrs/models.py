@@ -141,9 +141,10 @@ class Document(models.Model):
 
 
 class LearningUnitType(models.Model):
-    """An xAPI activity type whose statements may become a learning entry: a course, a
-    module, an assessment, a meeting… Slides, interactions and questions are not listed, so
-    they never do. Administrators add types here; the LRS page shows the list."""
+    """An xAPI activity type an administrator adds to those whose statements may become a
+    learning entry (course, module, lesson, assessment, meeting and webinar are built in:
+    attempts.BUILTIN_UNIT_TYPES). Slides, interactions and questions are not listed, so they
+    never do. The LRS page shows the whole list."""
 
     iri = models.CharField(max_length=500, unique=True)
     label = models.CharField(max_length=120)

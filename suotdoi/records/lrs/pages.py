@@ -17,6 +17,7 @@ from suotdoi.organisations.policies import Capability
 from suotdoi.records.models import EntryKind
 
 from .actions import lrs_client_create, lrs_client_revoke
+from .attempts import BUILTIN_UNIT_TYPES
 from .models import LearningUnitType, LrsClient, Statement
 from .records_bridge import RULES
 
@@ -73,7 +74,8 @@ def unit_lrs(request, unit_id):
             "may_manage": may_manage,
             "statements": statements,
             "rules": [(verb, needs, EntryKind(kind).label) for verb, needs, kind, _h in RULES],
-            "unit_types": LearningUnitType.objects.filter(active=True),
+            "unit_types": [{"iri": iri, "label": label} for iri, label, _kind in BUILTIN_UNIT_TYPES]
+            + list(LearningUnitType.objects.filter(active=True).values("iri", "label")),
             "endpoint": request.build_absolute_uri("/xapi/"),
         },
     )
