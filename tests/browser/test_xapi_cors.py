@@ -79,3 +79,57 @@ def test_a_package_on_another_origin_uses_the_lrs(world, new_page, live_server, 
     # Both completions are one attempt at the course on the same day: one entry, 15 minutes.
     entries = {a.attempt.entry_id for a in AttemptStatement.objects.all()}
     assert len(entries) == 1
+
+
+def test_the_learner_links_a_tool_and_decides_on_its_report_on_a_phone(world, new_page, shot):
+    import datetime as dt
+
+    from suotdoi.demo.world import DEMO_PASSWORD
+    from suotdoi.records.lrs.actions import lrs_client_create
+    from suotdoi.records.lrs.linking import link_request_create
+    from suotdoi.records.models import EntryStatus, LearningEntry
+    from tests.browser.conftest import sign_in
+    from tests.test_lrs import Lrs
+
+    library = Lrs(
+        *lrs_client_create(actor=None, unit=world.units["library"], name="Ứng dụng thư viện")
+    )
+    _req, code = link_request_create(
+        client=library.client, home_page="https://tv.example.vn", account_name="ban-doc-0042"
+    )
+    actor = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://tv.example.vn", "name": "ban-doc-0042"},
+    }
+    page = new_page(width=360, height=740)
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    page.goto("/record/lrs/tools/")
+    page.get_by_label("Mã do công cụ học tập hiển thị").fill(code.lower().replace("-", " "))
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_selector("text=ban-doc-0042")
+    shot(page, "xapi-link-confirm-360")
+    page.get_by_role("button", name="Đồng ý liên kết").click()
+    page.wait_for_selector("text=Đã liên kết")
+    statement = {
+        "actor": actor,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {
+            "id": "https://tv.example.vn/sach-noi/1",
+            "definition": {
+                "type": "http://adlnet.gov/expapi/activities/course",
+                "name": {"vi": "Sách nói: Đắc nhân tâm"},
+            },
+        },
+        "result": {"duration": "PT3H"},
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+    }
+    assert library.post("statements", statement, version="1.0.3").status_code == 200
+    page.goto("/record/")
+    page.get_by_role("link", name="Xem và quyết định").click()
+    card = page.locator("li.card", has_text="Sách nói: Đắc nhân tâm")
+    assert "Ứng dụng thư viện" in card.inner_text()
+    shot(page, "xapi-report-waiting-360")
+    card.get_by_role("button", name="Thêm vào hồ sơ của tôi").click()
+    page.wait_for_selector("text=Đã thêm vào hồ sơ của bạn.")
+    e = LearningEntry.objects.get(person=world.people["member"], title="Sách nói: Đắc nhân tâm")
+    assert e.status == EntryStatus.UNVERIFIED and e.hours == 3
