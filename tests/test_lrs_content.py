@@ -497,3 +497,43 @@ def test_an_activity_type_an_administrator_adds_makes_entries(clc_tool, people):
     )
     [e] = entries_of(mai)
     assert e.kind == "self_study" and e.hours == Decimal("0.20")
+
+
+def test_a_learner_enrolled_in_the_units_course_is_trusted_and_sees_the_attempt(
+    units, people, client_for
+):
+    from suotdoi.catalog.actions import enrol
+    from tests.catalog_helpers import online_course, provider_of, published
+
+    officer = people["foreign_officer"]  # of another province: not a member of the union
+    course = published(people, online_course(people, provider_of(people, units)))
+    tool = Lrs(*lrs_client_create(actor=None, unit=units["grassroots"], name="LMS công đoàn"))
+    url, reg = "https://lms.example.vn/khoa/1", str(uuid.uuid4())
+    send = [
+        say(
+            me(officer),
+            "completed",
+            url,
+            a_type=COURSE,
+            name="Khoá 1",
+            registration=reg,
+            duration="PT50M",
+        ),
+        say(me(officer), "passed", url, a_type=COURSE, registration=reg, score=0.7),
+        say(me(officer), "passed", url, a_type=COURSE, registration=reg, score=0.95),
+    ]
+    tool.post("statements", send[0], version=V)
+    [e] = entries_of(officer)
+    assert e.status == EntryStatus.REPORTED
+    enrol(person=officer, course=course)
+    tool.post("statements", send[1:], version=V)
+    url2 = url + "/2"
+    tool.post(
+        "statements",
+        say(me(officer), "completed", url2, a_type=COURSE, duration="PT10M"),
+        version=V,
+    )
+    trusted = [x for x in entries_of(officer) if x.status == EntryStatus.VERIFIED]
+    assert [x.hours for x in trusted] == [Decimal("0.17")]
+    page = client_for(officer).get(f"/record/entries/{e.pk}/").content.decode()
+    assert "95%" in page and page.count("passed") == 2 and "completed" in page

@@ -176,6 +176,17 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.activity_id} {self.registration}"
 
+    def best(self) -> dict:
+        """The best result among its statements: highest scaled score, and whether any
+        statement said it succeeded."""
+        rows = list(self.statements.all())
+        scores = [r.score_scaled for r in rows if r.score_scaled is not None]
+        return {
+            "score_pct": round(max(scores) * 100) if scores else None,
+            "success": True if any(r.success for r in rows) else None,
+            "statements": rows,
+        }
+
 
 class AttemptStatement(models.Model):
     """A statement behind an attempt, with what it said that the entry keeps."""
