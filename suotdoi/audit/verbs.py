@@ -76,6 +76,7 @@ VERB_LABELS = {
     "membership.invite": _("invited a member"),
     "person.create_admin": _("created an administrator"),
     "person.create_on_behalf": _("registered a person"),
+    "person.export_data": _("downloaded their personal data"),
     "person.set_language": _("changed language"),
     "person.sign_up": _("signed up"),
     "person.update_profile": _("updated a profile"),

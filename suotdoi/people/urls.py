@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "people"
-urlpatterns = [path("", views.profile, name="profile")]
+urlpatterns = [
+    path("", views.profile, name="profile"),
+    path("data.json", views.my_data, name="my_data"),
+]

@@ -29,3 +29,25 @@ def profile(request):
     else:
         form = ProfileForm(instance=person)
     return render(request, "people/profile.html", {"form": form, "person": person})
+
+
+@login_required
+def my_data(request):
+    """Everything held about the caller, as one JSON file."""
+    import json
+
+    from django.http import HttpResponse
+
+    from suotdoi.audit.actions import audit_log
+
+    from .mydata import personal_data
+
+    data = personal_data(request.user)
+    audit_log(actor=request.user, verb="person.export_data", target=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.json"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -30,6 +30,9 @@ class LrsConfig(AppConfig):
         post_delete.connect(forget_unit_types, sender=LearningUnitType)
 
         register_record_panel(_tools_panel)
+        from suotdoi.people.mydata import register_personal_data
+
+        register_personal_data("xapi_statements", _statements_about)
 
 
 def _tools_panel(*, person):
@@ -40,3 +43,22 @@ def _tools_panel(*, person):
 
     waiting = LearningEntry.objects.filter(person=person, status=EntryStatus.REPORTED).count()
     return render_to_string("lrs/_record_panel.html", {"waiting": waiting})
+
+
+def _statements_about(person) -> list:
+    """The xAPI statements whose actor is the person (by email, its SHA-1, their learner id on
+    this platform, or a tool account they linked), exactly as stored."""
+    from django.conf import settings
+
+    from .models import LearnerLink, Statement
+
+    home = settings.PUBLIC_URL.rstrip("/")
+    keys = {f"account:{home}|{person.public_id}", f"account:{home}/|{person.public_id}"}
+    if person.email:
+        keys.add("mbox:mailto:" + person.email.lower())
+    if person.email_sha1:
+        keys.add("sha1:" + person.email_sha1)
+    for link in LearnerLink.objects.filter(person=person):
+        keys.add(f"account:{link.home_page}|{link.account_name}")
+    rows = Statement.objects.filter(actor_key__in=keys).order_by("seq")[:20000]
+    return [r.data for r in rows]
