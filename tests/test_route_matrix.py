@@ -73,6 +73,7 @@ PUBLIC = {
     "lrs:links": "xAPI: its own client authentication; a code only the learner can confirm",
     "lrs_pages:my_tools": "self: the caller's own links and tools' reports",
     "people:my_data": "self: everything held about the caller",
+    "people:new_password": "self: only right after the caller signed in with a one-time code",
     "vcapi:issue": "VC-API: bearer token, off unless configured",
     "vcapi:verify": "VC-API verification is public",
     "vcapi:verify_presentation": "VC-API verification is public",

@@ -176,7 +176,19 @@ ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "suotdoi.people.forms.SignupExtraForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_PHONE_VERIFICATION_ENABLED = False
+# Phones are verified by a code sent by SMS (suotdoi.core.sms), at sign-up and on change; the
+# same codes sign people in ("send me a code") and let them choose a new password.
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = 2
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = 2
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+# Six digits: typed on a phone's number pad, read out by an elderly member to an officer.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_FORMS = {"request_login_code": "suotdoi.people.code_forms.RequestLoginCodeForm"}
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "suotdoi.core.sms.FileBackend")
+SMS_FILE_PATH = VAR_DIR / "sms-outbox.jsonl"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
@@ -188,6 +200,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # Codes cost an SMS and open an account: few per phone, few per address.
+    "request_login_code": "10/m/ip,3/15m/key",
+    "verify_phone": "1/30s/key,3/m/ip",
 }
 # Proxies in front of the app that append to X-Forwarded-For (1 behind the documented load
 # balancer, 0 when the app faces clients directly). Sign-in limits, public checks and audit rows

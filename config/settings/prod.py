@@ -44,6 +44,12 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true") == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# One-time codes by SMS go to the operator's HTTP gateway (suotdoi/core/sms.py).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "suotdoi.core.sms.HttpGatewayBackend")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "SuotDoi")
+
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

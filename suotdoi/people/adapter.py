@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -14,23 +12,54 @@ from suotdoi.core.vn import normalise_phone
 from .fields import VietnamPhoneField
 from .models import Person
 
-log = logging.getLogger(__name__)
-
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_stages(self):
+        return [
+            "suotdoi.people.stages.SignupPhoneVerificationStage"
+            if s == "allauth.account.stages.PhoneVerificationStage"
+            else s
+            for s in super().get_login_stages()
+        ]
+
     def phone_form_field(self, **kwargs):
         return VietnamPhoneField(**kwargs)
 
     def set_phone(self, user, phone, verified):
+        changed = user.phone != phone
         user.phone = phone
+        user.phone_verified = bool(verified)
         if user.pk:
-            user.save(update_fields=["phone"])
+            user.save(update_fields=["phone", "phone_verified"])
+            if changed:
+                audit_log(actor=user, verb="person.change_phone", target=user)
 
     def get_phone(self, user):
-        return (user.phone, True) if user.phone else None
+        return (user.phone, user.phone_verified) if user.phone else None
 
     def set_phone_verified(self, user, phone):
-        """Phone verification by SMS is not switched on; numbers are checked by officers."""
+        if user.phone == phone and not user.phone_verified:
+            user.phone_verified = True
+            user.save(update_fields=["phone_verified"])
+            audit_log(actor=user, verb="person.verify_phone", target=user)
+
+    def send_verification_code_sms(self, user, phone, code, **kwargs):
+        """The code goes by SMS in the person's language; it is never logged."""
+        from django.utils import translation
+        from django.utils.translation import gettext
+
+        from suotdoi.core.sms import send_sms
+
+        with translation.override(getattr(user, "language", "") or "vi"):
+            text = gettext("Suốt Đời code: %(code)s. Do not give it to anyone.") % {"code": code}
+        send_sms(phone, text)
+
+    def send_unknown_account_sms(self, phone, **kwargs):
+        """Nothing is sent to a number with no account: no SMS cost, and the page says the
+        same thing whether the number is known or not."""
+
+    def send_account_already_exists_sms(self, phone, **kwargs):
+        """Sign-up says plainly that a number is taken; no SMS is needed for that."""
 
     def get_user_by_phone(self, phone):
         # The login form hands over what the person typed ("0912 345 678"); normalise first.
@@ -53,10 +82,6 @@ class AccountAdapter(DefaultAccountAdapter):
                 return f"phone?:{str(phone).strip()[:40]}"
         email = credentials.get("email") or credentials.get("username") or ""
         return f"email:{str(email).strip().lower()[:254]}"
-
-    def send_verification_code_sms(self, user, phone, code, **kwargs):
-        # No SMS gateway is configured; log so an operator can see that one was asked for.
-        log.warning("SMS verification requested for %s but no SMS gateway is configured", phone)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

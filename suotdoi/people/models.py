@@ -53,6 +53,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=20, null=True, blank=True)
+    # The person proved they hold the phone with a code sent to it (sign-up, change, sign-in
+    # by code). Numbers typed in by officers or imported are not verified until then.
+    phone_verified = models.BooleanField(_("phone verified"), default=False)
     email = models.EmailField(_("email"), null=True, blank=True)
     # sha1("mailto:" + email): how xAPI tools may name a person without revealing the address
     email_sha1 = models.CharField(max_length=40, blank=True, db_index=True, editable=False)

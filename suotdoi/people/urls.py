@@ -6,4 +6,5 @@ app_name = "people"
 urlpatterns = [
     path("", views.profile, name="profile"),
     path("data.json", views.my_data, name="my_data"),
+    path("new-password/", views.new_password, name="new_password"),
 ]

@@ -51,3 +51,42 @@ def my_data(request):
     response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.json"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+NEW_PASSWORD_WINDOW = 15 * 60  # seconds after signing in with a code
+
+
+def _signed_in_by_code_recently(request) -> bool:
+    import time
+
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    return any(
+        r.get("method") == "code" and time.time() - float(r.get("at", 0)) < NEW_PASSWORD_WINDOW
+        for r in records
+    )
+
+
+@login_required
+def new_password(request):
+    """A new password without the old one, for whoever just proved they hold the phone (or
+    email) with a one-time code: the forgotten-password path for people without email."""
+    from django.contrib.auth import update_session_auth_hash
+    from django.contrib.auth.forms import SetPasswordForm
+
+    from suotdoi.audit.actions import audit_log
+
+    if not _signed_in_by_code_recently(request):
+        messages.info(
+            request, _("To choose a new password without the old one, sign in with a code first.")
+        )
+        return redirect("account_request_login_code")
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        audit_log(actor=request.user, verb="person.new_password", target=request.user)
+        messages.success(request, _("Your new password is saved."))
+        return redirect("people:profile")
+    return render(request, "people/new_password.html", {"form": form})
