@@ -8,6 +8,17 @@ from tests.browser.conftest import sign_in, totp_now
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _last_code(phone: str) -> str:
+    """The code in the last SMS to `phone` (the test settings keep messages in memory)."""
+    import re
+
+    from suotdoi.core.sms import MemoryBackend
+
+    texts = [m["text"] for m in MemoryBackend.outbox if m["to"] == phone]
+    assert texts, MemoryBackend.outbox
+    return re.search(r"\b(\d{6})\b", texts[-1]).group(1)
+
+
 def test_newcomer_signs_up_logs_in_and_switches_to_english(new_page, shot):
     for width in (360, 1280):
         page = new_page(width=width)
@@ -28,8 +39,15 @@ def test_newcomer_signs_up_logs_in_and_switches_to_english(new_page, shot):
     page.fill("#id_password2", "Hoc-tap-2026!")
     shot(page, "signup-vi-360")
     page.get_by_role("button", name="Đăng ký").click()
+    # The number is proved with the code sent to it by SMS (#18).
+    page.wait_for_url("**/accounts/phone/verify/**")
+    code = _last_code("+84903456789")
+    page.get_by_label("Mã").fill(code)
+    shot(page, "signup-verify-phone-360")
+    page.get_by_role("button", name="Xác minh").click()
     page.wait_for_url("**/")
     assert "Xin chào, Xuân" in page.inner_text("h1")
+    assert Person.objects.get(phone="+84903456789").phone_verified
     assert Person.objects.get(phone="+84903456789").full_name == "Hồ Thị Xuân"
     page.locator("summary.menu-toggle").click()  # on a phone the links are behind "Danh mục"
     page.get_by_role("button", name="Đăng xuất").click()
