@@ -143,6 +143,17 @@ def test_check_deploy_is_clean_with_prod_settings(tmp_path):
         "SUOTDOI_PUBLIC_URL": "https://suotdoi.example.vn",
         "SUOTDOI_KEY_ENCRYPTION_KEYS": "m4GSh0a4nC3mYQp7v4d8sJ2nqz8o0N1cV6wB5eR9tUk=",
     }
+    # Without an SMS gateway the deploy check refuses (codes could never reach a phone).
+    r = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode != 0 and "suotdoi.E001" in r.stdout + r.stderr
+    env["SMS_GATEWAY_URL"] = "https://sms-gateway.example.vn/send"
+    env["SMS_GATEWAY_TOKEN"] = "a-token"
     r = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=root,

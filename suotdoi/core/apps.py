@@ -4,3 +4,32 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "suotdoi.core"
     label = "core"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        checks.register(_sms_gateway_configured, checks.Tags.security, deploy=True)
+
+
+def _sms_gateway_configured(app_configs, **kwargs):
+    """In production, codes must be able to leave: the gateway is set, or another backend."""
+    from django.conf import settings
+    from django.core.checks import Error
+
+    backend = getattr(settings, "SMS_BACKEND", "")
+    if backend.endswith("HttpGatewayBackend") and not getattr(settings, "SMS_GATEWAY_URL", ""):
+        return [
+            Error(
+                "SMS_GATEWAY_URL is not set: one-time codes by SMS cannot be sent.",
+                hint="Set SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN (docs/operations.md).",
+                id="suotdoi.E001",
+            )
+        ]
+    if backend.endswith(("FileBackend", "MemoryBackend")):
+        return [
+            Error(
+                f"SMS_BACKEND is {backend}: codes would never reach a phone.",
+                id="suotdoi.E002",
+            )
+        ]
+    return []

@@ -85,3 +85,7 @@ class Command(BaseCommand):
             f"Officers sign in with two-factor: authenticator secret {DEMO_TOTP_SECRET}; "
             f"code right now: {current_totp()} (or run: make totp)"
         )
+        self.stdout.write(
+            "SMS codes (sign-up, 'send me a code', new password) land in var/sms-outbox.jsonl "
+            "in development: tail -f var/sms-outbox.jsonl"
+        )
