@@ -100,6 +100,15 @@ def build_route_world() -> RouteWorld:
         source_key="route:reported",
     )
     from suotdoi.records.lrs.models import LearnerLink
+    from suotdoi.records.models import AssistConsent
+
+    consent = AssistConsent.objects.create(
+        person=p["member"],
+        unit=u["group"],
+        given_on=today,
+        form_photo="consents/route.jpg",
+        recorded_by=admin,
+    )
 
     link = LearnerLink.objects.create(
         client=client,
@@ -136,6 +145,7 @@ def build_route_world() -> RouteWorld:
         "pending_entry": pending.pk,
         "reported_entry": reported.pk,
         "link": link.pk,
+        "consent": consent.pk,
         "campaign": campaign.pk,
         "task": task.pk if task else None,
         "session": session.pk if session else None,

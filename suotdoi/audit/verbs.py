@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 VERB_LABELS = {
     "achievement.endorse": _("endorsed an achievement"),
     "achievement.endorse_withdraw": _("withdrew an endorsement"),
+    "assist.consent": _("recorded a member's consent to be helped"),
+    "assist.withdraw": _("withdrew a consent to be helped"),
     "campaign.close": _("closed a campaign"),
     "campaign.create": _("drafted a campaign"),
     "campaign.document": _("added campaign material"),

@@ -104,6 +104,10 @@ class LearningEntry(TimeStampedModel):
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
+    # An officer who typed it in for the person (assisted use, with their recorded consent).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Idempotency: one entry per source event ("attendance:123", "xapi:<uuid>", "self:<uuid>").
     source_key = models.CharField(max_length=120, unique=True)
 
@@ -186,3 +190,28 @@ class RecordShare(models.Model):
 
     def __str__(self) -> str:
         return f"share {self.pk} of {self.person_id}"
+
+
+class AssistConsent(models.Model):
+    """A member without a phone agrees that officers of a unit act for them (declare their
+    learning): the signed paper form, photographed, and who recorded it. Withdrawable by the
+    member or, at their request, by an officer; every write made under it is marked."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assist_consents"
+    )
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    given_on = models.DateField(_("consent given on"))
+    form_photo = models.FileField(_("photo of the signed form"), upload_to="consents/%Y/%m/")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.unit}"

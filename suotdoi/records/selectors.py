@@ -13,7 +13,7 @@ COUNTING = ~Q(status__in=NOT_COUNTING)
 def entry_list_for(*, person) -> QuerySet[LearningEntry]:
     return (
         LearningEntry.objects.filter(person=person)
-        .select_related("unit")
+        .select_related("unit", "entered_by")
         .prefetch_related("tags")
         .order_by("-start_date", "-id")
     )

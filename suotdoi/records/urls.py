@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assist_views, views
 
 app_name = "records"
 urlpatterns = [
@@ -18,4 +18,10 @@ urlpatterns = [
     path("visit/<str:token>/", views.venue_visit, name="visit"),
     path("verify/bulk/", views.verify_bulk, name="verify_bulk"),
     path("verify/<int:entry_id>/reject/", views.entry_reject, name="reject"),
+    path("assist/<int:membership_id>/", assist_views.assist_member, name="assist"),
+    path(
+        "assist/consents/<int:consent_id>/withdraw/",
+        assist_views.consent_withdraw,
+        name="assist_withdraw",
+    ),
 ]

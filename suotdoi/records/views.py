@@ -49,6 +49,9 @@ def my_record(request):
             "year": year,
             "goal_form": goal_form,
             "panels": record_panels(person=request.user),
+            "consents": request.user.assist_consents.filter(
+                withdrawn_at__isnull=True
+            ).select_related("unit"),
         },
     )
 
