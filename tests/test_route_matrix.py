@@ -74,6 +74,7 @@ PUBLIC = {
     "lrs_pages:my_tools": "self: the caller's own links and tools' reports",
     "people:my_data": "self: everything held about the caller",
     "people:new_password": "self: only right after the caller signed in with a one-time code",
+    "people:erase": "self: the caller's own account, with their password",
     "vcapi:issue": "VC-API: bearer token, off unless configured",
     "vcapi:verify": "VC-API verification is public",
     "vcapi:verify_presentation": "VC-API verification is public",

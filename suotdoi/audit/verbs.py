@@ -79,6 +79,7 @@ VERB_LABELS = {
     "person.create_admin": _("created an administrator"),
     "person.create_on_behalf": _("registered a person"),
     "person.change_phone": _("changed their phone number"),
+    "person.erase": _("erased an account"),
     "person.export_data": _("downloaded their personal data"),
     "person.verify_phone": _("verified their phone number"),
     "person.new_password": _("chose a new password after a code"),

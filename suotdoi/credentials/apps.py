@@ -19,4 +19,17 @@ class CredentialsConfig(AppConfig):
             note="issuers' lists",
             unit_field="achievement__issuer__unit",
         )
+        from suotdoi.people.erasure import register_erasure_step
+
         from . import home, receivers  # noqa: F401 - registers navigation and the record hooks
+
+        register_erasure_step(_revoke_on_erasure)
+
+
+def _revoke_on_erasure(person, actor) -> None:
+    """An erased person's credentials are revoked: they keep verifying, as revoked."""
+    from .actions import credential_revoke
+    from .models import Credential
+
+    for c in Credential.objects.filter(person=person, revoked_at__isnull=True):
+        credential_revoke(actor=actor, credential=c, reason="erased at the holder's request")

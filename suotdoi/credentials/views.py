@@ -37,6 +37,7 @@ from .models import StatusList
 from .pdf import certificate_pdf, check_url
 from .verification import (
     INVALID,
+    REVOKED,
     Outcome,
     achievement_by_uid,
     recipient_matches,
@@ -198,6 +199,15 @@ def check(request, uid, digest):
             errors=["unknown_link"],
         )
         return _verification_page(request, outcome)
+    if c.revoked_at is not None:
+        # Our own record of the revocation is the answer, whatever the stored copy still holds
+        # (an erased holder's copy no longer carries their name, so its signature cannot hold).
+        outcome = Outcome(
+            REVOKED,
+            _("Revoked: the issuer has withdrawn this credential."),
+            errors=["revoked"],
+        )
+        return _verification_page(request, outcome, credential=c)
     return _verification_page(request, verify_document(c.document), credential=c)
 
 

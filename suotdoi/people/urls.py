@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.profile, name="profile"),
     path("data.json", views.my_data, name="my_data"),
     path("new-password/", views.new_password, name="new_password"),
+    path("erase/", views.erase, name="erase"),
 ]

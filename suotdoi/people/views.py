@@ -90,3 +90,31 @@ def new_password(request):
         messages.success(request, _("Your new password is saved."))
         return redirect("people:profile")
     return render(request, "people/new_password.html", {"form": form})
+
+
+@login_required
+def erase(request):
+    """The person erases their account: anonymised everywhere, figures kept (people.erasure)."""
+    from django import forms
+    from django.contrib.auth import logout
+
+    from .erasure import person_erase
+
+    class EraseForm(forms.Form):
+        password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+        sure = forms.BooleanField(
+            label=_("I understand: my record, credentials and sign-in go, and cannot come back.")
+        )
+
+        def clean_password(self):
+            if not request.user.check_password(self.cleaned_data["password"]):
+                raise forms.ValidationError(_("This is not your password."))
+            return self.cleaned_data["password"]
+
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person_erase(actor=request.user, person=request.user)
+        logout(request)
+        messages.success(request, _("Your account is erased. Thank you for learning with us."))
+        return redirect("web:home")
+    return render(request, "people/erase.html", {"form": form})

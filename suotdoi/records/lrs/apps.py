@@ -33,6 +33,9 @@ class LrsConfig(AppConfig):
         from suotdoi.people.mydata import register_personal_data
 
         register_personal_data("xapi_statements", _statements_about)
+        from suotdoi.people.erasure import register_erasure_step
+
+        register_erasure_step(_forget_statements)
 
 
 def _tools_panel(*, person):
@@ -45,12 +48,12 @@ def _tools_panel(*, person):
     return render_to_string("lrs/_record_panel.html", {"waiting": waiting})
 
 
-def _statements_about(person) -> list:
-    """The xAPI statements whose actor is the person (by email, its SHA-1, their learner id on
-    this platform, or a tool account they linked), exactly as stored."""
+def _actor_keys(person) -> set[str]:
+    """How statements name the person: email, its SHA-1, their learner id here, linked
+    accounts of tools."""
     from django.conf import settings
 
-    from .models import LearnerLink, Statement
+    from .models import LearnerLink
 
     home = settings.PUBLIC_URL.rstrip("/")
     keys = {f"account:{home}|{person.public_id}", f"account:{home}/|{person.public_id}"}
@@ -60,5 +63,24 @@ def _statements_about(person) -> list:
         keys.add("sha1:" + person.email_sha1)
     for link in LearnerLink.objects.filter(person=person):
         keys.add(f"account:{link.home_page}|{link.account_name}")
-    rows = Statement.objects.filter(actor_key__in=keys).order_by("seq")[:20000]
+    return keys
+
+
+def _statements_about(person) -> list:
+    """The xAPI statements whose actor is the person, exactly as stored."""
+    from .models import Statement
+
+    rows = Statement.objects.filter(actor_key__in=_actor_keys(person)).order_by("seq")[:20000]
     return [r.data for r in rows]
+
+
+def _forget_statements(person, actor) -> None:
+    """The LRS forgets the statements naming an erased person, and their tool links end."""
+    from django.utils import timezone
+
+    from .models import LearnerLink, Statement
+
+    Statement.objects.filter(actor_key__in=_actor_keys(person)).delete()
+    LearnerLink.objects.filter(person=person, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
