@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
+from suotdoi.people import views as people_views
 from suotdoi.web import views as web_views
 
 admin.site.login = login_required(admin.site.login)  # one sign-in page: allauth's
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", include("suotdoi.web.urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path("favicon.ico", web_views.favicon, name="favicon"),
+    path("privacy/", people_views.privacy, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("suotdoi.people.urls")),
     path("notifications/", include("suotdoi.notifications.urls")),

@@ -133,3 +133,50 @@ def test_a_person_erases_their_own_account_with_their_password(people, client_fo
     assert r.status_code == 302
     mai.refresh_from_db()
     assert not mai.is_active and mai.phone is None and mai.full_name.startswith("Người dùng đã xoá")
+
+
+def test_retention_removes_what_the_record_of_processing_says_expires(units, people):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+    from django.db.models import QuerySet
+    from django.utils import timezone
+
+    from suotdoi.audit.actions import audit_log
+    from suotdoi.audit.models import AuditEvent
+    from suotdoi.organisations.models import MemberImport
+
+    def an_import(days_ago):
+        imp = MemberImport.objects.create(
+            unit=units["grassroots"],
+            uploaded_by=people["grassroots_chair"],
+            file_name="ds.xlsx",
+            file_sha256="0",
+            status="done",
+            row_errors=[{"row": 3, "raw": ["Nguyễn Văn Cũ"]}],
+        )
+        imp.file.save("ds.xlsx", ContentFile(b"PK old list"), save=True)
+        QuerySet.update(
+            MemberImport.objects.filter(pk=imp.pk),
+            updated_at=timezone.now() - dt.timedelta(days=days_ago),
+        )
+        return imp
+
+    old, recent = an_import(91), an_import(10)
+    stale = audit_log(actor=people["member"], verb="person.set_language", target=people["member"])
+    QuerySet.update(
+        AuditEvent.objects.filter(pk=stale.pk), at=timezone.now() - dt.timedelta(days=5 * 366)
+    )
+    fresh = audit_log(actor=people["member"], verb="person.set_language", target=people["member"])
+    old_path = old.file.path
+    call_command("retention")
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file and old.row_errors == [] and old.total_rows == recent.total_rows
+    import os
+
+    assert not os.path.exists(old_path)
+    assert recent.file and recent.row_errors
+    assert not AuditEvent.objects.filter(pk=stale.pk).exists()
+    assert AuditEvent.objects.filter(pk=fresh.pk).exists()

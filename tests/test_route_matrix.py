@@ -23,6 +23,7 @@ PUBLIC = {
     "web:set_language": "switches the caller's language",
     ":healthz": "load-balancer health check, no data",
     ":favicon": "the site's icon",
+    ":privacy": "the record of processing, public by law",
     "people:profile": "self: the caller's own profile",
     "notifications:list": "self: the caller's own notifications",
     "notifications:read_all": "self: marks the caller's own notifications read",

@@ -6,3 +6,28 @@ class AuditConfig(AppConfig):
     name = "suotdoi.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from suotdoi.core.retention import register_retention
+
+        register_retention("audit rows (5 years)", _expire_old_events)
+
+
+AUDIT_YEARS = 5
+
+
+def _expire_old_events() -> int:
+    """Rows older than five years go: the only deletion the append-only log allows."""
+    import datetime as dt
+
+    from django.db.models import QuerySet
+    from django.utils import timezone
+
+    from .models import AuditEvent
+
+    cutoff = timezone.now() - dt.timedelta(days=365 * AUDIT_YEARS + 1)
+    old = AuditEvent.objects.filter(at__lt=cutoff)
+    n = old.count()
+    if n:
+        QuerySet.delete(old)
+    return n

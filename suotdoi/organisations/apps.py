@@ -24,6 +24,9 @@ class OrganisationsConfig(AppConfig):
         from . import home  # noqa: F401 - registers next steps and navigation
 
         register_erasure_step(_erase_member_names)
+        from suotdoi.core.retention import register_retention
+
+        register_retention("member list files (90 days)", _expire_import_files)
 
 
 def _erase_member_names(person, actor) -> None:
@@ -36,3 +39,26 @@ def _erase_member_names(person, actor) -> None:
     Membership.objects.filter(person=person).update(
         person_name_sort=name_sort_key(erased_name(person))
     )
+
+
+IMPORT_FILE_DAYS = 90
+
+
+def _expire_import_files() -> int:
+    """Uploaded member lists and their row files go 90 days after the import; the import's
+    counts stay, its row errors (which quote the rows) go with them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import MemberImport
+
+    cutoff = timezone.now() - dt.timedelta(days=IMPORT_FILE_DAYS)
+    n = 0
+    for imp in MemberImport.objects.filter(updated_at__lt=cutoff).exclude(file="", rows_file=""):
+        for f in (imp.file, imp.rows_file):
+            if f:
+                f.storage.delete(f.name)
+        MemberImport.objects.filter(pk=imp.pk).update(file="", rows_file="", row_errors=[])
+        n += 1
+    return n

@@ -118,3 +118,10 @@ def erase(request):
         messages.success(request, _("Your account is erased. Thank you for learning with us."))
         return redirect("web:home")
     return render(request, "people/erase.html", {"form": form})
+
+
+def privacy(request):
+    """The record of processing, public: what is held, why, on which basis, for how long."""
+    from .processing import PROCESSING
+
+    return render(request, "people/privacy.html", {"rows": PROCESSING})

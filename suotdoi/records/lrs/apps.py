@@ -36,6 +36,9 @@ class LrsConfig(AppConfig):
         from suotdoi.people.erasure import register_erasure_step
 
         register_erasure_step(_forget_statements)
+        from suotdoi.core.retention import register_retention
+
+        register_retention("spent or expired link codes", _expire_link_codes)
 
 
 def _tools_panel(*, person):
@@ -84,3 +87,12 @@ def _forget_statements(person, actor) -> None:
     LearnerLink.objects.filter(person=person, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def _expire_link_codes() -> int:
+    from django.utils import timezone
+
+    from .models import LinkRequest
+
+    n, _ = LinkRequest.objects.filter(expires_at__lt=timezone.now()).delete()
+    return n
