@@ -99,9 +99,16 @@ def build_route_world() -> RouteWorld:
         issued_by="Công cụ ngoài",
         source_key="route:reported",
     )
+    from suotdoi.organisations.models import CorrectionRequest
     from suotdoi.records.lrs.models import LearnerLink
     from suotdoi.records.models import AssistConsent
 
+    correction = CorrectionRequest.objects.create(
+        person=p["member"],
+        unit=u["grassroots"],
+        unit_path=u["grassroots"].path,
+        message="Ngày sinh của tôi bị sai",
+    )
     consent = AssistConsent.objects.create(
         person=p["member"],
         unit=u["group"],
@@ -146,6 +153,7 @@ def build_route_world() -> RouteWorld:
         "reported_entry": reported.pk,
         "link": link.pk,
         "consent": consent.pk,
+        "correction": correction.pk,
         "campaign": campaign.pk,
         "task": task.pk if task else None,
         "session": session.pk if session else None,

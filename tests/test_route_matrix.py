@@ -76,6 +76,7 @@ PUBLIC = {
     "people:my_data": "self: everything held about the caller",
     "people:new_password": "self: only right after the caller signed in with a one-time code",
     "people:erase": "self: the caller's own account, with their password",
+    "organisations:my_corrections": "self: the caller's own requests, to their own units",
     "vcapi:issue": "VC-API: bearer token, off unless configured",
     "vcapi:verify": "VC-API verification is public",
     "vcapi:verify_presentation": "VC-API verification is public",
@@ -130,6 +131,8 @@ U = {"unit_id": "unit"}
 STAFF = {
     "organisations:invitation_withdraw": {"invitation_id": "invitation"},
     "organisations:unit_detail": U,
+    "organisations:unit_corrections": U,
+    "organisations:correction_decide": {"unit_id": "unit", "request_id": "correction"},
     "organisations:unit_children": U,
     "organisations:unit_add_child": U,
     "organisations:unit_edit": U,

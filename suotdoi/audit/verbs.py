@@ -38,6 +38,8 @@ VERB_LABELS = {
     "commendation.propose": _("proposed a commendation"),
     "commendation.reject": _("declined a commendation"),
     "commendation.revoke": _("revoked a commendation"),
+    "correction.answer": _("answered a correction request"),
+    "correction.ask": _("asked for a correction"),
     "credential.issue": _("issued a credential"),
     "credential.revoke": _("revoked a credential"),
     "credential.share_off": _("stopped sharing a credential"),

@@ -289,3 +289,30 @@ class MemberImport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.unit}"
+
+
+class CorrectionRequest(models.Model):
+    """A person asks a unit that holds data about them to correct it (their name, birth date,
+    membership, an entry…); the unit's officers answer. The right to correction, routed to
+    whoever can act on it."""
+
+    OPEN, DONE, DECLINED = "open", "done", "declined"
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="correction_requests"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    message = models.TextField(_("what is wrong and what it should say"), max_length=2000)
+    status = models.CharField(max_length=10, default=OPEN)
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.pk}"

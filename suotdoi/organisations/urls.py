@@ -1,11 +1,18 @@
 from django.urls import path, re_path
 
-from . import views
+from . import corrections, views
 
 app_name = "organisations"
 urlpatterns = [
     path("", views.my_units, name="my_units"),
     path("mine/", views.my_memberships, name="my_memberships"),
+    path("mine/corrections/", corrections.my_corrections, name="my_corrections"),
+    path("<int:unit_id>/corrections/", corrections.unit_corrections, name="unit_corrections"),
+    path(
+        "<int:unit_id>/corrections/<int:request_id>/",
+        corrections.correction_decide,
+        name="correction_decide",
+    ),
     re_path(
         r"^invitations/(?P<invitation_id>[0-9]+)/(?P<answer>accept|decline)/$",
         views.invitation_answer,
