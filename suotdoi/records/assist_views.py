@@ -48,21 +48,8 @@ def assist_member(request, membership_id):
     elif request.method == "POST":
         declare_form = DeclareForm(request.POST, request.FILES, units=[m.unit])
         if declare_form.is_valid():
-            d = declare_form.cleaned_data
-            key = d["key"] if str(d["key"]).startswith("self:") else actions.new_declaration_key()
             with action_errors(request, form=declare_form) as outcome:
-                assist.declare_for(
-                    actor=request.user,
-                    membership=m,
-                    source_key=key,
-                    title=d["title"],
-                    kind=d["kind"],
-                    start_date=d["start_date"],
-                    hours=d["hours"],
-                    tags=d["tags"],
-                    evidence_url=d["evidence_url"],
-                    evidence_file=d["evidence_file"],
-                )
+                assist.declare_for(actor=request.user, membership=m, **declare_form.entry_fields())
             if outcome.ok:
                 messages.success(
                     request,

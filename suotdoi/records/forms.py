@@ -116,6 +116,16 @@ class DeclareForm(EntryForm):
         data["unit"] = self.units.get(unit_id) if unit_id else None
         return data
 
+    def entry_fields(self) -> dict:
+        """The arguments of `entry_record` this form gives (its key makes a double submit
+        count once; a key not made by us is replaced)."""
+        from .actions import new_declaration_key
+
+        d = self.cleaned_data
+        key = d["key"] if str(d["key"]).startswith("self:") else new_declaration_key()
+        fields = ("title", "kind", "start_date", "hours", "tags", "evidence_url", "evidence_file")
+        return {"source_key": key, **{f: d[f] for f in fields}}
+
 
 class RejectForm(forms.Form):
     reason = forms.CharField(

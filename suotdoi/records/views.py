@@ -70,22 +70,13 @@ def entry_declare(request):
         initial={"key": actions.new_declaration_key(), "unit": units[0].pk if units else None},
     )
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        key = d["key"] if str(d["key"]).startswith("self:") else actions.new_declaration_key()
         with action_errors(request, form=form, field=None) as outcome:
             entry, created = actions.entry_record(
                 actor=request.user,
                 person=request.user,
-                source_key=key,
-                title=d["title"],
-                kind=d["kind"],
-                start_date=d["start_date"],
-                hours=d["hours"],
                 provenance=Provenance.SELF_DECLARED,
-                unit=d["unit"],
-                tags=d["tags"],
-                evidence_url=d["evidence_url"],
-                evidence_file=d["evidence_file"],
+                unit=form.cleaned_data["unit"],
+                **form.entry_fields(),
             )
         if outcome.ok:
             messages.success(
