@@ -103,3 +103,19 @@ def test_codes_for_one_number_are_rate_limited(people):
         _ask(Client(), "0912 000 001")
         sent = len(MemoryBackend.outbox)
     assert sent == 3  # then the number gets no more codes for a while
+
+
+def test_a_number_changed_on_the_profile_is_no_longer_verified_until_a_code_reaches_it(people):
+    from suotdoi.people.actions import person_update_profile
+
+    mai = people["member"]
+    mai.phone_verified = True
+    mai.save()
+    person_update_profile(actor=mai, person=mai, data={"phone": "+84912999888"})
+    mai.refresh_from_db()
+    assert mai.phone == "+84912999888" and not mai.phone_verified
+    c = Client()
+    _ask(c, "0912 999 888")
+    c.post("/accounts/login/code/confirm/", {"code": _code("+84912999888")})
+    mai.refresh_from_db()
+    assert mai.phone_verified

@@ -61,8 +61,10 @@ def person_update_profile(*, actor: Person, person: Person, data: dict) -> Perso
     changed = [f for f in PROFILE_FIELDS if f in data and getattr(person, f) != data[f]]
     for field in changed:
         setattr(person, field, data[field])
+    if "phone" in changed:
+        person.phone_verified = False  # a typed number is proved again by the next code
     if changed:
-        person.save(update_fields=changed)
+        person.save(update_fields=changed + (["phone_verified"] if "phone" in changed else []))
         audit_log(
             actor=actor,
             verb="person.update_profile",
