@@ -106,7 +106,6 @@ def build_route_world() -> RouteWorld:
     correction = CorrectionRequest.objects.create(
         person=p["member"],
         unit=u["grassroots"],
-        unit_path=u["grassroots"].path,
         message="Ngày sinh của tôi bị sai",
     )
     consent = AssistConsent.objects.create(

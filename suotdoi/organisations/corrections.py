@@ -29,9 +29,7 @@ def correction_ask(*, actor, unit, message: str) -> CorrectionRequest:
     message = message.strip()
     if len(message) < 10:
         raise ValidationFailed(_("Say what is wrong and what it should say."))
-    req = CorrectionRequest.objects.create(
-        person=actor, unit=unit, unit_path=unit.path, message=message[:2000]
-    )
+    req = CorrectionRequest.objects.create(person=actor, unit=unit, message=message[:2000])
     audit_log(actor=actor, verb="correction.ask", target=req, unit=unit)
     for m in Membership.objects.filter(
         unit=unit, role__in=STAFF_ROLES, end_date__isnull=True

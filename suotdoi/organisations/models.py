@@ -301,7 +301,6 @@ class CorrectionRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="correction_requests"
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    unit_path = models.CharField(max_length=255, db_index=True)
     message = models.TextField(_("what is wrong and what it should say"), max_length=2000)
     status = models.CharField(max_length=10, default=OPEN)
     answer = models.CharField(_("answer"), max_length=500, blank=True)
