@@ -22,6 +22,8 @@ from collections.abc import Callable
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Cast
 
 PSEUDONYM = "Người dùng đã xoá"
 # Fields that are structure, not something written about the person.
@@ -78,6 +80,17 @@ def _scrub_text(value: str, strings: list[str]) -> str:
     for s in strings:
         value = value.replace(s, PSEUDONYM if s == strings[0] else "•••")
     return value
+
+
+def _naming(strings: list[str], field: str, *, stored_json: bool = False) -> Q:
+    """Rows whose `field` contains one of the strings (as JSON stores it, too: SQLite keeps
+    non-ASCII letters escaped)."""
+    q = Q()
+    for text in strings:
+        q |= Q(**{f"{field}__contains": text})
+        if stored_json:
+            q |= Q(**{f"{field}__contains": json.dumps(text)[1:-1]})
+    return q
 
 
 def _blank_row_values(model, obj) -> dict:
@@ -146,24 +159,22 @@ def person_erase(*, actor, person) -> None:
                             changes[jf.attname] = json.loads(clean)
                 if changes:
                     model._base_manager.filter(pk=obj.pk).update(**changes)
-    # Texts elsewhere that name them: notifications to officers, audit rows, their row files.
+    # Texts elsewhere that name them (notifications to officers, audit rows): found in SQL,
+    # not by reading every row of a national log.
     notification = apps.get_model("notifications", "Notification")
-    for n in notification.objects.exclude(recipient=person):
+    named = _naming(strings, "title") | _naming(strings, "body")
+    for n in notification.objects.exclude(recipient=person).filter(named):
         title, body = _scrub_text(n.title, strings), _scrub_text(n.body, strings)
-        if (title, body) != (n.title, n.body):
-            notification.objects.filter(pk=n.pk).update(title=title, body=body, message={})
+        notification.objects.filter(pk=n.pk).update(title=title, body=body, message={})
     events = AuditEvent.objects.all()
     about = events.filter(target_type=person._meta.label_lower, target_id=str(person.pk))
     base = models.QuerySet.update  # the log is append-only for everyone but erasure
     base(about, data={}, target_repr=PSEUDONYM)
-    for ev in events.only("pk", "target_repr", "data"):
-        text = _scrub_text(ev.target_repr, strings)
-        data = ev.data
-        dumped = str(data)
-        if any(s in dumped for s in strings):
-            data = json.loads(_scrub_text(json.dumps(data, ensure_ascii=False), strings))
-        if text != ev.target_repr or data is not ev.data:
-            base(events.filter(pk=ev.pk), target_repr=text, data=data)
+    data_text = events.annotate(data_text=Cast("data", models.TextField()))
+    named = _naming(strings, "target_repr") | _naming(strings, "data_text", stored_json=True)
+    for ev in data_text.filter(named).only("pk", "target_repr", "data"):
+        data = json.loads(_scrub_text(json.dumps(ev.data, ensure_ascii=False), strings))
+        base(events.filter(pk=ev.pk), target_repr=_scrub_text(ev.target_repr, strings), data=data)
     person.full_name = erased_name(person)
     person.phone = person.email = person.national_id = None
     person.phone_verified = False

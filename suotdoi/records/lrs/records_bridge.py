@@ -87,12 +87,6 @@ def people_for(actors: list[dict], *, client) -> dict[str, object]:
     return found
 
 
-def person_for(actor: dict, *, client):
-    from .agents import agent_key
-
-    return people_for([actor], client=client).get(agent_key(actor) or "")
-
-
 # Who a client's unit answers for beyond its members: capabilities add sources (the catalogue
 # adds learners enrolled in the courses of the unit's subtree) without this module knowing them.
 _trust_sources = []
