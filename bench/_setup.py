@@ -66,6 +66,8 @@ def serve_production(url: str, port: int, *, static: bool = False):
         "ALLOWED_HOSTS": "127.0.0.1",
         "SUOTDOI_PUBLIC_URL": "http://127.0.0.1",
         "SUOTDOI_KEY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SUOTDOI_PERSONAL_DATA_KEYS": Fernet.generate_key().decode(),
+        "SUOTDOI_LOOKUP_KEYS": Fernet.generate_key().decode(),
         "SECURE_SSL_REDIRECT": "false",
         "CACHE_DIR": tempfile.mkdtemp(prefix="suotdoi-bench-cache-"),
     }

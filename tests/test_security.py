@@ -478,7 +478,8 @@ def test_a_foreign_officer_adding_someone_by_phone_or_cccd_learns_nothing(
     from suotdoi.organisations.models import Membership, MembershipInvitation
 
     victim = people["member"]
-    Person.objects.filter(pk=victim.pk).update(national_id="001190000123", email="mai@example.vn")
+    victim.national_id, victim.email = "001190000123", "mai@example.vn"
+    victim.save(update_fields=["national_id", "email"])
     victim.refresh_from_db()
     before = _snapshot(victim)
     foreign = client_for(people["foreign_officer"])
@@ -580,7 +581,8 @@ def test_an_import_by_a_foreign_officer_invites_and_reveals_nothing(
     from tests.conftest import xlsx_bytes
 
     victim = people["member"]
-    Person.objects.filter(pk=victim.pk).update(national_id="001190000123")
+    victim.national_id = "001190000123"
+    victim.save(update_fields=["national_id"])
     before = _snapshot(victim)
     fu = units["foreign_federation"]
     foreign = client_for(people["foreign_officer"])

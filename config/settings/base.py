@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files only override."""
 
+import json
 import os
 from pathlib import Path
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "treebeard",
     "ninja",
     "django_tasks_db",
@@ -160,6 +163,13 @@ PLATFORM_ISSUER_NAME = "Nền tảng học tập suốt đời Suốt Đời"
 KEY_ENCRYPTION_KEYS = [
     k.strip() for k in os.environ.get("SUOTDOI_KEY_ENCRYPTION_KEYS", "").split(",") if k.strip()
 ]
+# CCCD numbers: Fernet keys that encrypt them and HMAC keys for their lookup column, each
+# comma-separated, newest first (suotdoi/core/fieldcrypto.py); empty = derived from SECRET_KEY
+# (development and tests only: production requires both variables).
+PERSONAL_DATA_KEYS = [
+    k.strip() for k in os.environ.get("SUOTDOI_PERSONAL_DATA_KEYS", "").split(",") if k.strip()
+]
+LOOKUP_KEYS = [k.strip() for k in os.environ.get("SUOTDOI_LOOKUP_KEYS", "").split(",") if k.strip()]
 # The VC-API issue endpoint, for test suites and integrators: off unless switched on.
 VC_API_ISSUER_ENABLED = os.environ.get("VC_API_ISSUER_ENABLED", "") in ("1", "true", "on")
 VC_API_TOKEN = os.environ.get("VC_API_TOKEN", "")
@@ -215,6 +225,53 @@ MFA_TOTP_ISSUER = "Suốt Đời"
 # (RFC 6238 section 5.2 recommends allowing one step).
 MFA_TOTP_TOLERANCE = 1
 
+# OpenID Connect sign-in (VNeID, a province's identity server…): any number of providers, as a
+# JSON list in SUOTDOI_OIDC_PROVIDERS, each {"id", "name", "server_url", "client_id", "secret"}
+# and optionally "cccd_claim" (the claim that carries the citizen ID; default "cccd") and
+# "scope". A first sign-in joins an existing person only by a CCCD claim or a phone number the
+# provider verified (suotdoi/people/oidc.py).
+OIDC_PROVIDERS = json.loads(os.environ.get("SUOTDOI_OIDC_PROVIDERS", "") or "[]")
+
+
+def oidc_socialaccount_providers(providers: list[dict]) -> dict:
+    apps = [
+        {
+            "provider_id": p["id"],
+            "name": p.get("name") or p["id"],
+            "client_id": p["client_id"],
+            "secret": p.get("secret", ""),
+            "settings": {
+                "server_url": p["server_url"],
+                "cccd_claim": p.get("cccd_claim", "cccd"),
+                **({"scope": p["scope"]} if p.get("scope") else {}),
+                "oauth_pkce_enabled": True,
+            },
+        }
+        for p in providers
+    ]
+    return {
+        "openid_connect": {
+            "provider_class": "suotdoi.people.oidc.NationalOIDCProvider",
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": apps,
+        }
+    }
+
+
+def oidc_form_action(providers: list[dict]) -> list[str]:
+    """Sign-in forms post to us and we redirect to the provider: CSP's form-action must name it."""
+    from urllib.parse import urlsplit
+
+    return sorted({"{0.scheme}://{0.netloc}".format(urlsplit(p["server_url"])) for p in providers})
+
+
+SOCIALACCOUNT_PROVIDERS = oidc_socialaccount_providers(OIDC_PROVIDERS)
+SOCIALACCOUNT_ADAPTER = "suotdoi.people.oidc.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never join accounts by an email claim
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
 DEFAULT_FROM_EMAIL = "Suốt Đời <no-reply@suotdoi.local>"
 
 # --- Security ------------------------------------------------------------------------
@@ -232,7 +289,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *oidc_form_action(OIDC_PROVIDERS)],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],

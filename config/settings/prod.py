@@ -24,6 +24,8 @@ PUBLIC_URL = _env("SUOTDOI_PUBLIC_URL")
 KEY_ENCRYPTION_KEYS = [
     k.strip() for k in _env("SUOTDOI_KEY_ENCRYPTION_KEYS").split(",") if k.strip()
 ]
+PERSONAL_DATA_KEYS = [k.strip() for k in _env("SUOTDOI_PERSONAL_DATA_KEYS").split(",") if k.strip()]
+LOOKUP_KEYS = [k.strip() for k in _env("SUOTDOI_LOOKUP_KEYS").split(",") if k.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true") == "true"

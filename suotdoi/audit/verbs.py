@@ -84,6 +84,8 @@ VERB_LABELS = {
     "person.erase": _("erased an account"),
     "person.export_data": _("downloaded their personal data"),
     "person.verify_phone": _("verified their phone number"),
+    "person.link_signin": _("linked a sign-in (VNeID or another identity provider)"),
+    "person.unlink_signin": _("removed a linked sign-in"),
     "person.new_password": _("chose a new password after a code"),
     "person.set_language": _("changed language"),
     "person.sign_up": _("signed up"),

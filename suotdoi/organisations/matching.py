@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from suotdoi.core import fieldcrypto
 from suotdoi.core.text import fold
 from suotdoi.people.models import Person
 
 from .models import Membership
 
 CHUNK = 900  # below SQLite's bound-parameter limit
+
+
+def _plain(cipher: str) -> str | None:
+    return fieldcrypto.decrypt(cipher) if cipher else None
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -38,16 +43,21 @@ class PersonMatcher:
         cccds = sorted({r.values["national_id"] for r in rows if r.values.get("national_id")})
         phones = sorted({r.values["phone"] for r in rows if r.values.get("phone")})
         emails = sorted({r.values["email"] for r in rows if r.values.get("email")})
-        fields = ("id", "national_id", "phone", "email")
-        for chunk in _chunks(cccds):
-            for pid, c, p, e in Person.objects.filter(national_id__in=chunk).values_list(*fields):
-                self.by_cccd[c] = (pid, p, e)
+        # CCCDs are stored encrypted and found by their keyed hash (every key in rotation).
+        by_hash = {h: c for c in cccds for h in fieldcrypto.lookup_hashes("cccd", c)}
+        fields = ("id", "national_id_hash", "phone", "email")
+        for chunk in _chunks(sorted(by_hash)):
+            for pid, h, p, e in Person.objects.filter(national_id_hash__in=chunk).values_list(
+                *fields
+            ):
+                self.by_cccd[by_hash[h]] = (pid, p, e)
+        fields = ("id", "national_id_cipher", "phone", "email")
         for chunk in _chunks(phones):
             for pid, c, p, e in Person.objects.filter(phone__in=chunk).values_list(*fields):
-                self.by_phone[p] = (pid, c, e)
+                self.by_phone[p] = (pid, _plain(c), e)
         for chunk in _chunks(emails):
             for pid, c, p, e in Person.objects.filter(email__in=chunk).values_list(*fields):
-                self.by_email[e] = (pid, c, p)
+                self.by_email[e] = (pid, _plain(c), p)
         bare = [
             r
             for r in rows

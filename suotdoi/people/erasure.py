@@ -184,4 +184,6 @@ def person_erase(*, actor, person) -> None:
     person.set_unusable_password()
     person.save()
     apps.get_model("account", "EmailAddress").objects.filter(user=person).delete()
+    # Linked sign-ins (VNeID…) go: the provider's subject would lead back to them.
+    apps.get_model("socialaccount", "SocialAccount").objects.filter(user=person).delete()
     audit_log(actor=actor, verb="person.erase", target=person, data={})

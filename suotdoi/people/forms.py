@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from suotdoi.core.text import clean_name
 
 from .actions import PROFILE_FIELDS
 from .fields import BirthDateField, CCCDField, VietnamPhoneField
-from .models import Gender, Person
+from .models import Gender, Person, national_id_lookup
 
 
 def clean_full_name(value: str) -> str:
@@ -41,7 +42,7 @@ class SignupExtraForm(forms.Form):
 
     def clean_national_id(self):
         value = self.cleaned_data.get("national_id")
-        if value and Person.objects.filter(national_id=value).exists():
+        if value and Person.objects.filter(national_id_lookup(value)).exists():
             raise forms.ValidationError(
                 _("This citizen ID is already registered. Sign in, or ask your unit for help."),
                 code="cccd_taken",
@@ -64,8 +65,14 @@ class ProfileForm(forms.ModelForm):
     def clean_full_name(self):
         return clean_full_name(self.cleaned_data["full_name"])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not a model field (it is stored encrypted): the form shows the decrypted number.
+        self.initial.setdefault("national_id", self.instance.national_id)
+
     def _unique(self, field: str, value, message):
-        if value and Person.objects.filter(**{field: value}).exclude(pk=self.instance.pk).exists():
+        q = national_id_lookup(value) if field == "national_id" else Q(**{field: value})
+        if value and Person.objects.filter(q).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(message)
         return value
 

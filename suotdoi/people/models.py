@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from suotdoi.core import fieldcrypto
 from suotdoi.core.text import clean_name, fold, name_sort_key
 from suotdoi.core.vn import display_phone, mask_cccd
 
@@ -28,6 +29,11 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
     OTHER = "other", _("Other / prefer not to say")
+
+
+def national_id_lookup(value: str) -> Q:
+    """Rows holding this CCCD (under any lookup key still in rotation)."""
+    return Q(national_id_hash__in=fieldcrypto.lookup_hashes("cccd", value))
 
 
 class PersonManager(BaseUserManager["Person"]):
@@ -59,13 +65,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), null=True, blank=True)
     # sha1("mailto:" + email): how xAPI tools may name a person without revealing the address
     email_sha1 = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
-    national_id = models.CharField(
-        _("citizen ID (CCCD)"),
-        max_length=12,
-        null=True,
-        blank=True,
-        help_text=_("12 digits. Used only to match you across units; shown in full only to you."),
-    )
+    # The citizen ID (CCCD), encrypted (suotdoi.core.fieldcrypto); read and set it through
+    # `national_id`. Found again only by the keyed hash beside it, never by the plain number.
+    national_id_cipher = models.TextField(blank=True, default="", editable=False)
+    national_id_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     public_id = models.CharField(
         _("public id"), max_length=32, unique=True, default=new_public_id, editable=False
     )
@@ -94,14 +97,32 @@ class Person(AbstractBaseUser, PermissionsMixin):
                 Lower("email"), condition=Q(email__isnull=False), name="person_email_unique"
             ),
             models.UniqueConstraint(
-                fields=["national_id"],
-                condition=Q(national_id__isnull=False),
-                name="person_national_id_unique",
+                fields=["national_id_hash"],
+                condition=Q(national_id_hash__isnull=False),
+                name="person_national_id_hash_unique",
             ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def national_id(self) -> str | None:
+        if not self.national_id_cipher:
+            return None
+        cached = self.__dict__.get("_national_id")
+        if cached is None or cached[0] != self.national_id_cipher:
+            cached = (self.national_id_cipher, fieldcrypto.decrypt(self.national_id_cipher))
+            self.__dict__["_national_id"] = cached
+        return cached[1]
+
+    @national_id.setter
+    def national_id(self, value: str | None) -> None:
+        value = (value or "").strip() or None
+        if value == self.national_id:
+            return
+        self.national_id_cipher = fieldcrypto.encrypt(value) if value else ""
+        self.national_id_hash = fieldcrypto.lookup_hash("cccd", value) if value else None
 
     def fill_derived(self) -> None:
         """Canonical name form, its sort key and its folded search form (also for bulk paths)."""
@@ -111,7 +132,6 @@ class Person(AbstractBaseUser, PermissionsMixin):
             self.email = self.email.strip().lower()
         self.phone = self.phone or None
         self.email = self.email or None
-        self.national_id = self.national_id or None
         self.email_sha1 = (
             hashlib.sha1(f"mailto:{self.email}".encode()).hexdigest()  # noqa: S324 - xAPI's IFI
             if self.email
@@ -125,6 +145,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.fill_derived()
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "national_id" in update_fields:
+            update_fields = {*update_fields} - {"national_id"}
+            kwargs["update_fields"] = update_fields = {
+                *update_fields,
+                "national_id_cipher",
+                "national_id_hash",
+            }
         if update_fields is not None and ({"full_name", "phone", "email"} & set(update_fields)):
             kwargs["update_fields"] = {*update_fields, "name_sort", "search_text", "email_sha1"}
         super().save(*args, **kwargs)

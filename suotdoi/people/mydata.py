@@ -31,9 +31,12 @@ SECRET_FIELDS = {
     "private_key",
     "private_jwk",
     "token_hash",
+    # Ciphertext and keyed hash of the CCCD: the person gets the number itself instead.
+    "national_id_cipher",
+    "national_id_hash",
 }
 # Tables whose rows about a person hold secrets only (allauth's TOTP seeds, recovery codes).
-SECRET_TABLES = {"mfa.authenticator", "sessions.session"}
+SECRET_TABLES = {"mfa.authenticator", "sessions.session", "socialaccount.socialtoken"}
 _extra: list[tuple[str, Callable]] = []
 
 
@@ -88,7 +91,7 @@ def personal_data(person) -> dict:
     data = {
         "format": "suotdoi.personal-data/1",
         "exported_at": timezone.now().isoformat(),
-        "person": _row(person),
+        "person": {**_row(person), "national_id": person.national_id},
         "tables": tables,
     }
     for name, provider in _extra:
