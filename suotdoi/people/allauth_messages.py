@@ -7,6 +7,8 @@ them in our catalogue, where `make lint` requires a Vietnamese translation for e
 from django.utils.translation import gettext_noop, pgettext_lazy
 
 ALLAUTH_MESSAGES = [
+    gettext_noop("Your account has no password set up."),
+    gettext_noop("The third-party account is already connected to a different account."),
     gettext_noop("You must type the same password each time."),
     gettext_noop("Password"),
     gettext_noop("Remember Me"),

@@ -37,7 +37,17 @@ PROCESSING = [
         purpose=_("Matching a person in member lists imported by their unit, without duplicates"),
         basis=TASK,
         retention=_("until the person erases the account"),
-        who_sees=_("the person in full; officers see only its last three digits"),
+        who_sees=_(
+            "the person in full; officers see only its last three digits. Stored encrypted, "
+            "found only by a keyed hash"
+        ),
+    ),
+    Processing(
+        data=_("Linked sign-ins: the identity service and its subject id for the person, name"),
+        purpose=_("Signing in through VNeID or a province's identity service"),
+        basis=CONSENT,
+        retention=_("until the person removes the link or erases the account"),
+        who_sees=_("the person"),
     ),
     Processing(
         data=_("Memberships, roles, family membership"),
