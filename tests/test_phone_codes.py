@@ -119,3 +119,38 @@ def test_a_number_changed_on_the_profile_is_no_longer_verified_until_a_code_reac
     c.post("/accounts/login/code/confirm/", {"code": _code("+84912999888")})
     mai.refresh_from_db()
     assert mai.phone_verified
+
+
+def test_a_new_number_replaces_the_old_only_when_its_code_comes_back(people):
+    from suotdoi.audit.models import AuditEvent
+    from suotdoi.demo.world import DEMO_PASSWORD
+
+    mai = people["member"]
+    mai.phone_verified = True
+    mai.save()
+    c = Client()
+    c.post("/accounts/login/", {"login": "0912000001", "password": DEMO_PASSWORD})
+    # The profile form has no phone field any more: posting one changes nothing.
+    page = c.get("/profile/").content.decode()
+    assert 'name="phone"' not in page and "/accounts/phone/change/" in page
+    # A number taken by someone else is refused.
+    r = c.post("/accounts/phone/change/", {"phone": "0912 000 002"})
+    assert r.status_code == 200 and not MemoryBackend.outbox
+    r = c.post("/accounts/phone/change/", {"phone": "0912 999 888"})
+    assert r.status_code == 302 and r["Location"] == "/accounts/phone/verify/"
+    mai.refresh_from_db()
+    assert mai.phone == "+84912000001" and mai.phone_verified  # unchanged until the code
+    code = _code("+84912999888")
+    wrong = "000000" if code != "000000" else "111111"
+    c.post("/accounts/phone/verify/", {"code": wrong})
+    mai.refresh_from_db()
+    assert mai.phone == "+84912000001"
+    r = c.post("/accounts/phone/verify/", {"code": code})
+    assert r.status_code == 302
+    mai.refresh_from_db()
+    assert mai.phone == "+84912999888" and mai.phone_verified
+    ev = AuditEvent.objects.get(verb="person.change_phone", target_id=str(mai.pk))
+    assert "+84912999888" not in str(ev.data) and code not in str(ev.data)
+    # The code is spent.
+    r = c.post("/accounts/phone/verify/", {"code": code})
+    assert r.status_code in (302, 404) or "expired" in r.content.decode().lower()

@@ -212,7 +212,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     # Codes cost an SMS and open an account: few per phone, few per address.
     "request_login_code": "10/m/ip,3/15m/key",
-    "verify_phone": "1/30s/key,3/m/ip",
+    # A typo (or a number already taken) must not lock the form for long; still few SMS.
+    "verify_phone": "3/5m/key,10/m/ip",
+    "change_phone": "3/5m/user",
 }
 # Proxies in front of the app that append to X-Forwarded-For (1 behind the documented load
 # balancer, 0 when the app faces clients directly). Sign-in limits, public checks and audit rows

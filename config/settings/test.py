@@ -18,6 +18,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "1000/m/ip",
     "reset_password": "1000/m/ip",
+    "change_phone": "3/5m/user",
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -38,7 +38,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return (user.phone, user.phone_verified) if user.phone else None
 
     def set_phone_verified(self, user, phone):
-        if user.phone == phone and not user.phone_verified:
+        """A code sent to `phone` came back. For a change of number (allauth's phone change),
+        this is the moment the new number replaces the old one, verified."""
+        if user.phone != phone:
+            if Person.objects.filter(phone=phone).exclude(pk=user.pk).exists():
+                return  # taken meanwhile by someone else: the old number stays
+            user.phone, user.phone_verified = phone, True
+            user.save(update_fields=["phone", "phone_verified"])
+            audit_log(actor=user, verb="person.change_phone", target=user)
+        elif not user.phone_verified:
             user.phone_verified = True
             user.save(update_fields=["phone_verified"])
             audit_log(actor=user, verb="person.verify_phone", target=user)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from suotdoi.core.text import clean_name
 
 from .actions import PROFILE_FIELDS
-from .fields import BirthDateField, CCCDField, VietnamPhoneField
+from .fields import BirthDateField, CCCDField, VietnamPhoneField  # noqa: F401
 from .models import Gender, Person, national_id_lookup
 
 
@@ -54,13 +54,15 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    phone = VietnamPhoneField(required=False)
+    """The phone is not here: a new number is changed only once a code sent to it comes back
+    (allauth's phone change, /accounts/phone/change/)."""
+
     date_of_birth = BirthDateField(required=False)
     national_id = CCCDField(required=False)
 
     class Meta:
         model = Person
-        fields = list(PROFILE_FIELDS)
+        fields = [f for f in PROFILE_FIELDS if f != "phone"]
 
     def clean_full_name(self):
         return clean_full_name(self.cleaned_data["full_name"])
@@ -75,13 +77,6 @@ class ProfileForm(forms.ModelForm):
         if value and Person.objects.filter(q).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(message)
         return value
-
-    def clean_phone(self):
-        return self._unique(
-            "phone",
-            self.cleaned_data.get("phone") or None,
-            _("This phone number is already used by another account."),
-        )
 
     def clean_email(self):
         value = (self.cleaned_data.get("email") or "").strip().lower() or None
@@ -98,7 +93,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("phone") and not data.get("email"):
+        if not self.instance.phone and not data.get("email"):
             raise forms.ValidationError(_("Keep at least a phone number or an email to sign in."))
         return data
 
