@@ -151,6 +151,8 @@ STAFF = {
     "lrs_pages:client_revoke": {"unit_id": "group", "client_id": "client"},
     "lrs_pages:client": {"unit_id": "group", "client_id": "client"},
     "records:assist": {"membership_id": "membership"},
+    "recognition:register_for": {"membership_id": "membership"},
+    "campaigns:check_in_for": {"membership_id": "membership", "session_id": "session"},
     "records:venue_poster": {"unit_id": "library"},
     "records:reject": {"entry_id": "pending_entry"},
     "campaigns:create": {"unit_id": "federation"},

@@ -7,6 +7,7 @@ VERB_LABELS = {
     "achievement.endorse_withdraw": _("withdrew an endorsement"),
     "assist.consent": _("recorded a member's consent to be helped"),
     "assist.withdraw": _("withdrew a consent to be helped"),
+    "assist.code_sent": _("sent a member a consent code by SMS"),
     "campaign.close": _("closed a campaign"),
     "campaign.create": _("drafted a campaign"),
     "campaign.document": _("added campaign material"),

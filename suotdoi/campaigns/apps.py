@@ -15,4 +15,4 @@ class CampaignsConfig(AppConfig):
         register_path_copy(
             Task, "unit_path", meaning=CURRENT, note="dashboards, roll-ups", unit_field="unit"
         )
-        from . import home, receivers  # noqa: F401 - next steps; new units join campaigns
+        from . import assist_panel, home, receivers  # noqa: F401 - panels; new units join

@@ -37,6 +37,11 @@ urlpatterns = [
         name="reflection_review",
     ),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path(
+        "assist/<int:membership_id>/sessions/<int:session_id>/check-in/",
+        views.check_in_for,
+        name="check_in_for",
+    ),
     path("sessions/<int:session_id>/qr/", views.session_qr, name="session_qr"),
     path("sessions/<int:session_id>/minutes/", views.session_minutes, name="session_minutes"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),

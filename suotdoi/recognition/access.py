@@ -6,6 +6,7 @@ from suotdoi.core.errors import NotFound
 from suotdoi.core.parsing import int_or
 from suotdoi.organisations.access import can
 from suotdoi.organisations.policies import Capability
+from suotdoi.records.assist import assisting_unit
 
 from .models import Assessment, Decision, Movement
 
@@ -22,8 +23,13 @@ def access_assessment(person, assessment_id) -> tuple[Assessment, bool, bool]:
     )
     if a is None:
         raise NotFound()
-    subject = (a.person_id == person.pk) or (
-        a.subject_unit_id is not None and can(person, a.subject_unit, Capability.MANAGE_MEMBERS)
+    subject = (
+        (a.person_id == person.pk)
+        or (
+            a.subject_unit_id is not None and can(person, a.subject_unit, Capability.MANAGE_MEMBERS)
+        )
+        # An officer the person has consented to be helped by fills it for them (#18.3).
+        or (a.person_id is not None and assisting_unit(person, a.person) is not None)
     )
     evaluator = can(person, a.unit, Capability.EVALUATE) and a.person_id != person.pk
     if not (subject or evaluator or can(person, a.unit, Capability.VIEW)):

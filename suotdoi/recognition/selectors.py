@@ -19,6 +19,21 @@ from .models import (
 )
 
 
+def person_sets_for_year(year: int) -> list[CriteriaSet]:
+    """The newest version of each title for people that is valid in `year`."""
+    from .models import SubjectType
+
+    latest: dict[str, CriteriaSet] = {}
+    for s in CriteriaSet.objects.filter(subject_type=SubjectType.PERSON).order_by(
+        "code", "-version"
+    ):
+        if s.valid_from <= dt.date(year, 12, 31) and (
+            s.valid_to is None or s.valid_to >= dt.date(year, 1, 1)
+        ):
+            latest.setdefault(s.code, s)
+    return list(latest.values())
+
+
 def current_set(code: str, on: dt.date | None = None) -> CriteriaSet:
     """The version of a set in force on a date (the newest valid one)."""
     on = on or timezone.localdate()

@@ -6,6 +6,7 @@ app_name = "recognition"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("register/", views.register, name="register"),
+    path("assist/<int:membership_id>/register/", views.register_for, name="register_for"),
     path("assessments/<int:assessment_id>/", views.assessment, name="assessment"),
     path("assessments/<int:assessment_id>/review/", views.review, name="review"),
     path("evidence/<int:evidence_id>/", views.evidence_file, name="evidence"),

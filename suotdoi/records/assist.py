@@ -1,10 +1,19 @@
-"""Assisted use: an officer acts for a member who has no phone — declares their learning —
-only under the member's recorded consent (the signed paper form, photographed). Every entry
-made so names the officer (`LearningEntry.entered_by`) and the audit row says "on behalf of";
-the member sees both, and the consent can be withdrawn at any time."""
+"""Assisted use: an officer acts for a member who cannot use the app — declares their
+learning, checks them in to a session, fills their self-assessment — only under the member's
+recorded consent: the signed paper form, photographed, or a code sent to the member's phone and
+read out by them to the officer. Every entry made so names the officer
+(`LearningEntry.entered_by`) and the audit row says "on behalf of"; the member sees both, and
+the consent can be withdrawn at any time."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +35,133 @@ def active_consent(*, unit, person) -> AssistConsent | None:
     )
 
 
+def assisting_unit(actor, person):
+    """A unit where `actor` may act for `person`: the person is a current member, the actor
+    manages its members, and the person's consent for that unit stands. None otherwise."""
+    from suotdoi.organisations.models import Membership
+
+    if actor is None or person is None or actor.pk == person.pk:
+        return None
+    units = [
+        m.unit
+        for m in Membership.objects.filter(person=person, end_date__isnull=True).select_related(
+            "unit"
+        )
+    ]
+    with_consent = set(
+        AssistConsent.objects.filter(
+            person=person, unit__in=units, withdrawn_at__isnull=True
+        ).values_list("unit_id", flat=True)
+    )
+    for unit in units:
+        if unit.pk in with_consent and can(actor, unit, Capability.MANAGE_MEMBERS):
+            return unit
+    return None
+
+
+# Consent by a code: sent by SMS to the member's phone, read out by them to the officer.
+CODE_TTL = 10 * 60
+CODE_TRIES = 5
+
+
+def _code_key(membership) -> str:
+    return f"assist-code:{membership.pk}"
+
+
+def _code_digest(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def consent_code_send(*, actor, membership) -> None:
+    """Send a six-digit code to the member's phone. Three per member per quarter hour."""
+    from suotdoi.core import ratelimit
+    from suotdoi.core.sms import send_sms
+
+    if not can(actor, membership.unit, Capability.MANAGE_MEMBERS) or membership.end_date:
+        raise NotFound()
+    person = membership.person
+    if not person.phone:
+        raise ValidationFailed(
+            _("This member has no phone number: record their signed paper form instead.")
+        )
+    if not ratelimit.allow(f"assist-code:{membership.pk}", 3, 15 * 60):
+        raise ValidationFailed(_("Three codes were sent already. Wait a quarter of an hour."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    cache.set(
+        _code_key(membership),
+        {"digest": _code_digest(code), "by": actor.pk, "until": time.time() + CODE_TTL, "tries": 0},
+        CODE_TTL,
+    )
+    from django.utils import translation
+
+    with translation.override(person.language or "vi"):
+        text = _(
+            "Suốt Đời: %(officer)s (%(unit)s) asks to enter your learning for you. If you "
+            "agree, read them this code: %(code)s. Valid 10 minutes."
+        ) % {"officer": actor.full_name, "unit": membership.unit.name, "code": code}
+    send_sms(person.phone, text)
+    audit_log(
+        actor=actor,
+        verb="assist.code_sent",
+        target=membership,
+        unit=membership.unit,
+        on_behalf_of=person,
+    )
+
+
+def code_pending(*, actor, membership) -> bool:
+    pending = cache.get(_code_key(membership))
+    return bool(pending and pending["by"] == actor.pk and pending["until"] >= time.time())
+
+
+def consent_code_confirm(*, actor, membership, code: str) -> AssistConsent:
+    """The code the member read out: right, in time, by the officer who asked, at most five
+    tries; spent once used."""
+    if not can(actor, membership.unit, Capability.MANAGE_MEMBERS) or membership.end_date:
+        raise NotFound()
+    key = _code_key(membership)
+    pending = cache.get(key)
+    wrong = ValidationFailed(_("That code is not right, or it has expired. Send a new one."))
+    if not pending or pending["by"] != actor.pk or pending["until"] < time.time():
+        raise wrong
+    if pending["tries"] >= CODE_TRIES:
+        cache.delete(key)
+        raise wrong
+    given = "".join(ch for ch in str(code) if ch.isdigit())
+    if not hmac.compare_digest(pending["digest"], _code_digest(given)):
+        pending["tries"] += 1
+        cache.set(key, pending, max(1, int(pending["until"] - time.time())))
+        raise wrong
+    cache.delete(key)
+    return _consent_create(
+        actor=actor, membership=membership, method=AssistConsent.CODE, given_on=None
+    )
+
+
+@transaction.atomic
+def _consent_create(*, actor, membership, method, given_on, form_photo=None, note: str = ""):
+    consent = AssistConsent(
+        person=membership.person,
+        unit=membership.unit,
+        method=method,
+        given_on=given_on or timezone.localdate(),
+        note=note.strip()[:300],
+        recorded_by=actor,
+    )
+    if form_photo is not None:
+        consent.form_photo.save(form_photo.name, form_photo, save=False)
+    consent.save()
+    audit_log(
+        actor=actor,
+        verb="assist.consent",
+        target=consent,
+        unit=membership.unit,
+        on_behalf_of=membership.person,
+        data={"given_on": consent.given_on.isoformat(), "method": method},
+    )
+    return consent
+
+
 @transaction.atomic
 def consent_record(*, actor, membership, given_on, form_photo, note: str = "") -> AssistConsent:
     if not can(actor, membership.unit, Capability.MANAGE_MEMBERS) or membership.end_date:
@@ -37,24 +173,14 @@ def consent_record(*, actor, membership, given_on, form_photo, note: str = "") -
     head = form_photo.read(16)
     form_photo.seek(0)
     check_evidence(form_photo.name, form_photo.size, head)
-    consent = AssistConsent(
-        person=membership.person,
-        unit=membership.unit,
-        given_on=given_on,
-        note=note.strip()[:300],
-        recorded_by=actor,
-    )
-    consent.form_photo.save(form_photo.name, form_photo, save=False)
-    consent.save()
-    audit_log(
+    return _consent_create(
         actor=actor,
-        verb="assist.consent",
-        target=consent,
-        unit=membership.unit,
-        on_behalf_of=membership.person,
-        data={"given_on": given_on.isoformat()},
+        membership=membership,
+        method=AssistConsent.PAPER,
+        given_on=given_on,
+        form_photo=form_photo,
+        note=note,
     )
-    return consent
 
 
 @transaction.atomic

@@ -29,13 +29,47 @@ class ConsentForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=300)
 
 
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code the member reads out"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
 @login_required
 def assist_member(request, membership_id):
+    from suotdoi.records.panels import assist_panels
+
     m = access_membership_by_id(request.user, membership_id)
     consent = assist.active_consent(unit=m.unit, person=m.person)
     consent_form = ConsentForm()
+    code_form = CodeForm()
     declare_form = DeclareForm(units=[m.unit], initial={"key": actions.new_declaration_key()})
-    if request.method == "POST" and "given_on" in request.POST:
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "send_code":
+        with action_errors(request) as outcome:
+            assist.consent_code_send(actor=request.user, membership=m)
+        if outcome.ok:
+            messages.success(
+                request,
+                _("A code was sent to %(phone)s. Ask the member to read it to you.")
+                % {"phone": m.person.phone_display},
+            )
+            return redirect("records:assist", membership_id=m.pk)
+    elif action == "confirm_code":
+        code_form = CodeForm(request.POST)
+        if code_form.is_valid():
+            with action_errors(request, form=code_form) as outcome:
+                assist.consent_code_confirm(
+                    actor=request.user, membership=m, code=code_form.cleaned_data["code"]
+                )
+            if outcome.ok:
+                messages.success(request, _("Consent recorded. You can now act for this member."))
+                return redirect("records:assist", membership_id=m.pk)
+    elif request.method == "POST" and "given_on" in request.POST:
         consent_form = ConsentForm(request.POST, request.FILES)
         if consent_form.is_valid():
             with action_errors(request, form=consent_form) as outcome:
@@ -62,7 +96,15 @@ def assist_member(request, membership_id):
     return render(
         request,
         "records/assist.html",
-        {"m": m, "consent": consent, "consent_form": consent_form, "declare_form": declare_form},
+        {
+            "m": m,
+            "consent": consent,
+            "consent_form": consent_form,
+            "code_form": code_form,
+            "code_pending": assist.code_pending(actor=request.user, membership=m),
+            "declare_form": declare_form,
+            "panels": assist_panels(request=request, membership=m) if consent else [],
+        },
     )
 
 

@@ -193,16 +193,26 @@ class RecordShare(models.Model):
 
 
 class AssistConsent(models.Model):
-    """A member without a phone agrees that officers of a unit act for them (declare their
-    learning): the signed paper form, photographed, and who recorded it. Withdrawable by the
-    member or, at their request, by an officer; every write made under it is marked."""
+    """A member who cannot use the app agrees that officers of a unit act for them (declare
+    their learning, check them in, fill a self-assessment): the signed paper form,
+    photographed, or a code sent to the member's phone and read out by them; and who recorded
+    it. Withdrawable by the member or, at their request, by an officer; every write made under
+    it is marked."""
+
+    PAPER, CODE = "paper", "code"
+    METHODS = [(PAPER, _("signed paper form")), (CODE, _("code read out by the member"))]
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assist_consents"
     )
     unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
     given_on = models.DateField(_("consent given on"))
-    form_photo = models.FileField(_("photo of the signed form"), upload_to="consents/%Y/%m/")
+    method = models.CharField(
+        _("how consent was given"), max_length=8, choices=METHODS, default=PAPER
+    )
+    form_photo = models.FileField(
+        _("photo of the signed form"), upload_to="consents/%Y/%m/", blank=True
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

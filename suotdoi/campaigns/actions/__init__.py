@@ -1,6 +1,7 @@
 """Writes of campaigns: create, launch (cascade), extend, close; sessions, check-in, reports."""
 
 from ._common import _create_tasks, _event, _refresh_done, _subtree_members  # noqa: F401
+from .assisted import check_in_for  # noqa: F401
 from .joint import partner_accept, partner_invite, subcampaign_create  # noqa: F401
 from .lifecycle import (  # noqa: F401
     _DOCUMENT_MAGIC,

@@ -1,5 +1,6 @@
 """Campaign pages: the issuer's dashboard, the target unit's task, sessions and check-in."""
 
+from .assisted import check_in_for  # noqa: F401
 from .campaigns import (  # noqa: F401
     _breadcrumbs,
     campaign_close,

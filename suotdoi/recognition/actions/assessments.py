@@ -15,6 +15,7 @@ from suotdoi.core.errors import Conflict, NotFound, ValidationFailed
 from suotdoi.organisations.access import can
 from suotdoi.organisations.models import Membership, Unit
 from suotdoi.organisations.policies import Capability
+from suotdoi.records.assist import assisting_unit
 
 from .. import engine
 from ..metrics import metric_value
@@ -35,6 +36,11 @@ class WrongStep(Conflict):
     default_message = _("This assessment is not at that step.")
 
 
+def _for(actor, a: Assessment):
+    """The person an officer acts for (assisted use), for the audit row; None otherwise."""
+    return a.person if a.person_id and a.person_id != actor.pk else None
+
+
 def _home_unit(person) -> Unit:
     """The unit that reviews a person's assessment: the deepest unit they are a member of."""
     m = (
@@ -49,20 +55,28 @@ def _home_unit(person) -> Unit:
 
 
 @transaction.atomic
-def assessment_register(*, actor, criteria_set: CriteriaSet, year: int, subject_unit=None):
-    """Đăng ký: a person registers themselves; a unit's officer registers the unit (reviewed
-    by the unit above). Idempotent for the same set and year."""
+def assessment_register(
+    *, actor, criteria_set: CriteriaSet, year: int, subject_unit=None, for_person=None
+):
+    """Đăng ký: a person registers themselves (or an officer they consented to be helped by
+    registers them); a unit's officer registers the unit (reviewed by the unit above).
+    Idempotent for the same set and year."""
     if subject_unit is None:
+        person = actor
+        if for_person is not None and for_person.pk != actor.pk:
+            if assisting_unit(actor, for_person) is None:
+                raise NotFound()
+            person = for_person
         if criteria_set.subject_type != SubjectType.PERSON:
             raise ValidationFailed(_("This title is for units."))
         existing = Assessment.objects.filter(
-            criteria_set=criteria_set, year=year, person=actor
+            criteria_set=criteria_set, year=year, person=person
         ).first()
         if existing:
             return existing
-        unit = _home_unit(actor)
+        unit = _home_unit(person)
         a = Assessment.objects.create(
-            criteria_set=criteria_set, year=year, person=actor, unit=unit, unit_path=unit.path
+            criteria_set=criteria_set, year=year, person=person, unit=unit, unit_path=unit.path
         )
     else:
         if criteria_set.subject_type == SubjectType.PERSON:
@@ -83,7 +97,9 @@ def assessment_register(*, actor, criteria_set: CriteriaSet, year: int, subject_
             unit_path=reviewer.path,
         )
     assessment_prefill(a)
-    audit_log(actor=actor, verb="recognition.register", target=a, unit=a.unit)
+    audit_log(
+        actor=actor, verb="recognition.register", target=a, unit=a.unit, on_behalf_of=_for(actor, a)
+    )
     return a
 
 
@@ -130,7 +146,7 @@ def _score(a: Assessment) -> engine.Outcome:
 
 def _editable_by_subject(actor, a: Assessment) -> None:
     if a.person_id:
-        if a.person_id != actor.pk:
+        if a.person_id != actor.pk and assisting_unit(actor, a.person) is None:
             raise NotFound()
     elif not can(actor, a.subject_unit, Capability.MANAGE_MEMBERS):
         raise NotFound()
@@ -154,7 +170,14 @@ def assessment_self(*, actor, assessment: Assessment, values: dict) -> Assessmen
     a.values = stored
     a.save(update_fields=["values", "updated_at"])
     assessment_prefill(a)
-    audit_log(actor=actor, verb="recognition.self", target=a, unit=a.unit, data={"values": values})
+    audit_log(
+        actor=actor,
+        verb="recognition.self",
+        target=a,
+        unit=a.unit,
+        on_behalf_of=_for(actor, a),
+        data={"values": values},
+    )
     return a
 
 
@@ -192,7 +215,9 @@ def evidence_add(
     if upload is not None:
         e.file.save(upload.name, upload, save=False)
     e.save()
-    audit_log(actor=actor, verb="recognition.evidence", target=a, unit=a.unit)
+    audit_log(
+        actor=actor, verb="recognition.evidence", target=a, unit=a.unit, on_behalf_of=_for(actor, a)
+    )
     return e
 
 
@@ -204,7 +229,9 @@ def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
     assessment_prefill(a)
     a.status, a.submitted_at, a.return_reason = Status.SUBMITTED, timezone.now(), ""
     a.save(update_fields=["status", "submitted_at", "return_reason", "updated_at"])
-    audit_log(actor=actor, verb="recognition.submit", target=a, unit=a.unit)
+    audit_log(
+        actor=actor, verb="recognition.submit", target=a, unit=a.unit, on_behalf_of=_for(actor, a)
+    )
     return a
 
 

@@ -13,6 +13,7 @@ from .titles import (  # noqa: F401
     evidence_file,
     mine,
     register,
+    register_for,
     review,
 )
 from .units import (  # noqa: F401

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
@@ -28,25 +26,15 @@ from ..models import (
     Holding,
     Indicator,
     Status,
-    SubjectType,
 )
 from ._common import _year
 
 
 @login_required
 def mine(request):
+    from ..selectors import person_sets_for_year
+
     year = _year(request)
-    person_sets = [
-        s
-        for s in CriteriaSet.objects.filter(subject_type=SubjectType.PERSON).order_by(
-            "code", "-version"
-        )
-        if s.valid_from <= dt.date(year, 12, 31)
-        and (s.valid_to is None or s.valid_to >= dt.date(year, 1, 1))
-    ]
-    latest = {}
-    for s in person_sets:
-        latest.setdefault(s.code, s)
     q = scope_q(request.user, Capability.EVALUATE, field="unit_path")
     queue = Assessment.objects.filter(status=Status.SUBMITTED).select_related(
         "criteria_set", "person", "subject_unit", "unit"
@@ -57,7 +45,7 @@ def mine(request):
         "recognition/mine.html",
         {
             "year": year,
-            "sets": list(latest.values()),
+            "sets": person_sets_for_year(year),
             "mine": Assessment.objects.filter(person=request.user)
             .select_related("criteria_set")
             .order_by("-year"),
@@ -112,6 +100,26 @@ def register(request):
         return redirect("recognition:assessment", assessment_id=a.pk)
     if not outcome.ok:
         return redirect("recognition:mine")
+
+
+@login_required
+@require_POST
+def register_for(request, membership_id):
+    """An officer registers a member they may act for (assisted use) for a title."""
+    from suotdoi.organisations.access import access_membership_by_id
+    from suotdoi.records.assist import assisting_unit
+
+    m = access_membership_by_id(request.user, membership_id)
+    cs = CriteriaSet.objects.filter(pk=_int(request.POST.get("set"))).first()
+    if cs is None or assisting_unit(request.user, m.person) is None:
+        raise NotFound()
+    with action_errors(request) as outcome:
+        a = actions.assessment_register(
+            actor=request.user, criteria_set=cs, year=_year(request), for_person=m.person
+        )
+        return redirect("recognition:assessment", assessment_id=a.pk)
+    if not outcome.ok:
+        return redirect("records:assist", membership_id=m.pk)
 
 
 def _rows(a: Assessment):
