@@ -173,6 +173,15 @@ def test_an_officer_fills_a_members_self_assessment_only_under_consent(units, pe
     for verb in ("recognition.register", "recognition.self", "recognition.submit"):
         ev = AuditEvent.objects.get(verb=verb, target_id=str(a.pk))
         assert ev.actor == people["grassroots_chair"] and ev.on_behalf_of == ba
+    # Who filled it for the member does not approve it too.
+    from suotdoi.core.errors import ApplicationError
+    from suotdoi.recognition import actions as ra
+
+    with pytest.raises(ApplicationError) as refused:
+        ra.assessment_approve(actor=people["grassroots_chair"], assessment=a)
+    assert refused.value.code == "invalid"  # an evaluator here, refused for filling it
+    a.refresh_from_db()
+    assert a.status == "submitted"
     # Withdrawn: the officer can no longer change it.
     consent = AssistConsent.objects.get(person=ba)
     client_for(ba).post(f"/record/assist/consents/{consent.pk}/withdraw/")

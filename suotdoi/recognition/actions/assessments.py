@@ -247,6 +247,23 @@ def _evaluator(actor, a: Assessment) -> None:
         and not can(actor, a.unit, Capability.MANAGE_UNITS)
     ):
         raise NotFound()  # a unit's own officer does not approve their unit
+    if a.person_id and _filled_for_by(actor, a):
+        raise ValidationFailed(
+            _("You filled this self-assessment for the member: another evaluator reviews it.")
+        )
+
+
+def _filled_for_by(actor, a: Assessment) -> bool:
+    """Whether `actor` scored or submitted this person's self-assessment for them."""
+    from suotdoi.audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        target_type=a._meta.label_lower,
+        target_id=str(a.pk),
+        actor=actor,
+        on_behalf_of_id=a.person_id,
+        verb__in=("recognition.self", "recognition.submit"),
+    ).exists()
 
 
 @transaction.atomic
