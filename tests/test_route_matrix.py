@@ -76,6 +76,7 @@ PUBLIC = {
     "people:my_data": "self: everything held about the caller",
     "people:new_password": "self: only right after the caller signed in with a one-time code",
     "people:erase": "self: the caller's own account, with their password",
+    "people:consents": "self: the caller's own consents (withdrawals checked per item)",
     "organisations:my_corrections": "self: the caller's own requests, to their own units",
     "vcapi:issue": "VC-API: bearer token, off unless configured",
     "vcapi:verify": "VC-API verification is public",

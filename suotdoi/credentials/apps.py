@@ -24,6 +24,9 @@ class CredentialsConfig(AppConfig):
         from . import home, receivers  # noqa: F401 - registers navigation and the record hooks
 
         register_erasure_step(_revoke_on_erasure)
+        from . import consent_sources
+
+        consent_sources.register()
 
 
 def _revoke_on_erasure(person, actor) -> None:

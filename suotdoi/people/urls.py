@@ -8,4 +8,5 @@ urlpatterns = [
     path("data.json", views.my_data, name="my_data"),
     path("new-password/", views.new_password, name="new_password"),
     path("erase/", views.erase, name="erase"),
+    path("consents/", views.consents, name="consents"),
 ]

@@ -125,3 +125,22 @@ def privacy(request):
     from .processing import PROCESSING
 
     return render(request, "people/privacy.html", {"rows": PROCESSING})
+
+
+@login_required
+def consents(request):
+    """The register of consents: every purpose processed on the person's consent, what they
+    agreed to under it, and a way to withdraw each."""
+    from suotdoi.core.parsing import int_or
+
+    from .consents import consent_withdraw, consents_of
+
+    if request.method == "POST":
+        consent_withdraw(
+            actor=request.user,
+            key=request.POST.get("key", ""),
+            item_id=int_or(request.POST.get("item")),
+        )
+        messages.success(request, _("Withdrawn. Nothing more is done on that consent."))
+        return redirect("people:consents")
+    return render(request, "people/consents.html", {"sources": consents_of(request.user)})

@@ -20,4 +20,6 @@ class RecognitionConfig(AppConfig):
             (Commendation, "deciding_path", "proposals for the deciding level", "deciding_unit"),
         ]:
             register_path_copy(model, field, meaning=CURRENT, note=note, unit_field=unit_field)
-        from . import assist_panel, home  # noqa: F401 - navigation, unit and assist panels
+        from . import assist_panel, consent_sources, home  # noqa: F401 - navigation, unit and assist panels
+
+        consent_sources.register()

@@ -31,4 +31,9 @@ class RecordsConfig(AppConfig):
         from .actions import entries_follow_merge
 
         register_merge_hook(entries_follow_merge)
-        from . import home  # noqa: F401 - registers next steps and navigation
+        from . import (
+            consent_sources,
+            home,  # noqa: F401 - registers next steps and navigation
+        )
+
+        consent_sources.register()
