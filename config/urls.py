@@ -27,6 +27,7 @@ urlpatterns = [
     path("xapi/", include("suotdoi.records.lrs.urls")),
     path("vc-api/", include("suotdoi.credentials.vcapi_urls")),
     path("api/v1/", include("suotdoi.api.router")),
+    path("", include("suotdoi.api.page_urls")),
     path("admin/", admin.site.urls),
 ]
 

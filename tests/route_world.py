@@ -134,7 +134,18 @@ def build_route_world() -> RouteWorld:
 
     if task is not None:
         reflection_submit(actor=p["member"], task=task, text="Bài thu hoạch của tôi " * 20)
+    from suotdoi.api.tokens import token_create
+
+    api_token, _secret = token_create(
+        actor=p["grassroots_chair"],
+        unit=u["grassroots"],
+        kind="personal",
+        name="Route matrix",
+        capabilities=["view"],
+        days=30,
+    )
     ids = {
+        "api_token": api_token.pk,
         "unit": u["grassroots"].pk,
         "group": u["group"].pk,
         "federation": u["federation"].pk,

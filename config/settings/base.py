@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "suotdoi.audit.middleware.AuditContextMiddleware",
+    "suotdoi.api.middleware.ApiHttpMiddleware",
     "suotdoi.web.middleware.ApplicationErrorMiddleware",
     "suotdoi.organisations.middleware.OfficerTwoFactorMiddleware",
 ]

@@ -9,7 +9,7 @@ from ninja.parser import Parser
 from suotdoi.core.jsonio import parse_json
 
 from . import errors
-from .auth import PersonSession
+from .auth import ApiTokenAuth, PersonSession
 from .schemas import MeOut
 
 
@@ -20,14 +20,32 @@ class StrictParser(Parser):
         return parse_json(request.body, want_object=True)
 
 
-api = NinjaAPI(
+class SuotDoiAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """The view's own name (unit_get, membership_create…): generated clients get readable
+        method names. A test keeps them unique."""
+        return operation.view_func.__name__
+
+
+api = SuotDoiAPI(
     parser=StrictParser(),
-    title="Suốt Đời API",
+    # ASCII, so that generated clients get plain names (suot_doi_api_client).
+    title="Suot Doi API",
     version="1.0.0",
-    description="REST API of Suốt Đời, the lifelong-learning platform. Errors are RFC 9457 "
-    "problem+json. Authentication: the browser session (CSRF token on writes).",
+    description=(
+        "REST API of Suốt Đời, the lifelong-learning platform. Errors are RFC 9457 "
+        "problem+json.\n\n"
+        "**Authentication.** Machines send `Authorization: Bearer <token>`: either a personal "
+        "access token (`sdt_…`) or an access token from the OAuth 2.0 client credentials grant "
+        "(`POST /api/v1/oauth/token`, form fields `grant_type=client_credentials`, "
+        "`client_id`, `client_secret`, or HTTP Basic; tokens last one hour). A unit's officers "
+        "make both on the unit's *API access* page; each acts as the officer who made it, only "
+        "inside that unit's subtree and for the capabilities chosen. The browser uses its "
+        "session cookie; then every write must carry the `X-CSRFToken` header with the value "
+        "of the `csrftoken` cookie."
+    ),
     urls_namespace="api-v1",
-    auth=PersonSession(csrf=True),
+    auth=[ApiTokenAuth(), PersonSession(csrf=True)],
     # Swagger UI (served from our own static files) sets inline styles.
     docs_decorator=csp_override(
         {
@@ -58,5 +76,6 @@ def _mount() -> None:
 
 
 _mount()
+
 
 urlpatterns = [path("", api.urls)]

@@ -8,6 +8,8 @@ VERB_LABELS = {
     "assist.consent": _("recorded a member's consent to be helped"),
     "assist.withdraw": _("withdrew a consent to be helped"),
     "assist.code_sent": _("sent a member a consent code by SMS"),
+    "api.token_create": _("made an API token"),
+    "api.token_revoke": _("revoked an API token"),
     "campaign.close": _("closed a campaign"),
     "campaign.create": _("drafted a campaign"),
     "campaign.document": _("added campaign material"),

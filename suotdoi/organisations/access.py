@@ -22,10 +22,30 @@ class Grant:
     path: str
     role: str
     unit_id: int
+    # A machine token narrows what its owner's roles allow to these capabilities.
+    only: frozenset | None = None
+
+    def allows(self, capability: Capability) -> bool:
+        return role_allows(self.role, capability) and (self.only is None or capability in self.only)
+
+
+@dataclass(frozen=True)
+class TokenScope:
+    """What an API token may do: its owner's powers, inside one unit's subtree, for the named
+    capabilities only. Set on the person object the token authenticates as."""
+
+    path: str
+    unit_id: int
+    capabilities: frozenset
+
+
+def token_scope(person) -> TokenScope | None:
+    return getattr(person, "_suotdoi_token_scope", None)
 
 
 def grants_for(person) -> list[Grant]:
-    """The actor's staff roles, each covering the subtree under `path`. Cached per request."""
+    """The actor's staff roles, each covering the subtree under `path`. Cached per request.
+    Under an API token, each is cut down to the token's subtree and capabilities."""
     if person is None or not person.is_authenticated:
         return []
     cached = getattr(person, "_suotdoi_grants", None)
@@ -38,6 +58,18 @@ def grants_for(person) -> list[Grant]:
         .values_list("unit_path", "role", "unit_id")
     )
     grants = [Grant(path=p, role=r, unit_id=u) for p, r, u in rows]
+    scope = token_scope(person)
+    if scope is not None:
+        grants = [
+            Grant(
+                path=max(g.path, scope.path, key=len),
+                role=g.role,
+                unit_id=g.unit_id,
+                only=scope.capabilities,
+            )
+            for g in grants
+            if g.path.startswith(scope.path) or scope.path.startswith(g.path)
+        ]
     person._suotdoi_grants = grants
     return grants
 
@@ -50,11 +82,9 @@ def forget_grants(person) -> None:
 def can(person, unit: Unit, capability: Capability) -> bool:
     if person is None or not person.is_authenticated:
         return False
-    if person.is_superuser:
+    if person.is_superuser and token_scope(person) is None:
         return True
-    return any(
-        unit.path.startswith(g.path) and role_allows(g.role, capability) for g in grants_for(person)
-    )
+    return any(unit.path.startswith(g.path) and g.allows(capability) for g in grants_for(person))
 
 
 def scope_q(person, capability: Capability, field: str = "path") -> Q | None:
@@ -63,9 +93,9 @@ def scope_q(person, capability: Capability, field: str = "path") -> Q | None:
     None means everything (platform superuser); an empty Q that matches nothing is returned
     as Q(pk__in=[]).
     """
-    if person.is_superuser:
+    if person.is_superuser and token_scope(person) is None:
         return None
-    paths = sorted({g.path for g in grants_for(person) if role_allows(g.role, capability)})
+    paths = sorted({g.path for g in grants_for(person) if g.allows(capability)})
     # Drop paths already covered by an ancestor path.
     roots: list[str] = []
     for p in paths:
