@@ -128,6 +128,8 @@ MEMBER = {
 }
 
 API_BODIES: dict = {}
+# API operations a weak or foreign token may still call: its own maker's things.
+TOKEN_MAY: set[str] = set()
 U = {"unit_id": "unit"}
 # Officer pages: all three outsiders get 404.
 STAFF = {
@@ -357,6 +359,39 @@ def test_outsiders_get_404_on_every_route_and_change_nothing():
                 calls += 1
                 if r.status_code not in (404, 405):
                     failures.append((name, who, method, r.status_code, r.content[:200]))
+    after_sessions = _snapshot()
+    changed_by_sessions = {
+        k: (before[k], after_sessions[k]) for k in before if before[k] != after_sessions[k]
+    }
+    # Machines: a token of another tree (all its maker may do there), and a token of an
+    # insider that lacks the capability (it may only read the audit log).
+    from suotdoi.api.tokens import token_create
+
+    bearers = {}
+    for label, who, unit, caps in [
+        ("foreign_token", "foreign_officer", w.units["foreign_federation"],
+         ["view", "view_members", "manage_members", "manage_units", "issue_credentials"]),
+        ("weak_token", "grassroots_chair", w.units["grassroots"], ["view_audit"]),
+    ]:  # fmt: skip
+        _row, secret = token_create(
+            actor=p[who], unit=unit, kind="personal", name=label, capabilities=caps, days=1
+        )
+        bearers[label] = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    before = _snapshot()
+    for name, kwargs, _outsiders in plan:
+        if not name.startswith("api-v1:") or name in TOKEN_MAY:
+            continue
+        url = _url(name, patterns, ids, kwargs)
+        for label, c in bearers.items():
+            if name == "api-v1:import_upload":
+                r = c.post(url, _api_bodies()[name])
+            else:
+                r = c.post(url, API_BODIES.get(name, {}), content_type="application/json")
+            r2 = c.get(url)
+            calls += 2
+            for method, resp in (("post", r), ("get", r2)):
+                if resp.status_code not in (404, 405):
+                    failures.append((name, label, method, resp.status_code, resp.content[:200]))
     after = _snapshot()
     changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
     print(
@@ -365,4 +400,5 @@ def test_outsiders_get_404_on_every_route_and_change_nothing():
     for f in failures:
         print("DENY-FAIL", f)
     assert failures == [], failures
+    assert changed_by_sessions == {}, changed_by_sessions
     assert changed == {}, changed
