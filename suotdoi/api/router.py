@@ -20,7 +20,48 @@ class StrictParser(Parser):
         return parse_json(request.body, want_object=True)
 
 
+PROBLEM_STATUSES = {
+    "400": "The body is not valid JSON or not an object.",
+    "401": "No valid session or token.",
+    "403": "Forbidden.",
+    "404": "Absent, or not visible to the caller (the two look the same).",
+    "409": "Conflicts with the current state.",
+    "413": "The body is too large.",
+    "422": "The data is not valid.",
+    "429": "Too many requests for this token.",
+}
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+    "required": ["type", "title", "status"],
+}
+
+
 class SuotDoiAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Every operation also documents the problems it may answer with (RFC 9457)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        ref = {"$ref": "#/components/schemas/Problem"}
+        for item in schema["paths"].values():
+            for op in item.values():
+                responses = op.setdefault("responses", {})
+                for status, text in PROBLEM_STATUSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": text,
+                            "content": {"application/problem+json": {"schema": ref}},
+                        },
+                    )
+        return schema
+
     def get_openapi_operation_id(self, operation) -> str:
         """The view's own name (unit_get, membership_create…): generated clients get readable
         method names. A test keeps them unique."""
