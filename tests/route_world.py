@@ -144,7 +144,16 @@ def build_route_world() -> RouteWorld:
         capabilities=["view"],
         days=30,
     )
+    from suotdoi.api.webhooks import subscription_create
+
+    webhook, _secret = subscription_create(
+        actor=p["grassroots_chair"],
+        unit=u["grassroots"],
+        url="http://127.0.0.1:9/hook",
+        events=["entry.verified"],
+    )
     ids = {
+        "webhook": webhook.pk,
         "api_token": api_token.pk,
         "unit": u["grassroots"].pk,
         "group": u["group"].pk,

@@ -158,6 +158,8 @@ STAFF = {
     "recognition:register_for": {"membership_id": "membership"},
     "api_pages:unit_tokens": U,
     "api_pages:token_revoke": {"token_id": "api_token"},
+    "api_pages:unit_webhooks": U,
+    "api_pages:webhook_end": {"subscription_id": "webhook"},
     "campaigns:check_in_for": {"membership_id": "membership", "session_id": "session"},
     "records:venue_poster": {"unit_id": "library"},
     "records:reject": {"entry_id": "pending_entry"},

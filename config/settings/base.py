@@ -178,6 +178,11 @@ VC_API_TOKEN = os.environ.get("VC_API_TOKEN", "")
 # --- Background tasks: Django's tasks API, stored in the database ---------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Webhook addresses must be https and outside our own network (no SSRF); tests and local
+# development receive on 127.0.0.1.
+WEBHOOKS_ALLOW_HTTP = False
+WEBHOOKS_ALLOW_PRIVATE = False
+
 # --- Accounts (django-allauth) --------------------------------------------------------
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:home"

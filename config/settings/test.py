@@ -24,3 +24,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PUBLIC_URL = "http://127.0.0.1:8000"  # fixed, whatever PORT the shell has
+WEBHOOKS_ALLOW_HTTP = WEBHOOKS_ALLOW_PRIVATE = True  # receivers on 127.0.0.1

@@ -6,7 +6,12 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self) -> None:
+        from suotdoi.audit.actions import register_audit_listener
         from suotdoi.core.retention import register_retention
+
+        from .webhooks import on_audit
+
+        register_audit_listener(on_audit)
         from suotdoi.people.erasure import register_erasure_step
         from suotdoi.web.panels import register_unit_panel
 

@@ -71,14 +71,14 @@ class ApiHttpMiddleware:
                     owner_key=owner,
                     key=key,
                     method=request.method,
-                    path=request.path[:500],
+                    url=request.path[:500],
                     body_sha256=body_sha,
                 )
         except IntegrityError:
             prior = IdempotentRequest.objects.filter(owner_key=owner, key=key).first()
             if prior is None:
                 return problem(409, "conflict", _("Try again."))
-            same = (prior.method, prior.path, prior.body_sha256) == (
+            same = (prior.method, prior.url, prior.body_sha256) == (
                 request.method,
                 request.path[:500],
                 body_sha,

@@ -56,7 +56,7 @@ class IdempotentRequest(models.Model):
     owner_key = models.CharField(max_length=64)  # who: a digest of the token, or the person
     key = models.CharField(max_length=200)
     method = models.CharField(max_length=8)
-    path = models.CharField(max_length=500)
+    url = models.CharField(max_length=500)  # the request path
     body_sha256 = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField(default=0)  # 0: being answered
     content_type = models.CharField(max_length=100, blank=True)
@@ -69,4 +69,46 @@ class IdempotentRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.method} {self.path} [{self.key}]"
+        return f"{self.method} {self.url} [{self.key}]"
+
+
+class WebhookSubscription(models.Model):
+    """A system that wants to be told when something happens in a unit's subtree."""
+
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    url = models.URLField(_("address"), max_length=500)
+    events = models.JSONField(default=list)
+    secret_cipher = models.TextField()  # encrypted (core.fieldcrypto): needed to sign
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    PENDING, SENDING, SUCCEEDED, FAILED = "pending", "sending", "succeeded", "failed"
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(unique=True)
+    event = models.CharField(max_length=60)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, default=PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_response = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription_id}"

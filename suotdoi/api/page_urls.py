@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, webhook_views
 
 app_name = "api_pages"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("api/v1/oauth/token", views.oauth_token, name="oauth_token"),
     path("units/<int:unit_id>/api-access/", views.unit_tokens, name="unit_tokens"),
     path("api-access/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("units/<int:unit_id>/webhooks/", webhook_views.unit_webhooks, name="unit_webhooks"),
+    path("webhooks/<int:subscription_id>/end/", webhook_views.webhook_end, name="webhook_end"),
 ]

@@ -9,6 +9,20 @@ from django.db import models
 from .context import current_origin
 from .models import AuditEvent
 
+_listeners: list = []
+
+
+def register_audit_listener(listener) -> None:
+    """`listener(events)` is told of every row written, inside the writing transaction (to
+    defer work to after commit, it uses transaction.on_commit). Webhooks listen here."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _tell(events: list[AuditEvent]) -> None:
+    for listener in _listeners:
+        listener(events)
+
 
 def audit_log(
     *,
@@ -27,7 +41,7 @@ def audit_log(
         target_id = str(target.pk)
         target_repr = str(target)[:300]
     unit_path = getattr(unit, "path", "") or ""
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         on_behalf_of=on_behalf_of,
         verb=verb,
@@ -39,6 +53,8 @@ def audit_log(
         ip=origin.ip,
         user_agent=origin.user_agent,
     )
+    _tell([event])
+    return event
 
 
 def audit_log_many(
@@ -70,4 +86,5 @@ def audit_log_many(
         for t in targets
     ]
     AuditEvent.objects.bulk_create(rows, batch_size=500)
+    _tell(rows)
     return len(rows)

@@ -10,6 +10,8 @@ VERB_LABELS = {
     "assist.code_sent": _("sent a member a consent code by SMS"),
     "api.token_create": _("made an API token"),
     "api.token_revoke": _("revoked an API token"),
+    "api.webhook_create": _("subscribed an address to webhooks"),
+    "api.webhook_delete": _("stopped webhooks to an address"),
     "campaign.close": _("closed a campaign"),
     "campaign.create": _("drafted a campaign"),
     "campaign.document": _("added campaign material"),
