@@ -32,5 +32,6 @@ if os.environ.get("BENCH_DATABASE_URL"):
     run("catalog.py")
     run("recognition.py")
     run("unit_move.py")
+    run("api_figures.py", "--db", "postgres")
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")

@@ -101,3 +101,29 @@ def test_each_token_has_its_own_rate_limit(people, units):
     r = api.get(url)
     assert r["Content-Type"] == "application/problem+json"
     assert _token(people, units).get(url).status_code == 200  # another token is not held back
+
+
+def test_a_dashboard_reads_a_units_figures_with_a_token(people, units):
+    import datetime as dt
+    from decimal import Decimal
+
+    from suotdoi.records.actions import entry_record, entry_verify
+
+    today = dt.date.today()
+    e, _ = entry_record(
+        actor=people["member"], person=people["member"], source_key="fig:1", title="Học",
+        kind="course", start_date=today, hours=Decimal("6"), provenance="self_declared",
+        unit=units["group"],
+    )  # fmt: skip
+    entry_verify(actor=people["grassroots_chair"], entry=e)
+    api = _token(people, units, caps=("view",))
+    r = api.get(f"/api/v1/units/{units['grassroots'].pk}/figures")
+    body = r.json()
+    assert r.status_code == 200 and body["year"] == today.year
+    month = next(m for m in body["months"] if m["month"] == today.month)
+    assert Decimal(str(month["verified"])) >= 6 and Decimal(str(body["hours"])) >= 6
+    assert (
+        api.get(f"/api/v1/units/{units['grassroots'].pk}/figures?year=1900").json()["year"]
+        == today.year
+    )
+    assert api.get(f"/api/v1/units/{units['federation'].pk}/figures").status_code == 404

@@ -157,6 +157,7 @@ STAFF = {
     "records:assist": {"membership_id": "membership"},
     "recognition:register_for": {"membership_id": "membership"},
     "api_pages:unit_tokens": U,
+    "api-v1:unit_figures": U,
     "api_pages:token_revoke": {"token_id": "api_token"},
     "api_pages:unit_webhooks": U,
     "api_pages:webhook_end": {"subscription_id": "webhook"},

@@ -178,6 +178,9 @@ VC_API_TOKEN = os.environ.get("VC_API_TOKEN", "")
 # --- Background tasks: Django's tasks API, stored in the database ---------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Requests a minute each API token may make (429 beyond).
+API_TOKEN_REQUESTS_PER_MINUTE = int(os.environ.get("API_TOKEN_REQUESTS_PER_MINUTE", "600"))
+
 # Webhook addresses must be https and outside our own network (no SSRF); tests and local
 # development receive on 127.0.0.1.
 WEBHOOKS_ALLOW_HTTP = False

@@ -10,7 +10,7 @@ from suotdoi.organisations.selectors import memberships_of
 from . import actions, selectors
 from .access import access_entry_to_verify_by_id, access_own_entry_by_id
 from .models import CompetenceTag, EntryKind, Provenance
-from .schemas import EntryDeclareIn, EntryOut, RejectIn
+from .schemas import EntryDeclareIn, EntryOut, RejectIn, UnitFiguresOut
 
 router = Router(tags=["learning record"])
 
@@ -75,3 +75,27 @@ def entry_verify(request, entry_id: int):
 def entry_reject(request, entry_id: int, payload: RejectIn):
     entry = access_entry_to_verify_by_id(request.auth, entry_id)
     return actions.entry_reject(actor=request.auth, entry=entry, reason=payload.reason)
+
+
+@router.get(
+    "/units/{unit_id}/figures",
+    response=UnitFiguresOut,
+    summary="A unit's learning in a year (its subtree), with the months",
+)
+def unit_figures(request, unit_id: int, year: int | None = None):
+    from django.utils import timezone
+
+    from suotdoi.organisations.access import access_unit_by_id
+
+    unit = access_unit_by_id(request.auth, unit_id)
+    this_year = timezone.localdate().year
+    year = year if year is not None and 2000 <= year <= this_year + 1 else this_year
+    total = selectors.unit_year_hours(unit=unit, year=year)
+    return {
+        "unit_id": unit.pk,
+        "year": year,
+        "entries": total["entries"],
+        "hours": total["hours"],
+        "verified": total["verified"],
+        "months": selectors.unit_year_months(unit=unit, year=year),
+    }

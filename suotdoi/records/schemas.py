@@ -39,3 +39,19 @@ class EntryDeclareIn(Schema):
 
 class RejectIn(Schema):
     reason: PlainText = Field(min_length=2, max_length=300)
+
+
+class MonthFiguresOut(Schema):
+    month: int
+    entries: int
+    hours: Decimal
+    verified: Decimal
+
+
+class UnitFiguresOut(Schema):
+    unit_id: int
+    year: int
+    entries: int
+    hours: Decimal
+    verified: Decimal
+    months: list[MonthFiguresOut]

@@ -58,6 +58,17 @@ def verification_queue(*, actor) -> QuerySet[LearningEntry]:
     return qs.select_related("person", "unit").order_by("created_at", "id")
 
 
+def unit_year_months(*, unit, year: int) -> list[dict]:
+    """A subtree's learning in a year, month by month (months with nothing are left out)."""
+    rows = (
+        UnitFigure.objects.filter(unit_path__startswith=unit.path, year=year)
+        .values("month")
+        .annotate(hours=Sum("hours"), verified=Sum("verified_hours"), entries=Sum("entries"))
+        .order_by("month")
+    )
+    return [dict(r) for r in rows]
+
+
 def unit_year_hours(*, unit, year: int) -> dict:
     """A subtree's learning in a year: a sum over pre-aggregated unit rows."""
     agg = UnitFigure.objects.filter(unit_path__startswith=unit.path, year=year).aggregate(
