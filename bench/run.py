@@ -33,5 +33,6 @@ if os.environ.get("BENCH_DATABASE_URL"):
     run("recognition.py")
     run("unit_move.py")
     run("api_figures.py", "--db", "postgres")
+    run("api_bulk.py", "--db", "postgres", "--members", rows)
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")

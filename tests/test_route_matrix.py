@@ -158,6 +158,7 @@ STAFF = {
     "recognition:register_for": {"membership_id": "membership"},
     "api_pages:unit_tokens": U,
     "api-v1:unit_figures": U,
+    "api-v1:membership_bulk": U,
     "api_pages:token_revoke": {"token_id": "api_token"},
     "api_pages:unit_webhooks": U,
     "api_pages:webhook_end": {"subscription_id": "webhook"},
@@ -234,6 +235,10 @@ def _api_bodies() -> dict:
         "api-v1:unit_merge": {"target_id": 1, "effective_date": today},
         "api-v1:membership_create": {"full_name": "Kiều Văn Mạnh", "phone": "0977222002"},
         "api-v1:membership_end": {"reason": "chuyển công tác"},
+        "api-v1:membership_bulk": {
+            "members": [{"full_name": "Kiều Văn Mạnh", "phone": "0977222003"}],
+            "consent": True,
+        },
         "api-v1:import_upload": {
             "file": SimpleUploadedFile("a.xlsx", xlsx_bytes([["Lê Văn A", "", "", "0977000001"]]))
         },

@@ -70,6 +70,7 @@ VERB_LABELS = {
     "lrs.client_revoke": _("revoked an xAPI client"),
     "lrs.link": _("linked a learning tool account"),
     "lrs.link_revoke": _("unlinked a learning tool account"),
+    "member_import.api": _("added members through the API"),
     "member_import.check": _("checked a member list"),
     "member_import.confirm": _("confirmed a member import"),
     "member_import.done": _("finished a member import"),

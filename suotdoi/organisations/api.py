@@ -23,6 +23,7 @@ from .policies import Capability
 from .schemas import (
     ImportOut,
     InvitationOut,
+    MemberBulkIn,
     MembershipCreateIn,
     MembershipEndIn,
     MembershipOut,
@@ -155,6 +156,22 @@ def membership_create(request, unit_id: int, payload: MembershipCreateIn):
     if done.invitation is not None:
         return Status(202, done.invitation)
     return Status(201 if done.created else 200, done.membership)
+
+
+@router.post(
+    "/units/{unit_id}/memberships/bulk",
+    response=ImportOut,
+    summary="Add up to 1000 members at once (all or none); sending them again changes nothing",
+)
+def membership_bulk(request, unit_id: int, payload: MemberBulkIn):
+    from .bulk import member_bulk_upsert
+
+    unit = access_unit_by_id(request.auth, unit_id, Capability.MANAGE_MEMBERS)
+    if not payload.consent:
+        raise ValidationFailed(_("Confirm that the members agreed to be registered."))
+    return member_bulk_upsert(
+        actor=request.auth, unit=unit, members=[m.dict() for m in payload.members]
+    )
 
 
 @router.post("/memberships/{membership_id}/end", response=MembershipOut)

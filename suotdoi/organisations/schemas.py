@@ -86,6 +86,26 @@ class MembershipCreateIn(Schema):
     consent: bool = Field(default=False, description="The person agreed to be registered")
 
 
+class MemberBulkItemIn(Schema):
+    full_name: PlainText = Field(max_length=150)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+    national_id: str | None = Field(default=None, max_length=20)
+    date_of_birth: date | None = None
+    gender: str = Field(default="", max_length=10, description="male, female, other or empty")
+    unit_code: str = Field(
+        default="", max_length=40, description="A unit below this one; empty: this unit"
+    )
+    role: str = Field(default="", max_length=20, description="member (default) or officer…")
+    position_title: PlainText = Field(default="", max_length=120)
+    start_date: date | None = None
+
+
+class MemberBulkIn(Schema):
+    members: list[MemberBulkItemIn] = Field(min_length=1, max_length=1000)
+    consent: bool = Field(description="The members agreed to be registered")
+
+
 class InvitationOut(Schema):
     """An invitation as the inviting unit sees it: nothing about the person."""
 
