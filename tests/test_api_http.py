@@ -127,3 +127,32 @@ def test_a_dashboard_reads_a_units_figures_with_a_token(people, units):
         == today.year
     )
     assert api.get(f"/api/v1/units/{units['federation'].pk}/figures").status_code == 404
+
+
+def test_nul_and_control_characters_are_refused_before_any_query(people, units, client_for):
+    """PostgreSQL refuses NUL in text: found by schemathesis as a 500 on unit_type."""
+    api = _token(people, units, caps=("view", "manage_members", "manage_units"))
+    g = units["grassroots"].pk
+    cases = [
+        (f"/api/v1/units/{g}/children", {"name": "Tổ mới", "code": "TCD-X", "unit_type": "\x00"}),
+        (
+            f"/api/v1/units/{g}/memberships/bulk",
+            {"members": [{"full_name": "Lê Văn A", "unit_code": "A\x00"}], "consent": True},
+        ),
+        (
+            f"/api/v1/units/{g}/memberships/bulk",
+            {"members": [{"full_name": "Lê Văn A", "phone": "09\x0012"}], "consent": True},
+        ),
+        (f"/api/v1/units/{g}/memberships", {"full_name": "Lê Văn A", "role": "m\x00"}),
+    ]
+    for url, body in cases:
+        r = api.post(url, body, content_type="application/json")
+        assert r.status_code == 422, (url, r.status_code, r.content[:300])
+    member = client_for(people["member"])
+    base = {"title": "Đọc sách", "kind": "reading", "start_date": "2026-11-20", "hours": "1"}
+    for extra in ({"tags": ["a\x00"]}, {"idempotency_key": "k\x00"},
+                  {"evidence_url": "https://a.vn/\x00"}):  # fmt: skip
+        r = member.post(
+            "/api/v1/record/entries", {**base, **extra}, content_type="application/json"
+        )
+        assert r.status_code == 422, (extra, r.status_code, r.content[:300])

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from pydantic import AfterValidator
+from pydantic import AfterValidator, StringConstraints
 
 from .text import clean_name, plain_text_problem
 
@@ -34,3 +34,6 @@ def _email(value: str | None) -> str | None:
 
 PlainText = Annotated[str, AfterValidator(_plain)]
 Email = Annotated[str | None, AfterValidator(_email)]
+# Codes and keys: printable ASCII without spaces (no NUL or control characters can reach a
+# query; PostgreSQL refuses NUL in text).
+Code = Annotated[str, StringConstraints(pattern=r"^[!-~]+$", max_length=80)]

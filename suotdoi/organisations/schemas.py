@@ -36,7 +36,7 @@ class UnitOut(Schema):
 class UnitCreateIn(Schema):
     name: PlainText = Field(min_length=2, max_length=200)
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")
-    unit_type: str = Field(max_length=40)
+    unit_type: str = Field(max_length=40, pattern=r"^[A-Za-z0-9._-]+$")
     short_name: PlainText = Field(default="", max_length=80)
     address: PlainText = Field(default="", max_length=300)
 
@@ -80,7 +80,7 @@ class MembershipCreateIn(Schema):
     email: Email = Field(default=None, max_length=254)
     national_id: str | None = Field(default=None, max_length=20)
     date_of_birth: date | None = None
-    role: str = Field(default="member", max_length=12)
+    role: str = Field(default="member", max_length=12, pattern=r"^[a-z_]+$")
     position_title: PlainText = Field(default="", max_length=120)
     start_date: date | None = None
     consent: bool = Field(default=False, description="The person agreed to be registered")
@@ -88,15 +88,18 @@ class MembershipCreateIn(Schema):
 
 class MemberBulkItemIn(Schema):
     full_name: PlainText = Field(max_length=150)
-    phone: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=254)
-    national_id: str | None = Field(default=None, max_length=20)
+    phone: PlainText | None = Field(default=None, max_length=40)
+    email: PlainText | None = Field(default=None, max_length=254)
+    national_id: PlainText | None = Field(default=None, max_length=20)
     date_of_birth: date | None = None
-    gender: str = Field(default="", max_length=10, description="male, female, other or empty")
+    gender: PlainText = Field(default="", max_length=10, description="male, female, other or empty")
     unit_code: str = Field(
-        default="", max_length=40, description="A unit below this one; empty: this unit"
+        default="",
+        max_length=40,
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="A unit below this one; empty: this unit",
     )
-    role: str = Field(default="", max_length=20, description="member (default) or officer…")
+    role: PlainText = Field(default="", max_length=20, description="member (default) or officer…")
     position_title: PlainText = Field(default="", max_length=120)
     start_date: date | None = None
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from suotdoi.core.apitypes import PlainText
+from suotdoi.core.apitypes import Code, PlainText
 
 
 class EntryOut(Schema):
@@ -30,9 +30,9 @@ class EntryDeclareIn(Schema):
     end_date: date | None = None
     hours: Decimal = Field(ge=0, le=10000, decimal_places=2)
     unit_id: int | None = Field(default=None, description="One of the caller's own units")
-    tags: list[str] = Field(default=[], max_length=50)
-    evidence_url: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
-    idempotency_key: str | None = Field(
+    tags: list[Code] = Field(default=[], max_length=50)
+    evidence_url: PlainText = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
+    idempotency_key: Code | None = Field(
         default=None, max_length=80, description="Repeat it to make a retried request harmless"
     )
 
