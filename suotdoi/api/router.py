@@ -109,11 +109,13 @@ def me(request):
 def _mount() -> None:
     from suotdoi.credentials.api import router as credentials_router
     from suotdoi.organisations.api import router as organisations_router
+    from suotdoi.recognition.api import router as recognition_router
     from suotdoi.records.api import router as records_router
 
     api.add_router("/", organisations_router)
     api.add_router("/", records_router)
     api.add_router("/", credentials_router)
+    api.add_router("/", recognition_router)
 
 
 _mount()
