@@ -161,3 +161,15 @@ def test_the_document_names_both_ways_in_and_an_ascii_title():
     assert any(s.get("in") == "cookie" for s in schemes.values())
     ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids)) and all(re.fullmatch(r"[a-z_]+", i) for i in ids), ids
+
+
+def test_crafted_ids_and_secrets_get_401_not_an_error(people, units):
+    url = f"/api/v1/units/{units['grassroots'].pk}"
+    for bad in ("sdt_\x00_x", "sdt_" + "a" * 5000 + "_x", "sdt__", "sda_\x00", "sdt_zz"):
+        assert Client(HTTP_AUTHORIZATION=f"Bearer {bad}").get(url).status_code == 401
+    for cid in ("\x00", "a" * 500, "ä"):
+        r = Client().post(
+            "/api/v1/oauth/token",
+            {"grant_type": "client_credentials", "client_id": cid, "client_secret": "x"},
+        )
+        assert r.status_code == 401 and r.json()["error"] == "invalid_client"

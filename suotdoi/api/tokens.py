@@ -23,6 +23,11 @@ ACCESS_TTL = dt.timedelta(hours=1)
 LAST_USE_EVERY = dt.timedelta(minutes=1)  # do not write on every request
 
 
+def _is_public_id(value: str) -> bool:
+    """Ids are 16 hex digits: anything else (a NUL byte, a huge string) never reaches a query."""
+    return len(value) == 16 and all(c in "0123456789abcdef" for c in value)
+
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -115,6 +120,8 @@ def authenticate_bearer(value: str):
     value = (value or "").strip()
     if value.startswith(PERSONAL_PREFIX):
         public_id, _sep, secret = value[len(PERSONAL_PREFIX) :].partition("_")
+        if not _is_public_id(public_id):
+            return None
         row = (
             ApiToken.objects.select_related("owner", "unit")
             .filter(public_id=public_id, kind=ApiToken.PERSONAL)
@@ -138,9 +145,11 @@ def authenticate_bearer(value: str):
 def client_token(*, client_id: str, client_secret: str) -> tuple[str, int] | None:
     """OAuth 2.0 client credentials grant (RFC 6749 §4.4): a one-hour access token."""
     now = timezone.now()
+    if not _is_public_id(str(client_id)):
+        return None
     row = (
         ApiToken.objects.select_related("owner")
-        .filter(public_id=str(client_id)[:24], kind=ApiToken.CLIENT)
+        .filter(public_id=str(client_id), kind=ApiToken.CLIENT)
         .first()
     )
     if not _live(row, now) or not hmac.compare_digest(row.secret_hash, _digest(str(client_secret))):
