@@ -80,3 +80,45 @@ def test_without_the_capability_or_outside_the_subtree_nothing_lands(people, uni
         content_type="application/json",
     )  # fmt: skip
     assert r.status_code == 404 and Person.objects.count() == before
+
+
+def test_external_ids_find_memberships_again_and_never_clash(people, units):
+    """An HR system keys its people by its own id: sent again with a new phone, the member is
+    found by that id (no second person), the position is updated, the phone stays theirs."""
+    api = _api(people, units)
+    g = units["grassroots"]
+    url = f"/api/v1/units/{g.pk}/memberships/bulk"
+    first = [{**m, "external_id": f"HR-{i}"} for i, m in enumerate(_members(3))]
+    r = api.post(url, {"members": first, "consent": True}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["memberships_created"] == 3, r.content
+    assert set(
+        Membership.objects.filter(unit=g, external_id__startswith="HR-").values_list(
+            "external_id", flat=True
+        )
+    ) == {"HR-0", "HR-1", "HR-2"}
+    people_before = Person.objects.count()
+    moved = [{**first[0], "phone": "0977999999", "position_title": "Tổ trưởng"}]
+    r = api.post(url, {"members": moved, "consent": True}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["memberships_updated"] == 1 and r.json()["memberships_created"] == 0
+    m = Membership.objects.get(unit=g, external_id="HR-0", end_date__isnull=True)
+    assert m.position_title == "Tổ trưởng" and m.person.phone == "+84977000000"
+    assert Person.objects.count() == people_before
+    # An existing member (matched by phone) takes the external id sent with them.
+    again = [{**first[1], "external_id": "HR-1b"}]
+    r = api.post(url, {"members": again, "consent": True}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["memberships_unchanged"] == 1
+    assert Membership.objects.filter(unit=g, external_id="HR-1b").count() == 1
+    # The same id twice in one request: 422, nothing saved.
+    twice = [
+        {**_members(1, start=50)[0], "external_id": "HR-9"},
+        {**_members(1, start=51)[0], "external_id": "HR-9"},
+    ]
+    n = Membership.objects.count()
+    r = api.post(url, {"members": twice, "consent": True}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["errors"][0]["item"] == 1
+    assert Membership.objects.count() == n
+    # Control characters never reach a query.
+    bad = [{**_members(1, start=60)[0], "external_id": "HR\x00"}]
+    r = api.post(url, {"members": bad, "consent": True}, content_type="application/json")
+    assert r.status_code == 422

@@ -7,6 +7,8 @@ neither list fails the suite."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.apps import apps
 from django.test import Client
@@ -59,6 +61,9 @@ PUBLIC = {
     "recognition:set": "criteria sets are public rules",
     "api-v1:criteria_set_list": "criteria sets are public rules",
     "api-v1:criteria_set_get": "criteria sets are public rules",
+    "api-v1:course_get": "a published course is the public catalogue; a draft is 404 to others "
+    "(test_api_catalog)",
+    "api-v1:run_list": "the runs of a published course are public; of a draft, 404 to others",
     "recognition:set_export": "criteria sets are public rules",
     "credentials:mine": "self: the caller's own credentials",
     "credentials:verify": "the public check page",
@@ -131,6 +136,9 @@ MEMBER = {
 }
 
 API_BODIES: dict = {}
+# Writes whose path is shared with a public read (a published course, its runs): their GET is
+# that public read, tested under its own name.
+GET_IS_PUBLIC = {"api-v1:course_update", "api-v1:run_add"}
 # API operations a weak or foreign token may still call: its own maker's things.
 TOKEN_MAY: set[str] = set()
 U = {"unit_id": "unit"}
@@ -161,6 +169,38 @@ STAFF = {
     "recognition:register_for": {"membership_id": "membership"},
     "api_pages:unit_tokens": U,
     "api-v1:unit_figures": U,
+    "api-v1:provider_put": U,
+    "api-v1:campaign_list": U,
+    "api-v1:campaign_create": U,
+    "api-v1:unit_task_list": U,
+    "api-v1:campaign_get": {"campaign_id": "campaign"},
+    "api-v1:campaign_launch": {"campaign_id": "campaign"},
+    "api-v1:campaign_figures": {"campaign_id": "campaign"},
+    "api-v1:task_list": {"campaign_id": "campaign"},
+    "api-v1:task_get": {"task_id": "task"},
+    "api-v1:task_report": {"task_id": "task"},
+    "api-v1:session_list": {"task_id": "task"},
+    "api-v1:session_create": {"task_id": "task"},
+    "api-v1:quiz_result_list": {"task_id": "task"},
+    "api-v1:reflection_list": {"task_id": "task"},
+    "api-v1:reflection_review": {"task_id": "task", "reflection_id": "reflection"},
+    "api-v1:attendance_list": {"session_id": "session"},
+    "api-v1:attendance_bulk": {"session_id": "session"},
+    "api-v1:provider_course_list": U,
+    "api-v1:course_create": U,
+    "api-v1:resource_list": U,
+    "api-v1:resource_add": U,
+    "api-v1:course_update": {"course_id": "course"},
+    "api-v1:module_add": {"course_id": "course"},
+    "api-v1:lesson_add": {"course_id": "course"},
+    "api-v1:question_add": {"course_id": "course"},
+    "api-v1:run_add": {"course_id": "course"},
+    "api-v1:course_submit": {"course_id": "course"},
+    "api-v1:course_publish": {"course_id": "course"},
+    "api-v1:course_withdraw": {"course_id": "course"},
+    "api-v1:enrolment_list": {"course_id": "course"},
+    "api-v1:enrolment_bulk": {"course_id": "course"},
+    "api-v1:completion_bulk": {"course_id": "course"},
     "api-v1:membership_bulk": U,
     "api_pages:token_revoke": {"token_id": "api_token"},
     "api_pages:unit_webhooks": U,
@@ -231,6 +271,11 @@ def _api_bodies() -> dict:
     from tests.conftest import xlsx_bytes
 
     today = dt.date.today().isoformat()
+    course = {"title": "Khoá mới", "summary": "Tóm tắt", "category": "law", "format": "online",
+              "hours": "2"}  # fmt: skip
+    campaign = {"title": "Học tập", "purpose": "Mục đích", "target_type_codes": ["cdcs"],
+                "starts_on": today, "ends_on": today, "report_due": today}  # fmt: skip
+    session = {"kind": "talk", "title": "Tọa đàm", "starts_at": f"{today}T08:00:00+07:00"}
     return {
         "api-v1:unit_create_child": {"name": "Tổ mới", "code": "TCD-X", "unit_type": "cdcs"},
         "api-v1:unit_children": {"name": "Tổ mới", "code": "TCD-X", "unit_type": "cdcs"},
@@ -246,6 +291,51 @@ def _api_bodies() -> dict:
             "file": SimpleUploadedFile("a.xlsx", xlsx_bytes([["Lê Văn A", "", "", "0977000001"]]))
         },
         "api-v1:entry_reject": {"reason": "không đúng"},
+        "api-v1:provider_put": {"description": "Trung tâm"},
+        "api-v1:campaign_create": campaign,
+        "api-v1:campaign_list": campaign,
+        "api-v1:task_report": {"note": "đã làm"},
+        "api-v1:session_create": session,
+        "api-v1:session_list": session,
+        "api-v1:attendance_bulk": {"attendees": [{"membership_id": 1}]},
+        "api-v1:attendance_list": {"attendees": [{"membership_id": 1}]},
+        "api-v1:reflection_review": {"accept": True},
+        "api-v1:course_create": course,
+        "api-v1:provider_course_list": course,
+        "api-v1:course_update": {"title": "Đổi tên"},
+        "api-v1:module_add": {"title": "Phần 2"},
+        "api-v1:lesson_add": {
+            "module_id": 1,
+            "title": "Bài",
+            "kind": "link",
+            "url": "https://a.vn",
+        },
+        "api-v1:question_add": {"kind": "short", "text": "Câu hỏi", "answers": ["có"]},
+        "api-v1:run_add": {
+            "starts_at": f"{today}T08:00:00+07:00",
+            "ends_at": f"{today}T17:00:00+07:00",
+            "place": "Hội trường",
+            "seats": 30,
+        },
+        "api-v1:course_withdraw": {"comment": "sửa lại"},
+        "api-v1:enrolment_bulk": {"learners": [{"membership_id": 1}]},
+        "api-v1:completion_bulk": {"learners": [{"membership_id": 1}]},
+        "api-v1:resource_list": {
+            "title": "Tài liệu",
+            "kind": "link",
+            "category": "law",
+            "url": "https://a.vn",
+            "licence": "CC0-1.0",
+            "author": "Bộ",
+        },
+        "api-v1:resource_add": {
+            "title": "Tài liệu",
+            "kind": "link",
+            "category": "law",
+            "url": "https://a.vn",
+            "licence": "CC0-1.0",
+            "author": "Bộ",
+        },
         "api-v1:credential_revoke": {"reason": "sai sót"},
     }
 
@@ -275,6 +365,20 @@ def _api_operations() -> set[str]:
             for op in path_view.operations:
                 names.add(f"api-v1:{op.view_func.__name__}")
     return names
+
+
+def _api_other_methods() -> dict[str, list[str]]:
+    """Operations declared with PUT, PATCH or DELETE: the matrix calls those too."""
+    from suotdoi.api.router import api
+
+    out: dict[str, list[str]] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for op in path_view.operations:
+                extra = [m for m in op.methods if m not in ("GET", "POST")]
+                if extra:
+                    out.setdefault(f"api-v1:{op.view_func.__name__}", []).extend(extra)
+    return out
 
 
 def test_every_route_is_in_the_matrix_or_public_with_a_reason():
@@ -349,6 +453,7 @@ def test_outsiders_get_404_on_every_route_and_change_nothing():
     patterns = dict(_routes())
     global API_BODIES
     API_BODIES = _api_bodies()
+    other_methods = _api_other_methods()
     failures = []
     missing = sorted({k for _n, kw, _w in plan for k in kw.values() if ids.get(k, "") is None})
     before = _snapshot()
@@ -360,6 +465,8 @@ def test_outsiders_get_404_on_every_route_and_change_nothing():
             for method in ("get", "post"):
                 if not name.startswith("api-v1:"):
                     r = getattr(c, method)(url, {})
+                elif method == "get" and name in GET_IS_PUBLIC:
+                    continue
                 elif method == "get":
                     r = c.get(url, headers=headers)
                 elif name == "api-v1:import_upload":
@@ -367,6 +474,17 @@ def test_outsiders_get_404_on_every_route_and_change_nothing():
                 else:
                     body = API_BODIES.get(name, {})
                     r = c.post(url, body, content_type="application/json", headers=headers)
+                calls += 1
+                if r.status_code not in (404, 405):
+                    failures.append((name, who, method, r.status_code, r.content[:200]))
+            for method in other_methods.get(name, []):
+                r = c.generic(
+                    method,
+                    url,
+                    json.dumps(API_BODIES.get(name, {})),
+                    content_type="application/json",
+                    headers=headers,
+                )
                 calls += 1
                 if r.status_code not in (404, 405):
                     failures.append((name, who, method, r.status_code, r.content[:200]))
@@ -400,7 +518,14 @@ def test_outsiders_get_404_on_every_route_and_change_nothing():
                 r = c.post(url, API_BODIES.get(name, {}), content_type="application/json")
             r2 = c.get(url)
             calls += 2
-            for method, resp in (("post", r), ("get", r2)):
+            more = [
+                (m, c.generic(m, url, json.dumps(API_BODIES.get(name, {})),
+                              content_type="application/json"))
+                for m in other_methods.get(name, [])
+            ]  # fmt: skip
+            calls += len(more)
+            got = [] if name in GET_IS_PUBLIC else [("get", r2)]
+            for method, resp in (("post", r), *got, *more):
                 if resp.status_code not in (404, 405):
                     failures.append((name, label, method, resp.status_code, resp.content[:200]))
     after = _snapshot()

@@ -107,6 +107,8 @@ def me(request):
 
 
 def _mount() -> None:
+    from suotdoi.campaigns.api import router as campaigns_router
+    from suotdoi.catalog.api import router as catalog_router
     from suotdoi.credentials.api import router as credentials_router
     from suotdoi.organisations.api import router as organisations_router
     from suotdoi.recognition.api import router as recognition_router
@@ -116,6 +118,8 @@ def _mount() -> None:
     api.add_router("/", records_router)
     api.add_router("/", credentials_router)
     api.add_router("/", recognition_router)
+    api.add_router("/", catalog_router)
+    api.add_router("/", campaigns_router)
 
 
 _mount()

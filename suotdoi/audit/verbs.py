@@ -34,6 +34,7 @@ VERB_LABELS = {
     "catalog.lesson_add": _("added a lesson"),
     "catalog.module_add": _("added a module"),
     "catalog.provider": _("registered a training provider"),
+    "catalog.provider_update": _("changed a training provider's description"),
     "catalog.question_add": _("added a quiz question"),
     "catalog.quiz": _("took a course quiz"),
     "catalog.resource_add": _("added a learning resource"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from pydantic import AfterValidator, StringConstraints
 
 from .text import clean_name, plain_text_problem
@@ -32,8 +33,45 @@ def _email(value: str | None) -> str | None:
     return value.lower()
 
 
+def _text(value: str) -> str:
+    """Longer text (a summary, a lesson's body): any characters but control ones; lines and
+    tabs are kept."""
+    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\r\t" for ch in value):
+        raise ValueError("remove control characters")
+    return value.strip()
+
+
+def _url(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValueError("not an http(s) address") from None
+    return value
+
+
 PlainText = Annotated[str, AfterValidator(_plain)]
+Text = Annotated[str, AfterValidator(_text)]
+# An http(s) address, or empty.
+WebUrl = Annotated[str, StringConstraints(max_length=500), AfterValidator(_url)]
 Email = Annotated[str | None, AfterValidator(_email)]
 # Codes and keys: printable ASCII without spaces (no NUL or control characters can reach a
 # query; PostgreSQL refuses NUL in text).
 Code = Annotated[str, StringConstraints(pattern=r"^[!-~]+$", max_length=80)]
+
+
+def form_data_or_422(form) -> dict:
+    """Run a page's form on API data, so both apply the same rules; its errors become one 422
+    problem listing each field's messages."""
+    from .errors import ValidationFailed
+
+    if not form.is_valid():
+        raise ValidationFailed(
+            errors=[
+                {"field": name, "errors": [str(m) for m in messages]}
+                for name, messages in form.errors.items()
+            ]
+        )
+    return dict(form.cleaned_data)

@@ -34,43 +34,166 @@ FIELDS = (
 
 
 def member_bulk_upsert(*, actor, unit, members: list[dict]) -> MemberImport:
+    """Items with an `external_id` already held by an active membership of this unit's subtree
+    update that membership (its position); the rest go through the import's checks and land
+    as new memberships carrying their external id. A person's own details (name, phone) are
+    theirs: an upsert never changes them."""
+    from django.db import IntegrityError
+
+    from suotdoi.core.errors import Conflict
+
+    from .models import Membership
+
     if not can(actor, unit, Capability.MANAGE_MEMBERS):
         raise NotFound()
     if not members:
         raise ValidationFailed(_("Send at least one member."))
     if len(members) > MAX_ITEMS:
         raise ValidationFailed(_("Send at most %(max)s members per request.") % {"max": MAX_ITEMS})
+    seen: dict[str, int] = {}
+    twice = []
+    for i, item in enumerate(members):
+        ext = item.get("external_id") or ""
+        if ext and ext in seen:
+            twice.append(
+                {
+                    "item": i,
+                    "errors": [_("This external id is already in item %(n)s.") % {"n": seen[ext]}],
+                }
+            )
+        seen.setdefault(ext, i)
+    if twice:
+        raise ValidationFailed(_("Some members are not valid; nothing was saved."), errors=twice)
+    known = {
+        m.external_id: m
+        for m in Membership.objects.filter(
+            unit_path__startswith=unit.path,
+            end_date__isnull=True,
+            external_id__in=[e for e in seen if e],
+        )
+    }
+    updates = [
+        (item, known[item["external_id"]]) for item in members if item.get("external_id") in known
+    ]
+    fresh = [(i, item) for i, item in enumerate(members) if item.get("external_id") not in known]
     checker = importing.RowChecker(unit=unit, actor=actor)
     report = importing.CheckReport()
-    for i, item in enumerate(members, start=1):
+    for i, item in fresh:
         raw = {k: item.get(k) for k in FIELDS}
         for key in ("date_of_birth", "start_date"):
             if raw[key]:
                 raw[key] = raw[key].strftime("%d/%m/%Y")  # the checker reads what Excel gives
         report.total_rows += 1
-        result = checker.check(i, raw, [])
+        result = checker.check(i + 1, raw, [])
+        result.values["external_id"] = item.get("external_id") or ""
         (report.invalid if result.errors else report.valid).append(result)
-    if not report.invalid:
+    if not report.invalid and report.valid:
         checker.finish(report)
     if report.invalid:
         raise ValidationFailed(
             _("Some members are not valid; nothing was saved."),
             errors=[{"item": r.row - 1, "errors": r.errors} for r in report.invalid[:200]],
         )
-    with transaction.atomic():
-        imp = MemberImport.objects.create(
-            unit=unit,
-            uploaded_by=actor,
-            file_name=_("API: %(n)s members") % {"n": len(members)},
-            file_sha256="",
-            status=ImportStatus.RUNNING,
-            total_rows=len(members),
-            valid_rows=len(report.valid),
-        )
-        counts = _write(imp, report.valid)
-        MemberImport.objects.filter(pk=imp.pk).update(
-            status=ImportStatus.DONE, finished_at=timezone.now(), **counts
-        )
-        audit_log(actor=actor, verb="member_import.api", target=imp, unit=unit, data=counts)
+    try:
+        with transaction.atomic():
+            imp = MemberImport.objects.create(
+                unit=unit,
+                uploaded_by=actor,
+                file_name=_("API: %(n)s members") % {"n": len(members)},
+                file_sha256="",
+                status=ImportStatus.RUNNING,
+                total_rows=len(members),
+                valid_rows=len(report.valid) + len(updates),
+            )
+            counts = _write(imp, report.valid) if report.valid else {}
+            counts["memberships_updated"] = _update_known(updates)
+            MemberImport.objects.filter(pk=imp.pk).update(
+                status=ImportStatus.DONE, finished_at=timezone.now(), **counts
+            )
+            audit_log(actor=actor, verb="member_import.api", target=imp, unit=unit, data=counts)
+    except IntegrityError:
+        raise Conflict(
+            _("Another request changed these members at the same time; send them again.")
+        ) from None
     imp.refresh_from_db()
     return imp
+
+
+def _update_known(updates) -> int:
+    """Memberships found by their external id take the position sent (when one is sent)."""
+    from .models import Membership
+
+    changed = 0
+    for item, m in updates:
+        title = (item.get("position_title") or "").strip()
+        if title and title != m.position_title:
+            Membership.objects.filter(pk=m.pk).update(position_title=title)
+            changed += 1
+    return changed
+
+
+def members_by_reference(*, unit, refs: list[dict]) -> list:
+    """The people that `refs` name among the active members of `unit` and the units below it,
+    in order. Each reference gives one of: membership_id, phone, national_id (CCCD) or
+    external_id (the pushing system's own id of the membership). Anyone not found there makes
+    a 422 listing the items, with the same words whether the person is absent or elsewhere: an
+    officer learns nothing about other trees."""
+    from django.core.exceptions import ValidationError
+
+    from suotdoi.core.fieldcrypto import lookup_hashes
+    from suotdoi.core.vn import normalise_cccd, normalise_phone
+
+    from .models import Membership
+
+    if len(refs) > MAX_ITEMS:
+        raise ValidationFailed(_("Send at most %(max)s members per request.") % {"max": MAX_ITEMS})
+    active = Membership.objects.filter(unit_path__startswith=unit.path, end_date__isnull=True)
+    keys: list[tuple[str, object] | None] = []
+    for ref in refs:
+        given = [(k, ref.get(k)) for k in ("membership_id", "phone", "national_id", "external_id")]
+        given = [(k, v) for k, v in given if v not in (None, "")]
+        if len(given) != 1:
+            keys.append(None)
+            continue
+        kind, value = given[0]
+        try:
+            if kind == "phone":
+                value = normalise_phone(str(value))
+            elif kind == "national_id":
+                value = normalise_cccd(str(value))
+        except ValidationError:
+            keys.append(None)
+            continue
+        keys.append((kind, value))
+    found: dict[tuple[str, object], object] = {}
+    by_kind: dict[str, set] = {}
+    for key in keys:
+        if key is not None:
+            by_kind.setdefault(key[0], set()).add(key[1])
+    rows = active.select_related("person")
+    if by_kind.get("membership_id"):
+        for m in rows.filter(pk__in=by_kind["membership_id"]):
+            found[("membership_id", m.pk)] = m.person
+    if by_kind.get("external_id"):
+        for m in rows.filter(external_id__in=by_kind["external_id"]):
+            found[("external_id", m.external_id)] = m.person
+    if by_kind.get("phone"):
+        for m in rows.filter(person__phone__in=by_kind["phone"]):
+            found[("phone", m.person.phone)] = m.person
+    if by_kind.get("national_id"):
+        cccd_of = {h: c for c in by_kind["national_id"] for h in lookup_hashes("cccd", c)}
+        for m in rows.filter(person__national_id_hash__in=list(cccd_of)):
+            found[("national_id", cccd_of[m.person.national_id_hash])] = m.person
+    people, missing = [], []
+    for i, key in enumerate(keys):
+        person = found.get(key) if key is not None else None
+        if person is None:
+            missing.append(i)
+        else:
+            people.append(person)
+    if missing:
+        raise ValidationFailed(
+            _("Some items name nobody among the active members of this unit; nothing was saved."),
+            errors=[{"item": i} for i in missing[:200]],
+        )
+    return people

@@ -344,6 +344,7 @@ def _write(imp: MemberImport, rows) -> dict:
     unchanged = 0
     invite: list[dict] = []
     units_by_id: dict[int, Unit] = {}
+    relabel: dict[tuple[int, int], str] = {}  # (person, unit) → external id, from the API
     for i, r in enumerate(rows):
         v = r.values
         key = (person_ids[i], v["unit_id"])
@@ -369,6 +370,8 @@ def _write(imp: MemberImport, rows) -> dict:
             continue
         if key in existing:
             unchanged += 1
+            if v.get("external_id"):
+                relabel[key] = v["external_id"]
             continue
         existing.add(key)
         new_memberships.append(
@@ -381,6 +384,7 @@ def _write(imp: MemberImport, rows) -> dict:
                 unit_path=v["unit_path"],
                 person_name_sort=names[person_ids[i]],
                 import_batch=imp,
+                external_id=v.get("external_id", ""),
             )
         )
         per_unit[v["unit_id"]] = per_unit.get(v["unit_id"], 0) + 1
@@ -389,6 +393,10 @@ def _write(imp: MemberImport, rows) -> dict:
             new_memberships.clear()
             _set_progress(imp.pk, "memberships", i, total)
     Membership.objects.bulk_create(new_memberships, batch_size=BATCH)
+    for (person_id, unit_id), external_id in relabel.items():
+        Membership.objects.filter(
+            person_id=person_id, unit_id=unit_id, end_date__isnull=True
+        ).exclude(external_id=external_id).update(external_id=external_id)
     for unit_id, n in sorted(per_unit.items()):
         Unit.objects.filter(pk=unit_id).update(member_count=F("member_count") + n)
     invited = 0

@@ -127,6 +127,9 @@ class Membership(TimeStampedModel):
         _("added by an officer on the person's behalf"), default=False
     )
     consent_note = models.CharField(_("consent"), max_length=300, blank=True)
+    # The id another system (an HR or union register) gives this membership; unique among a
+    # unit's active memberships. Bulk upserts through the API match on it.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("membership")
@@ -136,7 +139,12 @@ class Membership(TimeStampedModel):
                 fields=["person", "unit"],
                 condition=Q(end_date__isnull=True),
                 name="membership_one_active_per_unit",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "external_id"],
+                condition=Q(end_date__isnull=True) & ~Q(external_id=""),
+                name="membership_external_id_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["person_name_sort", "id"], name="membership_name_idx"),
@@ -281,6 +289,7 @@ class MemberImport(TimeStampedModel):
     people_matched = models.PositiveIntegerField(default=0)
     memberships_created = models.PositiveIntegerField(default=0)
     memberships_unchanged = models.PositiveIntegerField(default=0)
+    memberships_updated = models.PositiveIntegerField(default=0)  # found by external id
     invitations_sent = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -102,6 +102,12 @@ class MemberBulkItemIn(Schema):
     role: PlainText = Field(default="", max_length=20, description="member (default) or officer…")
     position_title: PlainText = Field(default="", max_length=120)
     start_date: date | None = None
+    external_id: PlainText = Field(
+        default="",
+        max_length=64,
+        description="Your system's id of this membership: sent again, it finds the membership "
+        "(even after a phone changed) and updates its position",
+    )
 
 
 class MemberBulkIn(Schema):
@@ -135,6 +141,7 @@ class ImportOut(Schema):
     file_error: str
     people_created: int
     people_matched: int
+    memberships_updated: int
     memberships_created: int
     memberships_unchanged: int
     row_errors: list[dict]

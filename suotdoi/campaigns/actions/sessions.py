@@ -385,6 +385,7 @@ def task_report_submit(*, actor, task: Task, note: str) -> Task:
         unit=t.unit,
         data={"campaign": t.campaign_id, "sessions": t.sessions_held, "attendees": t.attendees},
     )
+    t.refresh_from_db(fields=["done"])  # kept by _refresh_done in the database
     return t
 
 

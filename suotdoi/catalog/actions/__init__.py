@@ -15,6 +15,7 @@ from .courses import (  # noqa: F401
     lesson_add,
     module_add,
     provider_enable,
+    provider_update,
     question_add,
     run_add,
 )
@@ -25,8 +26,10 @@ from .learning import (  # noqa: F401
     _right,
     complete,
     complete_in_person,
+    complete_many,
     draw_questions,
     enrol,
+    enrol_many,
     enrolment_cancel,
     lesson_done,
     platform_lrs_client,

@@ -38,6 +38,16 @@ def provider_enable(*, actor, unit, description: str = "", website: str = "") ->
     return provider
 
 
+@transaction.atomic
+def provider_update(*, actor, provider: Provider, description: str, website: str) -> Provider:
+    p = Provider.objects.select_for_update().select_related("unit").get(pk=provider.pk)
+    if (p.description, p.website) != (description, website):
+        p.description, p.website = description, website
+        p.save(update_fields=["description", "website", "updated_at"])
+        audit_log(actor=actor, verb="catalog.provider_update", target=p, unit=p.unit)
+    return p
+
+
 # --- the search index -----------------------------------------------------------------------
 
 

@@ -37,8 +37,9 @@ from ..models import (
 
 
 @transaction.atomic
-def enrol(*, person, course: Course, run: CourseRun | None = None) -> Enrolment:
-    """Enrol (idempotent). A full run puts the learner on its waiting list."""
+def enrol(*, person, course: Course, run: CourseRun | None = None, actor=None) -> Enrolment:
+    """Enrol (idempotent). A full run puts the learner on its waiting list. `actor`: the
+    provider's officer enrolling a member (the learner themself when absent)."""
     if not Course.objects.filter(pk=course.pk, status=Status.PUBLISHED).exists():
         raise ValidationFailed(_("This course is not open for enrolment."))
     if course.format in (Format.IN_PERSON,) and run is None:
@@ -64,13 +65,66 @@ def enrol(*, person, course: Course, run: CourseRun | None = None) -> Enrolment:
     else:
         e = Enrolment.objects.create(course=course, person=person, run=run, status=status)
     audit_log(
-        actor=person,
+        actor=actor or person,
         verb="catalog.enrol",
         target=e,
         unit=course.provider.unit,
+        on_behalf_of=person if actor is not None and actor != person else None,
         data={"status": status, "run": run.pk if run else None},
     )
     return e
+
+
+@transaction.atomic
+def enrol_many(*, actor, course: Course, people, run: CourseRun | None = None) -> dict:
+    """The provider enrols members (from its LMS, through the API): all or none. Those already
+    enrolled are left as they are; a full run puts the rest on its waiting list."""
+    before = dict(
+        Enrolment.objects.filter(course=course, person__in=people).values_list(
+            "person_id", "status"
+        )
+    )
+    counts = {"done": 0, "unchanged": 0, "waitlisted": 0}
+    for person in dict.fromkeys(people):
+        if before.get(person.pk) in (Enrolment.ACTIVE, Enrolment.WAITLISTED, Enrolment.COMPLETED):
+            counts["unchanged"] += 1
+            continue
+        e = enrol(person=person, course=course, run=run, actor=actor)
+        counts["waitlisted" if e.status == Enrolment.WAITLISTED else "done"] += 1
+    return counts
+
+
+@transaction.atomic
+def complete_many(*, actor, course: Course, people) -> dict:
+    """The provider reports completions (all or none): each learner must be enrolled; one who
+    has completed already is left as they are, so a replayed request changes nothing."""
+    people = list(dict.fromkeys(people))
+    rows = {
+        e.person_id: e
+        for e in Enrolment.objects.filter(course=course, person__in=people).select_related(
+            "course__provider__unit", "person"
+        )
+    }
+    missing = [
+        i
+        for i, p in enumerate(people)
+        if rows.get(p.pk) is None
+        or rows[p.pk].status not in (Enrolment.ACTIVE, Enrolment.COMPLETED)
+    ]
+    if missing:
+        raise ValidationFailed(
+            _("Some learners are not enrolled in this course; nothing was saved."),
+            errors=[{"item": i} for i in missing[:200]],
+        )
+    counts = {"done": 0, "unchanged": 0, "waitlisted": 0}
+    for p in people:
+        e = rows[p.pk]
+        if e.status == Enrolment.COMPLETED:
+            counts["unchanged"] += 1
+            continue
+        complete(actor=actor, enrolment=e)
+        counts["done"] += 1
+    return counts
 
 
 @transaction.atomic
