@@ -122,3 +122,50 @@ def test_external_ids_find_memberships_again_and_never_clash(people, units):
     bad = [{**_members(1, start=60)[0], "external_id": "HR\x00"}]
     r = api.post(url, {"members": bad, "consent": True}, content_type="application/json")
     assert r.status_code == 422
+
+
+def test_units_are_upserted_by_code_inside_the_subtree_only(people, units):
+    from suotdoi.organisations.models import Unit
+
+    api = _api(people, units, caps=("view", "manage_units"))
+    g = units["grassroots"]
+    url = f"/api/v1/units/{g.pk}/units/bulk"
+    body = {
+        "units": [
+            {"code": "px-may-1", "name": "Phân xưởng May 1", "unit_type": "cd-bo-phan"},
+            {
+                "code": "TO-1A",
+                "name": "Tổ 1A",
+                "unit_type": "to-cong-doan",
+                "parent_code": "PX-MAY-1",
+            },
+        ]
+    }
+    r = api.post(url, body, content_type="application/json")
+    assert r.status_code == 200 and r.json() == {"created": 2, "updated": 0, "unchanged": 0}, (
+        r.content
+    )
+    px = Unit.objects.get(tree_key=g.tree_key, code="PX-MAY-1")
+    assert Unit.objects.get(tree_key=g.tree_key, code="TO-1A").path.startswith(px.path)
+    again = api.post(url, body, content_type="application/json")
+    assert again.json() == {"created": 0, "updated": 0, "unchanged": 2}
+    body["units"][1]["name"] = "Tổ 1A (ca đêm)"
+    r = api.post(url, body, content_type="application/json")
+    assert r.json() == {"created": 0, "updated": 1, "unchanged": 1}
+    n = Unit.objects.count()
+    fed_code = units["federation"].code
+    for bad in (
+        [{"code": fed_code, "name": "Chiếm mã", "unit_type": "to-cong-doan"}],  # a unit above: refused
+        [{"code": "TO-1A", "name": "Tổ 1A", "unit_type": "to-cong-doan"}],  # a move: refused
+        [{"code": "X-1", "name": "Mới", "unit_type": "to-cong-doan", "parent_code": fed_code}],
+        [{"code": "X-2", "name": "Mới", "unit_type": "nope"}],
+        [{"code": "X-3", "name": "Mới", "unit_type": "to-cong-doan"}] * 2,
+        [{"code": "X-4", "name": "Mới", "unit_type": "to-cong-doan"}, {"code": "X\x00", "name": "Mới",
+                                                               "unit_type": "to-cong-doan"}],
+    ):  # fmt: skip
+        r = api.post(url, {"units": bad}, content_type="application/json")
+        assert r.status_code == 422, (bad, r.content)
+    assert Unit.objects.count() == n
+    weak = _api(people, units, caps=("view", "manage_members"))
+    r = weak.post(url, body, content_type="application/json")
+    assert r.status_code == 404

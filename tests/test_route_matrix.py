@@ -133,6 +133,7 @@ MEMBER = {
     "campaigns:session": ({"session_id": "session"}, OUTSIDE_UNION),
     "campaigns:document": ({"document_id": "document"}, OUTSIDE_UNION),
     "recognition:movement": ({"movement_id": "movement"}, OUTSIDE_PROVINCE),
+    "api-v1:movement_standings": ({"movement_id": "movement"}, OUTSIDE_PROVINCE),
 }
 
 API_BODIES: dict = {}
@@ -140,7 +141,11 @@ API_BODIES: dict = {}
 # that public read, tested under its own name.
 GET_IS_PUBLIC = {"api-v1:course_update", "api-v1:run_add"}
 # API operations a weak or foreign token may still call: its own maker's things.
-TOKEN_MAY: set[str] = set()
+TOKEN_MAY: set[str] = {
+    # Standings are shown to every member below the organiser; a token acts as its maker, who
+    # is one (a foreign officer is not: the session clients above check that).
+    "api-v1:movement_standings",
+}
 U = {"unit_id": "unit"}
 # Officer pages: all three outsiders get 404.
 STAFF = {
@@ -170,6 +175,15 @@ STAFF = {
     "api_pages:unit_tokens": U,
     "api-v1:unit_figures": U,
     "api-v1:provider_put": U,
+    "api-v1:unit_bulk": U,
+    "api-v1:unit_assessment_list": U,
+    "api-v1:decision_list": U,
+    "api-v1:decision_issue": U,
+    "api-v1:assessment_approve": {"assessment_id": "assessment"},
+    "api-v1:assessment_return": {"assessment_id": "assessment"},
+    "api-v1:decision_get": {"decision_id": "decision"},
+    "api-v1:decision_publish": {"decision_id": "decision"},
+    "api-v1:decision_revoke": {"decision_id": "decision"},
     "api-v1:campaign_list": U,
     "api-v1:campaign_create": U,
     "api-v1:unit_task_list": U,
@@ -275,6 +289,7 @@ def _api_bodies() -> dict:
               "hours": "2"}  # fmt: skip
     campaign = {"title": "Học tập", "purpose": "Mục đích", "target_type_codes": ["cdcs"],
                 "starts_on": today, "ends_on": today, "report_due": today}  # fmt: skip
+    decision = {"assessment_ids": [1], "number": "1/QĐ", "date": today, "signer": "A"}
     session = {"kind": "talk", "title": "Tọa đàm", "starts_at": f"{today}T08:00:00+07:00"}
     return {
         "api-v1:unit_create_child": {"name": "Tổ mới", "code": "TCD-X", "unit_type": "cdcs"},
@@ -295,11 +310,16 @@ def _api_bodies() -> dict:
         "api-v1:campaign_create": campaign,
         "api-v1:campaign_list": campaign,
         "api-v1:task_report": {"note": "đã làm"},
+        "api-v1:unit_bulk": {"units": [{"code": "T-1", "name": "Tổ một", "unit_type": "cdcs"}]},
         "api-v1:session_create": session,
         "api-v1:session_list": session,
         "api-v1:attendance_bulk": {"attendees": [{"membership_id": 1}]},
         "api-v1:attendance_list": {"attendees": [{"membership_id": 1}]},
         "api-v1:reflection_review": {"accept": True},
+        "api-v1:assessment_return": {"reason": "thiếu"},
+        "api-v1:decision_revoke": {"reason": "nhầm"},
+        "api-v1:decision_issue": decision,
+        "api-v1:decision_list": decision,
         "api-v1:course_create": course,
         "api-v1:provider_course_list": course,
         "api-v1:course_update": {"title": "Đổi tên"},

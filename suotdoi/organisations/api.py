@@ -28,6 +28,8 @@ from .schemas import (
     MembershipEndIn,
     MembershipOut,
     SubtreeSummaryOut,
+    UnitBulkIn,
+    UnitBulkOut,
     UnitCreateIn,
     UnitMergeIn,
     UnitMoveIn,
@@ -77,6 +79,19 @@ def unit_create_child(request, unit_id: int, payload: UnitCreateIn):
         address=payload.address,
     )
     return Status(201, unit)
+
+
+@router.post(
+    "/units/{unit_id}/units/bulk",
+    response=UnitBulkOut,
+    summary="Create or update up to 1000 units below this one, keyed by their code (all or "
+    "none; sending again changes nothing)",
+)
+def unit_bulk(request, unit_id: int, payload: UnitBulkIn):
+    from .bulk import unit_bulk_upsert
+
+    unit = access_unit_by_id(request.auth, unit_id, Capability.MANAGE_UNITS)
+    return unit_bulk_upsert(actor=request.auth, unit=unit, items=[u.dict() for u in payload.units])
 
 
 @router.post("/units/{unit_id}/move", response=UnitOut)

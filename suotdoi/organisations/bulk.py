@@ -197,3 +197,75 @@ def members_by_reference(*, unit, refs: list[dict]) -> list:
             errors=[{"item": i} for i in missing[:200]],
         )
     return people
+
+
+def unit_bulk_upsert(*, actor, unit, items: list[dict]) -> dict:
+    """Units pushed by another system, keyed by their code (unique in the tree): a new code
+    makes a unit under `parent_code` (empty: `unit`; a parent may come earlier in the same
+    request); a known code below `unit` takes the name, short name, address and type sent.
+    A unit is never moved this way (that has its own operation and date). All or none."""
+    from .actions import unit_create, unit_update
+    from .models import Unit, UnitType
+
+    if not can(actor, unit, Capability.MANAGE_UNITS):
+        raise NotFound()
+    if not items:
+        raise ValidationFailed(_("Send at least one unit."))
+    if len(items) > MAX_ITEMS:
+        raise ValidationFailed(_("Send at most %(max)s units per request.") % {"max": MAX_ITEMS})
+    codes = [i["code"].strip().upper() for i in items]
+    parents = [(i.get("parent_code") or "").strip().upper() for i in items]
+    in_tree = {
+        u.code: u
+        for u in Unit.objects.filter(tree_key=unit.tree_key, code__in=set(codes) | set(parents))
+    }
+    types = {t.code: t for t in UnitType.objects.filter(code__in={i["unit_type"] for i in items})}
+    errors, planned = [], {}
+    for n, (item, code, parent) in enumerate(zip(items, codes, parents, strict=True)):
+        problems = []
+        if code in planned:
+            problems.append(_("This code is already in item %(n)s.") % {"n": planned[code]})
+        if item["unit_type"] not in types:
+            problems.append(_("Unknown unit type."))
+        known = in_tree.get(code)
+        if known is not None and not known.path.startswith(unit.path):
+            problems.append(_("This code is already used in your organisation's tree."))
+        if (
+            parent
+            and parent not in planned
+            and not (parent in in_tree and in_tree[parent].path.startswith(unit.path))
+        ):
+            problems.append(_("The parent unit is not below yours."))
+        if known is not None and known.path.startswith(unit.path) and not problems:
+            want = in_tree.get(parent) if parent else unit
+            if known.pk != unit.pk and (want is None or known.path[: -Unit.steplen] != want.path):
+                problems.append(_("Moving a unit is done with its own operation, with a date."))
+        if problems:
+            errors.append({"item": n, "errors": problems})
+        planned.setdefault(code, n)
+    if errors:
+        raise ValidationFailed(
+            _("Some units are not valid; nothing was saved."), errors=errors[:200]
+        )
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        for item, code, parent in zip(items, codes, parents, strict=True):
+            fields = {
+                "name": item["name"],
+                "short_name": item.get("short_name") or "",
+                "address": item.get("address") or "",
+                "unit_type": types[item["unit_type"]],
+            }
+            known = in_tree.get(code)
+            if known is None:
+                new = unit_create(
+                    actor=actor, parent=in_tree[parent] if parent else unit, code=code, **fields
+                )
+                in_tree[code] = new
+                counts["created"] += 1
+                continue
+            before = known.name, known.short_name, known.address, known.unit_type_id
+            known = unit_update(actor=actor, unit=known, data=fields)
+            after = known.name, known.short_name, known.address, known.unit_type_id
+            counts["updated" if after != before else "unchanged"] += 1
+    return counts

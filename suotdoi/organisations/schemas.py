@@ -41,6 +41,32 @@ class UnitCreateIn(Schema):
     address: PlainText = Field(default="", max_length=300)
 
 
+class UnitBulkItemIn(Schema):
+    code: str = Field(
+        min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$", description="The unit's key"
+    )
+    name: PlainText = Field(min_length=2, max_length=200)
+    unit_type: str = Field(max_length=40, pattern=r"^[A-Za-z0-9._-]+$")
+    parent_code: str = Field(
+        default="",
+        max_length=40,
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="Empty: the unit of the URL; or a unit below it, or one earlier in the list",
+    )
+    short_name: PlainText = Field(default="", max_length=80)
+    address: PlainText = Field(default="", max_length=300)
+
+
+class UnitBulkIn(Schema):
+    units: list[UnitBulkItemIn] = Field(min_length=1, max_length=1000)
+
+
+class UnitBulkOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
 class UnitMoveIn(Schema):
     new_parent_id: int
     effective_date: date
