@@ -154,15 +154,18 @@ def test_units_are_upserted_by_code_inside_the_subtree_only(people, units):
     assert r.json() == {"created": 0, "updated": 1, "unchanged": 1}
     n = Unit.objects.count()
     fed_code = units["federation"].code
+    t = "to-cong-doan"
     for bad in (
-        [{"code": fed_code, "name": "Chiếm mã", "unit_type": "to-cong-doan"}],  # a unit above: refused
-        [{"code": "TO-1A", "name": "Tổ 1A", "unit_type": "to-cong-doan"}],  # a move: refused
-        [{"code": "X-1", "name": "Mới", "unit_type": "to-cong-doan", "parent_code": fed_code}],
+        [{"code": fed_code, "name": "Chiếm mã", "unit_type": t}],  # a unit above: refused
+        [{"code": "TO-1A", "name": "Tổ 1A", "unit_type": t}],  # a move: refused
+        [{"code": "X-1", "name": "Mới", "unit_type": t, "parent_code": fed_code}],
         [{"code": "X-2", "name": "Mới", "unit_type": "nope"}],
-        [{"code": "X-3", "name": "Mới", "unit_type": "to-cong-doan"}] * 2,
-        [{"code": "X-4", "name": "Mới", "unit_type": "to-cong-doan"}, {"code": "X\x00", "name": "Mới",
-                                                               "unit_type": "to-cong-doan"}],
-    ):  # fmt: skip
+        [{"code": "X-3", "name": "Mới", "unit_type": t}] * 2,
+        [
+            {"code": "X-4", "name": "Mới", "unit_type": t},
+            {"code": "X\x00", "name": "M", "unit_type": t},
+        ],
+    ):
         r = api.post(url, {"units": bad}, content_type="application/json")
         assert r.status_code == 422, (bad, r.content)
     assert Unit.objects.count() == n
