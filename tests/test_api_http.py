@@ -156,3 +156,25 @@ def test_nul_and_control_characters_are_refused_before_any_query(people, units, 
             "/api/v1/record/entries", {**base, **extra}, content_type="application/json"
         )
         assert r.status_code == 422, (extra, r.status_code, r.content[:300])
+
+
+def test_a_keyed_write_checks_its_token_once(people, units, monkeypatch):
+    """The Idempotency-Key middleware and the API's authentication share one token lookup."""
+    from suotdoi.api import tokens
+
+    _row, secret = tokens.token_create(
+        actor=people["grassroots_chair"], unit=units["grassroots"], kind="personal",
+        name="HR", capabilities=["view", "manage_members"], days=1,
+    )  # fmt: skip
+    calls = []
+    real = tokens.authenticate_bearer
+    monkeypatch.setattr(tokens, "authenticate_bearer", lambda t: calls.append(t) or real(t))
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    r = c.post(
+        f"/api/v1/units/{units['grassroots'].pk}/memberships",
+        {"full_name": "Vũ Thị Hoa", "phone": "0912111333", "consent": True},
+        content_type="application/json",
+        headers={"Idempotency-Key": "k-1"},
+    )
+    assert r.status_code == 201, r.content
+    assert len(calls) == 1

@@ -170,3 +170,34 @@ def test_only_the_units_officers_subscribe_and_only_to_outside_addresses(people,
         url, {"url": "http://127.0.0.1:9/h", "events": ["entry.verified"]}
     )
     assert r.status_code == 200 and 'id="secret-shown"' in r.content.decode()
+
+
+def test_a_delivery_connects_to_the_address_it_checked(
+    people, units, receiver, monkeypatch, django_capture_on_commit_callbacks
+):
+    """DNS rebinding: the name answers 127.0.0.1 (our receiver) while it is checked, then
+    another address. The delivery goes to the address that was checked, with the name as Host."""
+    import socket
+
+    rx = receiver()
+    port = rx.server.server_port
+    real = socket.getaddrinfo
+    asked = []
+
+    def fake(host, *args, **kwargs):
+        if host == "hooks.hoalu.test":
+            asked.append(host)
+            ip = "127.0.0.1" if len(asked) <= 2 else "10.255.255.1"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    subscription_create(
+        actor=people["grassroots_chair"], unit=units["grassroots"],
+        url=f"http://hooks.hoalu.test:{port}/hooks", events=["entry.verified"],
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        _verify_an_entry(people, units)
+    assert len(rx.got) == 1 and len(asked) == 2  # the check, then the delivery's check only
+    assert rx.got[0]["headers"]["Host"] == f"hooks.hoalu.test:{port}"
+    assert WebhookDelivery.objects.get().status == "succeeded"

@@ -22,8 +22,12 @@ def _owner_key(request) -> str | None:
     from .tokens import authenticate_bearer
 
     auth = request.META.get("HTTP_AUTHORIZATION", "")
-    if not auth.lower().startswith("bearer ") or authenticate_bearer(auth[7:]) is None:
+    if not auth.lower().startswith("bearer "):
         return None
+    person = authenticate_bearer(auth[7:])
+    if person is None:
+        return None
+    request._suotdoi_bearer = (auth[7:], person)  # the API's auth reuses it: one lookup
     return hashlib.sha256(auth.encode()).hexdigest()
 
 

@@ -60,25 +60,61 @@ TIMEOUT = 10
 CLAIM_EXPIRES = dt.timedelta(minutes=5)
 
 
-def _address_allowed(url: str) -> str | None:
-    """Why `url` may not receive webhooks (None if it may): https only, and no address inside
-    our own network (loopback, private, link-local), unless settings allow it (tests)."""
+def _checked_address(url: str) -> tuple[str | None, str | None]:
+    """(why `url` may not receive webhooks, the address it was checked at). https only, and
+    no address inside our own network (loopback, private, link-local) unless settings allow
+    it (tests). The delivery then connects to that very address, so a DNS answer that changes
+    after the check (rebinding) cannot point it inside."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        return _("The address must start with https://.")
+        return _("The address must start with https://."), None
     if parts.scheme == "http" and not getattr(settings, "WEBHOOKS_ALLOW_HTTP", False):
-        return _("The address must start with https://.")
-    if getattr(settings, "WEBHOOKS_ALLOW_PRIVATE", False):
-        return None
+        return _("The address must start with https://."), None
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except OSError:
-        return _("That address cannot be found.")
+        return _("That address cannot be found."), None
+    private_ok = getattr(settings, "WEBHOOKS_ALLOW_PRIVATE", False)
     for info in infos:
         ip = ipaddress.ip_address(info[4][0])
-        if not ip.is_global:
-            return _("That address is inside a private network.")
-    return None
+        if not ip.is_global and not private_ok:
+            return _("That address is inside a private network."), None
+    return None, infos[0][4][0]
+
+
+def _address_allowed(url: str) -> str | None:
+    return _checked_address(url)[0]
+
+
+def _post_pinned(url: str, ip: str, body: bytes, headers: dict):
+    """POST to `url` over a connection to `ip`: the Host header, TLS name (SNI) and the
+    certificate check stay those of the URL's host."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    parts = urlsplit(url)
+    host = parts.hostname
+
+    class Pinned(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            if parts.scheme == "https":
+                kwargs["server_hostname"] = host
+                kwargs["assert_hostname"] = host
+            super().init_poolmanager(*args, **kwargs)
+
+    literal = f"[{ip}]" if ":" in ip else ip
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    target = parts._replace(netloc=netloc).geturl()
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy from the environment in between
+        session.mount(f"{parts.scheme}://", Pinned())
+        return session.post(
+            target,
+            data=body,
+            headers={**headers, "Host": parts.netloc.rsplit("@", 1)[-1]},
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
 
 
 @transaction.atomic
@@ -192,22 +228,20 @@ def deliver(delivery_id: int) -> str:
     sub = d.subscription
     body = json.dumps(d.payload, ensure_ascii=False, separators=(",", ":")).encode()
     code, text = None, ""
-    problem = None if sub.active else "subscription ended"
-    problem = problem or _address_allowed(sub.url)
+    problem, ip = ("subscription ended", None) if not sub.active else _checked_address(sub.url)
     if problem is None:
         try:
-            r = requests.post(
+            r = _post_pinned(
                 sub.url,
-                data=body,
-                headers={
+                ip,
+                body,
+                {
                     "Content-Type": "application/json",
                     "User-Agent": "SuotDoi-Webhooks/1",
                     "Suotdoi-Event": d.event,
                     "Suotdoi-Delivery": str(d.event_id),
                     "Suotdoi-Signature": sign(fieldcrypto.decrypt(sub.secret_cipher), body),
                 },
-                timeout=TIMEOUT,
-                allow_redirects=False,
             )
             code, text = r.status_code, r.text[:2000]
         except requests.RequestException as exc:
