@@ -18,7 +18,7 @@ def test_criteria_sets_read_as_their_export(people, client_for):
 
     c = client_for(people["member"])
     listed = c.get("/api/v1/recognition/sets").json()
-    assert {s["code"] for s in listed["items"]} >= {"cong-dan-hoc-tap"}
+    assert {s["code"] for s in listed["results"]} >= {"cong-dan-hoc-tap"}
     cs = CriteriaSet.objects.get(code="cong-dan-hoc-tap", version=1)
     got = c.get(f"/api/v1/recognition/sets/{cs.pk}").json()
     assert got == transfer.export_set(cs)

@@ -776,7 +776,7 @@ def test_api_lists_my_credentials_and_gives_the_document(people, units, client_f
     me = client_for(people["member"])
     r = me.get("/api/v1/credentials")
     assert r.status_code == 200
-    item = r.json()["items"][0]
+    item = r.json()["results"][0]
     assert item["uid"] == str(c.uid) and item["name"] == "Tin học cơ bản"
     assert item["issuer"] == units["clc"].name and item["shared"] is False
     assert me.get(f"/api/v1/credentials/{c.uid}").json() == c.document

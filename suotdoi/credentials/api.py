@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from suotdoi.core.apitypes import PlainText
-from suotdoi.core.pagination import Pages
+from suotdoi.core.pagination import CursorPages
 
 from . import actions, selectors
 from .access import access_issuing_unit, access_own_credential, access_unit_credential
@@ -38,7 +38,7 @@ class RevokeIn(Schema):
 
 
 @router.get("/credentials", response=list[CredentialOut], summary="The caller's credentials")
-@paginate(Pages)
+@paginate(CursorPages)
 def credential_list(request):
     return selectors.credentials_of(person=request.auth)
 

@@ -7,7 +7,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from suotdoi.core.errors import NotFound, ValidationFailed
-from suotdoi.core.pagination import Pages
+from suotdoi.core.pagination import CursorPages
 from suotdoi.core.vn import normalise_cccd, normalise_phone
 from suotdoi.people.models import Person
 
@@ -57,7 +57,7 @@ def unit_summary(request, unit_id: int):
 
 
 @router.get("/units/{unit_id}/children", response=list[UnitOut])
-@paginate(Pages)
+@paginate(CursorPages)
 def unit_children(request, unit_id: int):
     unit = access_unit_by_id(request.auth, unit_id)
     return selectors.unit_children(unit=unit)
@@ -120,7 +120,7 @@ class MemberFilter(Schema):
 
 
 @router.get("/units/{unit_id}/memberships", response=list[MembershipOut])
-@paginate(Pages)
+@paginate(CursorPages)
 def membership_list(request, unit_id: int, filters: Query[MemberFilter]):
     unit = access_unit_by_id(request.auth, unit_id, Capability.VIEW_MEMBERS)
     return selectors.membership_list(

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from suotdoi.core.apitypes import PlainText
 from suotdoi.core.errors import NotFound, ValidationFailed
-from suotdoi.core.pagination import CursorPages, Pages
+from suotdoi.core.pagination import CursorPages
 from suotdoi.organisations.access import access_unit_by_id
 from suotdoi.organisations.policies import Capability
 
@@ -55,7 +55,7 @@ class AssessmentOut(Schema):
 
 
 @router.get("/recognition/sets", response=list[CriteriaSetOut], summary="Criteria sets")
-@paginate(Pages)
+@paginate(CursorPages)
 def criteria_set_list(request):
     return CriteriaSet.objects.order_by("code", "-version")
 

@@ -4,7 +4,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from suotdoi.core.errors import NotFound, ValidationFailed
-from suotdoi.core.pagination import Pages
+from suotdoi.core.pagination import CursorPages
 from suotdoi.organisations.selectors import memberships_of
 
 from . import actions, selectors
@@ -16,7 +16,7 @@ router = Router(tags=["learning record"])
 
 
 @router.get("/record/entries", response=list[EntryOut], summary="The caller's own entries")
-@paginate(Pages)
+@paginate(CursorPages)
 def entry_list(request):
     return selectors.entry_list_for(person=request.auth)
 
