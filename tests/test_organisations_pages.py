@@ -129,7 +129,8 @@ def test_add_member_on_behalf_is_recorded_with_consent(units, people, client_for
 
 def test_api_lists_members_with_search_and_paging(units, people, client_for):
     c = client_for(people["provincial_officer"])
-    r = c.get(f"/api/v1/units/{units['federation'].pk}/memberships?q=nguyen%20thi%20mai&page_size=5")
+    fed = units["federation"].pk
+    r = c.get(f"/api/v1/units/{fed}/memberships?q=nguyen%20thi%20mai&page_size=5")
     data = r.json()
     assert r.status_code == 200 and len(data["results"]) >= 1
     assert data["results"][0]["person"]["full_name"] == "Nguyễn Thị Mai"
