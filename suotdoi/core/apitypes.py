@@ -7,7 +7,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from .text import clean_name, plain_text_problem
 
@@ -52,10 +52,27 @@ def _url(value: str) -> str:
     return value
 
 
-PlainText = Annotated[str, AfterValidator(_plain)]
-Text = Annotated[str, AfterValidator(_text)]
+# The rules are also written into the OpenAPI document as patterns (json_schema_extra: the
+# validators above still give the error's words), so that clients and generators know them.
+PlainText = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": "^[^<>{}\\u0000-\\u001f\\u007f]*$"}),
+    AfterValidator(_plain),
+]
+Text = Annotated[
+    str,
+    Field(
+        json_schema_extra={"pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"}
+    ),
+    AfterValidator(_text),
+]
 # An http(s) address, or empty.
-WebUrl = Annotated[str, StringConstraints(max_length=500), AfterValidator(_url)]
+WebUrl = Annotated[
+    str,
+    StringConstraints(max_length=500),
+    Field(json_schema_extra={"pattern": "^(https?://[^\\s/]+\\S*)?$"}),
+    AfterValidator(_url),
+]
 Email = Annotated[str | None, AfterValidator(_email)]
 # Codes and keys: printable ASCII without spaces (no NUL or control characters can reach a
 # query; PostgreSQL refuses NUL in text).
