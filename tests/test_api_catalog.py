@@ -281,3 +281,25 @@ def test_a_bad_cursor_is_a_422(people, units):
     ):
         r = c.get(url, {"cursor": cursor})
         assert r.status_code == 422, (cursor, r.content)
+
+
+def test_nulls_and_huge_ids_are_422_not_server_errors(people, units):
+    """Found by schemathesis: a PATCH with null in a required field, a decision naming an id
+    beyond what SQLite can hold."""
+    c = _token(people, units)
+    unit = units["grassroots"]
+    c.put(f"/api/v1/providers/{unit.pk}", {}, content_type="application/json")
+    cid = _post(c, f"/api/v1/providers/{unit.pk}/courses", COURSE).json()["id"]
+    for field in ("attempts_limit", "pass_pct", "quiz_draw", "tags", "external_url", "title"):
+        r = c.patch(f"/api/v1/courses/{cid}", {field: None}, content_type="application/json")
+        assert r.status_code == 422, (field, r.content)
+    r = c.patch(f"/api/v1/courses/{cid}", {"credits": None}, content_type="application/json")
+    assert r.status_code == 200
+    huge = [2**64, 36893488147419103233, -5, 0]
+    for value in huge:
+        r = _post(c, f"/api/v1/courses/{cid}/enrolments/bulk",
+                  {"learners": [{"membership_id": value}]})  # fmt: skip
+        assert r.status_code == 422, (value, r.content)
+        r = _post(c, f"/api/v1/units/{unit.pk}/decisions",
+                  {"assessment_ids": [value], "number": "1", "date": "2026-01-01", "signer": "A"})  # fmt: skip
+        assert r.status_code in (404, 422), (value, r.content)

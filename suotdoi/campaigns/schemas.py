@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from suotdoi.core.apitypes import Code, PlainText, Text
+from suotdoi.core.apitypes import Code, Id, PlainText, Text
 
 from .models import SessionKind
 
@@ -112,7 +112,7 @@ class ReportIn(Schema):
 class MemberRefIn(Schema):
     """One of these names an active member of the unit or a unit below it."""
 
-    membership_id: int | None = None
+    membership_id: Id | None = None
     phone: PlainText | None = Field(default=None, max_length=40)
     national_id: PlainText | None = Field(default=None, max_length=20)
     external_id: PlainText | None = Field(default=None, max_length=64)

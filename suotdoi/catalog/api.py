@@ -116,8 +116,8 @@ def course_get(request, course_id: int):
 def course_update(request, course_id: int, payload: CourseUpdateIn):
     course = access_course_manage(request.auth, course_id)
     data = payload.dict(exclude_unset=True)
-    for key in ("title", "summary", "category", "format", "hours", "level", "price", "licence"):
-        if key in data and data[key] is None:
+    for key, value in data.items():
+        if value is None and key not in ("credits", "audience_unit_id"):
             raise ValidationFailed(errors=[{"field": key, "errors": [_("Required.")]}])
     return actions.course_update(
         actor=request.auth, course=course, **_course_fields(course.provider, data)

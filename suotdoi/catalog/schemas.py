@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from suotdoi.core.apitypes import PlainText, Text, WebUrl
+from suotdoi.core.apitypes import Id, PlainText, Text, WebUrl
 
 from .models import Category, Format, LessonKind, Level, Licence, QuestionKind, ResourceKind
 
@@ -42,7 +42,7 @@ class CourseIn(Schema):
     level: LevelCode = "basic"
     credits: Decimal | None = Field(default=None, ge=0, le=999, max_digits=4, decimal_places=1)
     price: int = Field(default=0, ge=0, le=1_000_000_000, description="VND")
-    audience_unit_id: int | None = Field(
+    audience_unit_id: Id | None = Field(
         default=None, description="Members-only: the provider's unit or one below it"
     )
     language: Literal["vi", "en", "km", "lo", "zh"] = "vi"
@@ -65,7 +65,7 @@ class CourseUpdateIn(Schema):
     level: LevelCode | None = None
     credits: Decimal | None = Field(default=None, ge=0, le=999, max_digits=4, decimal_places=1)
     price: int | None = Field(default=None, ge=0, le=1_000_000_000)
-    audience_unit_id: int | None = None
+    audience_unit_id: Id | None = None
     licence: LicenceCode | None = None
     external_url: WebUrl | None = None
     pass_pct: int | None = Field(default=None, ge=0, le=100)
@@ -120,7 +120,7 @@ class ModuleOut(Schema):
 class LessonIn(Schema):
     """Files are uploaded on the course's page; the API takes text, links and addresses."""
 
-    module_id: int
+    module_id: Id
     title: PlainText = Field(min_length=1, max_length=250)
     kind: _choice(LessonKind)
     body: Text = Field(default="", max_length=100_000, description="Simple HTML; scripts go")
@@ -130,7 +130,7 @@ class LessonIn(Schema):
 
 class LessonOut(Schema):
     id: int
-    module_id: int
+    module_id: Id
     order: int
     title: str
     kind: str
@@ -202,7 +202,7 @@ class ResourceOut(Schema):
 class MemberRefIn(Schema):
     """One of these names a member of the provider's unit or a unit below it."""
 
-    membership_id: int | None = None
+    membership_id: Id | None = None
     phone: PlainText | None = Field(default=None, max_length=40)
     national_id: PlainText | None = Field(default=None, max_length=20)
     external_id: PlainText | None = Field(default=None, max_length=64)
@@ -210,7 +210,7 @@ class MemberRefIn(Schema):
 
 class EnrolBulkIn(Schema):
     learners: list[MemberRefIn] = Field(min_length=1, max_length=1000)
-    run_id: int | None = Field(default=None, description="Required for an in-person course")
+    run_id: Id | None = Field(default=None, description="Required for an in-person course")
 
 
 class CompletionBulkIn(Schema):

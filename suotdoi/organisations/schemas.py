@@ -3,7 +3,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from suotdoi.core.apitypes import Email, PlainText
+from suotdoi.core.apitypes import Email, Id, PlainText
 
 
 class UnitTypeOut(Schema):
@@ -68,12 +68,12 @@ class UnitBulkOut(Schema):
 
 
 class UnitMoveIn(Schema):
-    new_parent_id: int
+    new_parent_id: Id
     effective_date: date
 
 
 class UnitMergeIn(Schema):
-    target_id: int
+    target_id: Id
     effective_date: date
 
 
@@ -100,7 +100,7 @@ class MembershipOut(Schema):
 
 
 class MembershipCreateIn(Schema):
-    person_id: int | None = None
+    person_id: Id | None = None
     full_name: PlainText | None = Field(default=None, max_length=150)
     phone: str | None = Field(default=None, max_length=40)
     email: Email = Field(default=None, max_length=254)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from suotdoi.core.apitypes import Code, PlainText
+from suotdoi.core.apitypes import Code, Id, PlainText
 
 
 class EntryOut(Schema):
@@ -29,7 +29,7 @@ class EntryDeclareIn(Schema):
     start_date: date
     end_date: date | None = None
     hours: Decimal = Field(ge=0, le=10000, decimal_places=2)
-    unit_id: int | None = Field(default=None, description="One of the caller's own units")
+    unit_id: Id | None = Field(default=None, description="One of the caller's own units")
     tags: list[Code] = Field(default=[], max_length=50)
     evidence_url: PlainText = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
     idempotency_key: Code | None = Field(
