@@ -396,3 +396,22 @@ def test_ids_above_999_are_written_without_thousand_separators(people, units, cl
     html = client_for(people["member"]).get(f"/catalog/courses/{course.pk}/quiz/").content.decode()
     assert 'name="q5000"' in html and "q5.000" not in html
     assert client_for(people["member"]).get("/catalog/?q=an&provider=5000").status_code == 200
+
+
+def test_a_members_only_course_is_created_on_the_page(people, units, client_for):
+    """The audience list was a sliced queryset: every choice was refused as not valid."""
+    from suotdoi.catalog import actions as catalog
+    from suotdoi.catalog.models import Course
+
+    chair = people["grassroots_chair"]
+    g = units["grassroots"]
+    catalog.provider_enable(actor=chair, unit=g)
+    r = client_for(chair).post(
+        f"/catalog/manage/{g.pk}/",
+        {"c-title": "Nội quy công ty", "c-summary": "Cho công nhân mới", "c-category": "law",
+         "c-level": "basic", "c-format": "online", "c-hours": "2", "c-price": "0",
+         "c-audience_unit": str(units["group"].pk), "c-language": "vi", "c-licence": "CC0-1.0",
+         "c-pass_pct": "70", "c-attempts_limit": "3", "c-quiz_draw": "0"},
+    )  # fmt: skip
+    assert r.status_code == 302
+    assert Course.objects.get(title="Nội quy công ty").audience_unit_id == units["group"].pk

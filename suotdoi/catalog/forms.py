@@ -22,11 +22,18 @@ class CourseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from suotdoi.organisations.models import Unit
 
+        # Not sliced: a sliced queryset cannot validate the choice (every members-only course
+        # was refused with "not a valid value").
         self.fields["audience_unit"].queryset = (
-            Unit.objects.filter(path__startswith=provider.unit.path).order_by("path")[:200]
+            Unit.objects.filter(path__startswith=provider.unit.path).order_by("path")
             if provider
             else Unit.objects.none()
         )
+        # ... while the list shown stays short (a province has thousands of units).
+        shown = self.fields["audience_unit"].queryset[:200]
+        self.fields["audience_unit"].widget.choices = [("", "---------")] + [
+            (u.pk, str(u)) for u in shown
+        ]
         self.fields["audience_unit"].required = False
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(self.instance.tags or [])
