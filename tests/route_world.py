@@ -152,7 +152,30 @@ def build_route_world() -> RouteWorld:
         url="http://127.0.0.1:9/hook",
         events=["entry.verified"],
     )
+    from decimal import Decimal
+
+    from suotdoi.catalog import actions as catalog
+    from suotdoi.catalog.models import Provider
+    from suotdoi.funding import actions as funding
+
+    chair = p["grassroots_chair"]
+    prov = Provider.objects.get(unit=u["grassroots"])
+    paid = catalog.course_create(
+        actor=chair, provider=prov, title="Khoá có phí", summary="Có học phí", category="digital",
+        format="external", hours=Decimal(2), price=200_000, external_url="https://a.vn",
+    )  # fmt: skip
+    paid = catalog.course_publish(actor=chair, course=paid)
+    fund = funding.fund_create(
+        actor=chair, unit=u["grassroots"], name="Quỹ học tập", per_person=500_000,
+        providers=[prov],
+    )  # fmt: skip
+    funding.fund_deposit(actor=chair, fund=fund, amount=10_000_000, key="route")
+    funding.grant(actor=chair, fund=fund, person=p["member"], round_label="route")
+    spend = funding._hold(person=p["member"], fund=fund, course=paid, run=None, made_by=p["member"])
     ids = {
+        "fund": fund.pk,
+        "spend": spend.pk,
+        "paid_course": paid.pk,
         "webhook": webhook.pk,
         "api_token": api_token.pk,
         "unit": u["grassroots"].pk,

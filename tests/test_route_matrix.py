@@ -93,6 +93,7 @@ PUBLIC = {
     "api-v1:api-root": "the API root",
     "api_pages:oauth_token": "OAuth 2.0 token endpoint: client credentials checked inside",
     "api-v1:me": "self: the caller",
+    "funding:mine": "self: the caller's own learning accounts",
     "api-v1:unit_roots": "self: the units the caller manages",
     "api-v1:entry_list": "self: the caller's own entries",
     "api-v1:entry_declare": "self: declares in the caller's own record",
@@ -118,6 +119,8 @@ OWN = {
     "api-v1:assessment_get": {"assessment_id": "assessment"},
     "recognition:evidence": {"evidence_id": "evidence"},
     "api-v1:entry_get": {"entry_id": "own_entry"},
+    "funding:spend": {"fund_id": "fund", "course_id": "paid_course"},
+    "funding:spend_cancel": {"spend_id": "spend"},
     "api-v1:credential_document": {"uid": "credential_uid"},
 }
 
@@ -175,6 +178,9 @@ STAFF = {
     "api_pages:unit_tokens": U,
     "api-v1:unit_figures": U,
     "api-v1:provider_put": U,
+    "funding:unit_funds": U,
+    "funding:fund": {"fund_id": "fund"},
+    "funding:spend_decide": {"spend_id": "spend"},
     "api-v1:unit_bulk": U,
     "api-v1:unit_assessment_list": U,
     "api-v1:decision_list": U,

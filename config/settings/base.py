@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "suotdoi.campaigns",
     "suotdoi.catalog",
     "suotdoi.recognition",
+    "suotdoi.funding",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",

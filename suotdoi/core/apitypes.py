@@ -92,6 +92,8 @@ def form_data_or_422(form) -> dict:
             ]
         )
     return dict(form.cleaned_data)
+
+
 # A row's id in a body or a query: a positive integer a database column can hold (a huge
 # number is a 422, not an overflow in SQLite).
 Id = Annotated[int, Field(ge=1, le=2**53)]

@@ -109,3 +109,8 @@ def hours_text(value) -> str:
     if d == d.to_integral():
         return str(int(d))
     return formats.number_format(d, decimal_pos=max(0, -d.as_tuple().exponent), use_l10n=True)
+
+
+def format_vnd(amount: int) -> str:
+    """An amount in đồng as Vietnamese write it: 1.500.000 đ."""
+    return f"{int(amount):,}".replace(",", ".") + " đ"

@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Fund
+
+
+class FundForm(forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        label=_("Course categories it pays for (none ticked: every category)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+
+    class Meta:
+        model = Fund
+        fields = [
+            "name", "per_person", "per_course_max", "copay_pct", "credit_days", "min_age",
+            "max_age", "categories", "providers",
+        ]  # fmt: skip
+        widgets = {"providers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from suotdoi.catalog.models import Category, Provider
+
+        self.fields["categories"].choices = Category.choices
+        self.fields["providers"].queryset = Provider.objects.select_related("unit").order_by(
+            "unit__name"
+        )
+        self.fields["providers"].label = _("Vetted providers (the fund pays only these)")
+        for name in ("per_person", "per_course_max"):
+            self.fields[name].max_value = 10**12
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "step": "1000"})
+
+    def clean_copay_pct(self):
+        v = self.cleaned_data["copay_pct"]
+        if v > 90:
+            raise forms.ValidationError(_("The learner's share is between 0 and 90%."))
+        return v
+
+
+class AmountForm(forms.Form):
+    amount = forms.IntegerField(
+        label=_("Amount (đồng)"), min_value=1, max_value=10**12,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1000"}),
+    )  # fmt: skip
+    memo = forms.CharField(label=_("What it is (budget line, decision number…)"), max_length=200)
+
+
+class GrantForm(forms.Form):
+    round_label = forms.SlugField(
+        label=_("Round (each person receives the credit once per round, e.g. 2026)"),
+        max_length=40,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code sent to your phone"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -1,0 +1,110 @@
+"""The double-entry ledger of learning accounts, in whole đồng.
+
+Every transaction's postings sum to zero; transactions are only ever added (a correction is a
+new one); each carries a key, so sending the same movement twice posts it once. An account's
+cached balance moves in the same database transaction as its postings, by a conditional
+UPDATE that refuses to take an account below zero: two spends racing for the last credit
+cannot both pass, on PostgreSQL or SQLite. `verify` proves the cache against the postings.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils.translation import gettext_lazy as _
+
+from suotdoi.core.errors import Conflict, ValidationFailed
+
+from .models import Fund, LedgerAccount, LedgerTransaction, Posting
+
+MAX_AMOUNT = 10**15  # a quadrillion đồng: far beyond any fund, far below 2**63
+
+
+class NotEnoughCredit(Conflict):
+    code = "not_enough_credit"
+    default_message = _("There is not enough credit for this.")
+
+
+def account(fund: Fund, kind: str, *, person=None, provider=None) -> LedgerAccount:
+    acc, _created = LedgerAccount.objects.get_or_create(
+        fund=fund, kind=kind, person=person, provider=provider
+    )
+    return acc
+
+
+def post(*, fund: Fund, key: str, kind: str, lines, actor=None, memo: str = "", spend=None):
+    """Record one transaction: `lines` are (account, amount) pairs that sum to zero. Returns
+    (transaction, created); a key already posted returns that transaction unchanged."""
+    lines = [(acc, amt) for acc, amt in lines if amt != 0]
+    if not lines or not key:
+        raise ValidationFailed(_("Nothing to record."))
+    for _acc, amt in lines:
+        if type(amt) is not int or abs(amt) > MAX_AMOUNT:
+            raise ValidationFailed(_("Amounts are whole đồng."))
+    if sum(amt for _acc, amt in lines) != 0:
+        raise ValidationFailed(_("A transaction's postings must sum to zero."))
+    if any(acc.fund_id != fund.pk for acc, _amt in lines):
+        raise ValidationFailed(_("A transaction stays inside one fund."))
+    prior = LedgerTransaction.objects.filter(key=key).first()
+    if prior is not None:
+        return prior, False
+    try:
+        with transaction.atomic():
+            # In account order, so that two transactions never wait on each other in a circle.
+            for acc, amt in sorted(lines, key=lambda line: line[0].pk):
+                rows = LedgerAccount.objects.filter(pk=acc.pk)
+                if amt < 0 and acc.kind != LedgerAccount.SOURCE:
+                    rows = rows.filter(balance__gte=-amt)
+                if rows.update(balance=F("balance") + amt) != 1:
+                    raise NotEnoughCredit()
+            tx = LedgerTransaction.objects.create(
+                fund=fund, key=key[:120], kind=kind, memo=memo[:300], actor=actor, spend=spend
+            )
+            Posting.objects.bulk_create(
+                [Posting(transaction=tx, account=acc, amount=amt) for acc, amt in lines]
+            )
+    except IntegrityError:
+        prior = LedgerTransaction.objects.filter(key=key).first()
+        if prior is None:
+            raise
+        return prior, False  # the same movement, posted by a concurrent request
+    return tx, True
+
+
+def balance(acc: LedgerAccount) -> int:
+    return LedgerAccount.objects.values_list("balance", flat=True).get(pk=acc.pk)
+
+
+def derived_balance(acc: LedgerAccount) -> int:
+    return Posting.objects.filter(account=acc).aggregate(s=Sum("amount"))["s"] or 0
+
+
+def verify(fund: Fund) -> list[str]:
+    """What does not add up in a fund's books (empty when everything does): each
+    transaction sums to zero, each cached balance equals its postings, nothing but the source
+    is below zero, and the whole fund sums to zero."""
+    problems = []
+    sums = (
+        Posting.objects.filter(transaction__fund=fund)
+        .values("transaction_id")
+        .annotate(s=Sum("amount"))
+        .exclude(s=0)
+    )
+    problems += [f"transaction {r['transaction_id']} sums to {r['s']}" for r in sums]
+    derived = dict(
+        Posting.objects.filter(account__fund=fund)
+        .values("account_id")
+        .annotate(s=Sum("amount"))
+        .values_list("account_id", "s")
+    )
+    for acc in LedgerAccount.objects.filter(fund=fund):
+        if acc.balance != derived.get(acc.pk, 0):
+            problems.append(
+                f"account {acc} caches {acc.balance}, postings say {derived.get(acc.pk, 0)}"
+            )
+        if acc.balance < 0 and acc.kind != LedgerAccount.SOURCE:
+            problems.append(f"account {acc} is below zero")
+    total = sum(derived.values())
+    if total != 0:
+        problems.append(f"the fund's accounts sum to {total}")
+    return problems

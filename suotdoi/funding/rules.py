@@ -1,0 +1,227 @@
+"""A fund's rules, each one a sentence an officer can read: who may receive credit, which
+courses it pays for and how much, and the fraud checks that hold a payment for a second
+officer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from suotdoi.core.errors import ValidationFailed
+from suotdoi.core.vn import format_vnd
+
+from .models import Fund, Spend
+
+MAX_FUND_AMOUNT = 10**12  # a thousand billion đồng per person or course: beyond any real fund
+
+
+def whole_dong(value) -> int:
+    """Money is whole đồng: 150000, never 150000.5, never negative, never absurd."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            text = str(value).strip()
+            if not text.isdigit():
+                raise ValueError
+            value = int(text)
+        except (ValueError, TypeError):
+            raise ValidationFailed(_("An amount is a whole number of đồng.")) from None
+    if value <= 0:
+        raise ValidationFailed(_("An amount is more than zero."))
+    if value > MAX_FUND_AMOUNT:
+        raise ValidationFailed(_("That amount is too large."))
+    return value
+
+
+def check_fund_fields(f: dict) -> None:
+    f["per_person"] = whole_dong(f.get("per_person"))
+    if f.get("per_course_max"):
+        f["per_course_max"] = whole_dong(f["per_course_max"])
+    if not 0 <= int(f.get("copay_pct") or 0) <= 90:
+        raise ValidationFailed(_("The learner's share is between 0 and 90%."))
+    if not 1 <= int(f.get("credit_days") or 365) <= 3660:
+        raise ValidationFailed(_("Credit lasts between 1 day and 10 years."))
+    lo, hi = f.get("min_age"), f.get("max_age")
+    if lo is not None and hi is not None and lo > hi:
+        raise ValidationFailed(_("The age range is upside down."))
+
+
+def describe(fund: Fund) -> list[str]:
+    """The fund's rules in words, as its page shows them."""
+    out = [
+        _("Each eligible person receives %(amount)s, valid %(days)s days.")
+        % {"amount": format_vnd(fund.per_person), "days": fund.credit_days},
+        _("For active members of %(unit)s and the units below it.") % {"unit": fund.unit.name},
+    ]
+    if fund.min_age is not None or fund.max_age is not None:
+        out.append(
+            _("Aged %(lo)s to %(hi)s.") % {"lo": fund.min_age or 0, "hi": fund.max_age or "…"}
+        )
+    names = [p.unit.name for p in fund.providers.select_related("unit")]
+    out.append(
+        _("Pays only for courses of vetted providers: %(names)s.") % {"names": ", ".join(names)}
+        if names
+        else _("No provider is vetted yet: nothing can be paid.")
+    )
+    if fund.categories:
+        out.append(_("Course categories: %(c)s.") % {"c": ", ".join(fund.categories)})
+    if fund.copay_pct:
+        out.append(_("The learner pays %(p)s%% of the price.") % {"p": fund.copay_pct})
+    if fund.per_course_max:
+        out.append(_("At most %(a)s for one course.") % {"a": format_vnd(fund.per_course_max)})
+    out += [
+        _(
+            "The fund pays the catalogue's price, never more; it is held when the learner "
+            "confirms with a code sent to their phone."
+        ),
+        _("The provider is paid only once the course is completed in the learner's record."),
+        _(
+            "A payment waits for a second officer when a check fires: a course completed faster "
+            "than its length; many spends made by one officer for others in a day; many learners "
+            "from one address in a day; a sudden rush of spends at one provider."
+        ),
+    ]
+    return out
+
+
+def _age(dob: dt.date, today: dt.date) -> int:
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+def person_ineligible(fund: Fund, person) -> str | None:
+    from suotdoi.organisations.models import Membership
+
+    if not Membership.objects.filter(
+        person=person, unit_path__startswith=fund.unit.path, end_date__isnull=True
+    ).exists():
+        return _("Only active members of the fund's unit receive its credit.")
+    if fund.min_age is not None or fund.max_age is not None:
+        if person.date_of_birth is None:
+            return _("This fund has an age rule and the person's date of birth is not known.")
+        age = _age(person.date_of_birth, timezone.localdate())
+        if (fund.min_age is not None and age < fund.min_age) or (
+            fund.max_age is not None and age > fund.max_age
+        ):
+            return _("This person's age is outside the fund's rule.")
+    return None
+
+
+def eligible_people(fund: Fund):
+    from suotdoi.people.models import Person
+
+    people = Person.objects.filter(
+        memberships__unit_path__startswith=fund.unit.path,
+        memberships__end_date__isnull=True,
+        is_active=True,
+    ).distinct()
+    today = timezone.localdate()
+    if fund.min_age is not None:
+        latest = today.replace(year=today.year - fund.min_age)
+        people = people.filter(date_of_birth__lte=latest)
+    if fund.max_age is not None:
+        earliest = today.replace(year=today.year - fund.max_age - 1) + dt.timedelta(days=1)
+        people = people.filter(date_of_birth__gte=earliest)
+    return people.order_by("pk")
+
+
+def course_ineligible(fund: Fund, course) -> str | None:
+    from suotdoi.catalog.models import Status
+
+    if fund.status != Fund.OPEN:
+        return _("This fund is closed.")
+    if course.status != Status.PUBLISHED:
+        return _("This course is not open for enrolment.")
+    if not fund.providers.filter(pk=course.provider_id).exists():
+        return _("This fund pays only for providers it has vetted.")
+    if fund.categories and course.category not in fund.categories:
+        return _("This fund does not pay for courses of this kind.")
+    if course.price <= 0:
+        return _("This course is free: there is nothing to pay.")
+    return None
+
+
+def quote(fund: Fund, person, course, run=None) -> int:
+    """What the fund pays for this course: its catalogue price less the learner's share,
+    within the per-course limit. Refuses with the rule that is not met."""
+    why = person_ineligible(fund, person) or course_ineligible(fund, course)
+    if why:
+        raise ValidationFailed(why)
+    if run is not None and run.course_id != course.pk:
+        raise ValidationFailed(_("Choose a run of the course."))
+    amount = course.price * (100 - fund.copay_pct) // 100
+    if fund.per_course_max:
+        amount = min(amount, fund.per_course_max)
+    if amount <= 0:
+        raise ValidationFailed(_("This course is free: there is nothing to pay."))
+    return amount
+
+
+# --- fraud checks ---------------------------------------------------------------------------
+
+OFFICER_SPENDS_A_DAY = 10
+LEARNERS_PER_ORIGIN_A_DAY = 5
+PROVIDER_RUSH_MIN = 20
+
+
+def flags_at_hold(spend: Spend) -> list[str]:
+    since = timezone.now() - dt.timedelta(days=1)
+    recent = Spend.objects.filter(fund=spend.fund, created_at__gte=since)
+    flags = []
+    if spend.made_by_id != spend.person_id and (
+        recent.filter(made_by=spend.made_by).exclude(person=spend.made_by).count()
+        > OFFICER_SPENDS_A_DAY
+    ):
+        flags.append("officer_many")
+    if spend.origin and (
+        recent.filter(origin=spend.origin).values("person").distinct().count()
+        > LEARNERS_PER_ORIGIN_A_DAY
+    ):
+        flags.append("one_origin")
+    today_n = recent.filter(provider=spend.provider).count()
+    month = Spend.objects.filter(
+        fund=spend.fund,
+        provider=spend.provider,
+        created_at__gte=since - dt.timedelta(days=30),
+        created_at__lt=since,
+    ).count()
+    if today_n > max(PROVIDER_RUSH_MIN, 3 * month / 30):
+        flags.append("provider_rush")
+    return flags
+
+
+def flags_at_settle(spend: Spend) -> list[str]:
+    """A course completed faster than it can be: before its run ended, or an online course
+    in less time than its length."""
+    e = spend.enrolment
+    if e.completed_at is None:
+        return []
+    if spend.run_id:
+        if e.completed_at < spend.run.ends_at - dt.timedelta(minutes=30):
+            return ["too_fast"]
+        return []
+    hours = float(spend.course.hours)
+    if (e.completed_at - e.enrolled_at).total_seconds() < hours * 3600 * 0.5:
+        return ["too_fast"]
+    return []
+
+
+FLAG_WORDS = {
+    "officer_many": gettext_lazy("many spends made by one officer for others in a day"),
+    "one_origin": gettext_lazy("many learners spending from one address in a day"),
+    "provider_rush": gettext_lazy("a sudden rush of spends at this provider"),
+    "too_fast": gettext_lazy("completed faster than the course can be done"),
+}
+
+
+def eligible_courses(fund: Fund, limit: int = 100):
+    from suotdoi.catalog.models import Course, Status
+
+    qs = Course.objects.filter(
+        status=Status.PUBLISHED, provider__in=fund.providers.all(), price__gt=0
+    ).filter(Q(audience_unit__isnull=True) | Q(audience_unit__path__startswith=fund.unit.path))
+    if fund.categories:
+        qs = qs.filter(category__in=fund.categories)
+    return qs.select_related("provider__unit").order_by("title")[:limit]
