@@ -15,7 +15,9 @@ from suotdoi.funding.models import Fund, LedgerAccount, Spend
 pytestmark = pytest.mark.django_db
 
 
-def test_a_union_funds_its_members_and_one_spends_with_a_code(people, units, client_for):
+def test_a_union_funds_its_members_and_one_spends_with_a_code(
+    people, units, client_for, django_capture_on_commit_callbacks
+):
     from suotdoi.catalog import actions as catalog
 
     chair_p, mai = people["grassroots_chair"], people["member"]
@@ -49,8 +51,10 @@ def test_a_union_funds_its_members_and_one_spends_with_a_code(people, units, cli
         {"deposit": "1", "d-amount": "-5", "d-memo": "x", "nonce": "a2"},
     )
     assert bad.status_code == 200  # the form again, with its error
-    r = chair.post(f"/funding/funds/{fund.pk}/", {"grant": "1", "g-round_label": "2026"})
+    with django_capture_on_commit_callbacks(execute=True):
+        r = chair.post(f"/funding/funds/{fund.pk}/", {"grant": "1", "g-round_label": "2026"})
     assert r.status_code == 302
+    assert 'id="granting"' in chair.get(f"/funding/funds/{fund.pk}/").content.decode()
     assert LedgerAccount.objects.get(fund=fund, person=mai).balance == 1_000_000
     me = client_for(mai)
     mine = me.get("/funding/").content.decode()

@@ -148,7 +148,15 @@ class Spend(models.Model):
     provider = models.ForeignKey("catalog.Provider", on_delete=models.PROTECT, related_name="+")
     price = models.PositiveBigIntegerField()  # the catalogue's price when it was held
     amount = models.PositiveBigIntegerField()  # what the fund pays
-    status = models.CharField(max_length=12, default=HELD)
+    STATUSES = [
+        (HELD, _("held until completion")),
+        (REVIEW, _("waiting for a second officer")),
+        (PAID, _("paid to the provider")),
+        (RELEASED, _("given back")),
+        (REFUNDED, _("refunded to the learner")),
+        (CLAWED_BACK, _("clawed back")),
+    ]
+    status = models.CharField(max_length=12, choices=STATUSES, default=HELD)
     flags = models.JSONField(default=list, blank=True)  # the fraud rules that fired
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

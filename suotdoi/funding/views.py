@@ -4,9 +4,9 @@ reconciliation)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import ApplicationError, NotFound
@@ -169,20 +169,21 @@ def fund_detail(request, fund_id):
                 messages.success(request, _("The money is in the fund."))
                 return redirect("funding:fund", fund_id=fund.pk)
         elif "grant" in request.POST and may_grant and grant_form.is_valid():
-            with action_errors(request):
-                out = actions.grant_all(
-                    actor=request.user,
-                    fund=fund,
-                    round_label=grant_form.cleaned_data["round_label"],
-                )
-                messages.success(
-                    request,
-                    ngettext("%(n)s person received credit.", "%(n)s people received credit.",
-                             out["granted"]) % {"n": out["granted"]},
-                )  # fmt: skip
-                if out["stopped"]:
-                    messages.warning(request, _("The fund ran out before everyone was credited."))
-                return redirect("funding:fund", fund_id=fund.pk)
+            from functools import partial
+
+            from django.db import transaction
+
+            from .tasks import grant_all_task
+
+            round_label = grant_form.cleaned_data["round_label"]
+            cache.set(
+                f"funding-grant:{fund.pk}", {"done": 0, "total": None, "round": round_label}, 3600
+            )
+            transaction.on_commit(
+                partial(grant_all_task.enqueue, fund.pk, request.user.pk, round_label)
+            )
+            messages.success(request, _("Crediting has started; this page shows how far it is."))
+            return redirect("funding:fund", fund_id=fund.pk)
         elif "sweep" in request.POST and may_grant:
             out = actions.settle_due(actor=request.user)
             messages.success(
@@ -212,6 +213,7 @@ def fund_detail(request, fund_id):
             "may_grant": may_grant,
             "may_money": may_money,
             "nonce": secrets.token_hex(8),
+            "granting": cache.get(f"funding-grant:{fund.pk}"),
             "reason_form": ReasonForm(),
         },
     )
