@@ -304,3 +304,26 @@ def test_nulls_and_huge_ids_are_422_not_server_errors(people, units):
         body = {"assessment_ids": [value], "number": "1", "date": "2026-01-01", "signer": "A"}
         r = _post(c, f"/api/v1/units/{unit.pk}/decisions", body)
         assert r.status_code in (404, 422), (value, r.content)
+
+
+def test_a_bare_number_is_not_a_date(people, units):
+    """Found by schemathesis: `"starts_at": 0` was read as 1 January 1970."""
+    c = _token(people, units)
+    unit = units["grassroots"]
+    c.put(f"/api/v1/providers/{unit.pk}", {}, content_type="application/json")
+    cid = _post(c, f"/api/v1/providers/{unit.pk}/courses", COURSE).json()["id"]
+    url = f"/api/v1/courses/{cid}/runs"
+    body = {"starts_at": 0, "ends_at": "2030-01-01T08:00:00Z", "place": "Hội trường", "seats": 5}
+    assert _post(c, url, body).status_code == 422
+    assert _post(c, url, {**body, "starts_at": "2030-01-01T07:00:00Z"}).status_code == 201
+    r = _post(
+        c,
+        f"/api/v1/units/{unit.pk}/memberships",
+        {
+            "full_name": "Lê Văn Số",
+            "phone": "0912000555",
+            "start_date": 1700000000,
+            "consent": True,
+        },
+    )
+    assert r.status_code == 422

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from suotdoi.core.apitypes import Code, Id, PlainText, Text
+from suotdoi.core.apitypes import Code, Date, DateTime, Id, PlainText, Text
 
 from .models import SessionKind
 
@@ -17,9 +17,9 @@ class CampaignIn(Schema):
     target_type_codes: list[Code] = Field(
         min_length=1, max_length=30, description="Kinds of unit below the issuer that get a task"
     )
-    starts_on: dt.date
-    ends_on: dt.date
-    report_due: dt.date
+    starts_on: Date
+    ends_on: Date
+    report_due: Date
     min_sessions: int = Field(default=1, ge=0, le=100)
     min_attendance_pct: int = Field(default=0, ge=0, le=100)
     quiz_pass_pct: int = Field(default=70, ge=0, le=100)
@@ -121,7 +121,7 @@ class MemberRefIn(Schema):
 class SessionIn(Schema):
     kind: Literal[tuple(SessionKind.values)]
     title: PlainText = Field(min_length=1, max_length=250)
-    starts_at: dt.datetime
+    starts_at: DateTime
     hours: Decimal = Field(default=Decimal("2"), gt=0, le=12, decimal_places=1)
     place: PlainText = Field(default="", max_length=300)
     agenda: Text = Field(default="", max_length=4000)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from suotdoi.core.apitypes import Id, PlainText, Text, WebUrl
+from suotdoi.core.apitypes import DateTime, Id, PlainText, Text, WebUrl
 
 from .models import Category, Format, LessonKind, Level, Licence, QuestionKind, ResourceKind
 
@@ -160,8 +160,8 @@ class QuestionOut(Schema):
 
 
 class RunIn(Schema):
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: DateTime
+    ends_at: DateTime
     place: PlainText = Field(min_length=1, max_length=300)
     seats: int = Field(ge=1, le=100_000)
 

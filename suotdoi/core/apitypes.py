@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import unicodedata
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from .text import clean_name, plain_text_problem
 
@@ -97,3 +98,15 @@ def form_data_or_422(form) -> dict:
 # A row's id in a body or a query: a positive integer a database column can hold (a huge
 # number is a 422, not an overflow in SQLite).
 Id = Annotated[int, Field(ge=1, le=2**53)]
+
+
+def _text_only(value):
+    """Dates travel as ISO 8601 text: a bare number (0, a timestamp) is refused rather than
+    read as 1 January 1970."""
+    if isinstance(value, str | _dt.date):
+        return value
+    raise ValueError("an ISO 8601 date or date-time, as text")
+
+
+Date = Annotated[_dt.date, BeforeValidator(_text_only)]
+DateTime = Annotated[_dt.datetime, BeforeValidator(_text_only)]

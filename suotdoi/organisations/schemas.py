@@ -3,7 +3,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from suotdoi.core.apitypes import Email, Id, PlainText
+from suotdoi.core.apitypes import Date, Email, Id, PlainText
 
 
 class UnitTypeOut(Schema):
@@ -69,12 +69,12 @@ class UnitBulkOut(Schema):
 
 class UnitMoveIn(Schema):
     new_parent_id: Id
-    effective_date: date
+    effective_date: Date
 
 
 class UnitMergeIn(Schema):
     target_id: Id
-    effective_date: date
+    effective_date: Date
 
 
 class SubtreeSummaryOut(Schema):
@@ -105,10 +105,10 @@ class MembershipCreateIn(Schema):
     phone: str | None = Field(default=None, max_length=40)
     email: Email = Field(default=None, max_length=254)
     national_id: str | None = Field(default=None, max_length=20)
-    date_of_birth: date | None = None
+    date_of_birth: Date | None = None
     role: str = Field(default="member", max_length=12, pattern=r"^[a-z_]+$")
     position_title: PlainText = Field(default="", max_length=120)
-    start_date: date | None = None
+    start_date: Date | None = None
     consent: bool = Field(default=False, description="The person agreed to be registered")
 
 
@@ -117,7 +117,7 @@ class MemberBulkItemIn(Schema):
     phone: PlainText | None = Field(default=None, max_length=40)
     email: PlainText | None = Field(default=None, max_length=254)
     national_id: PlainText | None = Field(default=None, max_length=20)
-    date_of_birth: date | None = None
+    date_of_birth: Date | None = None
     gender: PlainText = Field(default="", max_length=10, description="male, female, other or empty")
     unit_code: str = Field(
         default="",
@@ -127,7 +127,7 @@ class MemberBulkItemIn(Schema):
     )
     role: PlainText = Field(default="", max_length=20, description="member (default) or officer…")
     position_title: PlainText = Field(default="", max_length=120)
-    start_date: date | None = None
+    start_date: Date | None = None
     external_id: PlainText = Field(
         default="",
         max_length=64,
@@ -152,7 +152,7 @@ class InvitationOut(Schema):
 
 
 class MembershipEndIn(Schema):
-    end_date: date | None = None
+    end_date: Date | None = None
     reason: PlainText = Field(default="", max_length=200)
 
 

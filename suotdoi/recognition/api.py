@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from suotdoi.core.apitypes import Id, PlainText
+from suotdoi.core.apitypes import Date, Id, PlainText
 from suotdoi.core.errors import NotFound, ValidationFailed
 from suotdoi.core.pagination import CursorPages
 from suotdoi.organisations.access import access_unit_by_id
@@ -123,7 +123,7 @@ def assessment_return(request, assessment_id: int, payload: ReturnIn):
 class DecisionIn(Schema):
     assessment_ids: list[Id] = Field(min_length=1, max_length=5000)
     number: PlainText = Field(min_length=1, max_length=60)
-    date: dt.date
+    date: Date
     signer: PlainText = Field(min_length=1, max_length=200)
     signer_title: PlainText = Field(default="", max_length=200)
 

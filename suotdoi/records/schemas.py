@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from suotdoi.core.apitypes import Code, Id, PlainText
+from suotdoi.core.apitypes import Code, Date, Id, PlainText
 
 
 class EntryOut(Schema):
@@ -26,8 +26,8 @@ class EntryOut(Schema):
 class EntryDeclareIn(Schema):
     title: PlainText = Field(min_length=2, max_length=200)
     kind: str = Field(max_length=40)
-    start_date: date
-    end_date: date | None = None
+    start_date: Date
+    end_date: Date | None = None
     hours: Decimal = Field(ge=0, le=10000, decimal_places=2)
     unit_id: Id | None = Field(default=None, description="One of the caller's own units")
     tags: list[Code] = Field(default=[], max_length=50)

@@ -1,0 +1,206 @@
+"""Learning accounts at scale (#20, PostgreSQL): a fund with 100,000 accounts and 1,000,000
+postings; reads of a balance (cached, and derived from postings), spends under concurrency
+(the action a confirmed code runs: quote, enrol, hold, checks, audit), the fund's report and its
+reconciliation. Prints the figures.
+
+    BENCH_DATABASE_URL=postgres://… python bench/funding.py --accounts 100000 --postings 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import threading
+import time
+from decimal import Decimal
+
+from _setup import use_database
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--postings", type=int, default=1_000_000)
+    parser.add_argument("--spends", type=int, default=3000)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    use_database("postgres")
+    from django.contrib.auth.hashers import make_password
+    from django.db import connections, transaction
+    from django.utils import timezone
+
+    from suotdoi.catalog import actions as catalog
+    from suotdoi.demo.world import build_world
+    from suotdoi.funding import actions, ledger, selectors
+    from suotdoi.funding.models import LedgerAccount, LedgerTransaction, Posting
+    from suotdoi.organisations.models import Membership
+    from suotdoi.people.models import Person
+
+    world = build_world(size="small")
+    chair, g = world.people["grassroots_chair"], world.units["grassroots"]
+    provider = catalog.provider_enable(actor=chair, unit=g)
+    per = 1_000_000
+    fund = actions.fund_create(
+        actor=chair, unit=g, name="Bench", per_person=per, providers=[provider], credit_days=365
+    )
+    t0 = time.perf_counter()
+    unusable = make_password(None)
+    people = []
+    for i in range(args.accounts):
+        p = Person(full_name=f"Học viên Số {i}", password=unusable)
+        p.fill_derived()
+        people.append(p)
+    Person.objects.bulk_create(people, batch_size=5000)
+    today = timezone.localdate()
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                person=p,
+                unit=g,
+                role="member",
+                start_date=today,
+                unit_path=g.path,
+                person_name_sort=p.name_sort,
+            )
+            for p in people
+        ],
+        batch_size=5000,
+    )
+    accounts = LedgerAccount.objects.bulk_create(
+        [LedgerAccount(fund=fund, kind="learner", person=p, balance=per) for p in people],
+        batch_size=5000,
+    )
+    source, pool, held = (ledger.account(fund, k) for k in ("source", "pool", "held"))
+    total = per * args.accounts * 2
+    with transaction.atomic():
+        tx = LedgerTransaction.objects.create(fund=fund, key="bench-deposit", kind="deposit")
+        Posting.objects.bulk_create(
+            [
+                Posting(transaction=tx, account=source, amount=-total),
+                Posting(transaction=tx, account=pool, amount=total),
+            ]
+        )
+    LedgerAccount.objects.filter(pk=source.pk).update(balance=-total)
+    LedgerAccount.objects.filter(pk=pool.pk).update(balance=total - per * args.accounts)
+    made = 2
+
+    def write(kind, pairs):
+        """Transactions of two postings each, in bulk (the seed, not the path under test)."""
+        nonlocal made
+        txs = LedgerTransaction.objects.bulk_create(
+            [
+                LedgerTransaction(fund=fund, key=f"bench-{kind}-{made + i}", kind=kind)
+                for i in range(len(pairs))
+            ],
+            batch_size=5000,
+        )
+        Posting.objects.bulk_create(
+            [
+                Posting(transaction=t, account=a, amount=x)
+                for t, lines in zip(txs, pairs, strict=True)
+                for a, x in lines
+            ],
+            batch_size=10_000,
+        )
+        made += 2 * len(pairs)
+
+    write("grant", [[(pool, -per), (acc, per)] for acc in accounts])
+    rng = random.Random(2026)
+    while made < args.postings:
+        chunk = []
+        for _ in range(min(20_000, (args.postings - made) // 4 + 1)):
+            acc, x = rng.choice(accounts), rng.randrange(10_000, 200_000, 1000)
+            chunk.append([(acc, -x), (held, x)])
+            chunk.append([(held, -x), (acc, x)])
+        write("cycle", chunk)
+    seeded = time.perf_counter() - t0
+    n_postings = Posting.objects.count()
+    print(f"seeded {args.accounts} accounts, {n_postings} postings in {seeded:.1f} s")
+    with connections["default"].cursor() as cur:
+        cur.execute("ANALYZE")
+
+    sample = rng.sample(accounts, 2000)
+    cached, derived = [], []
+    for acc in sample:
+        s = time.perf_counter()
+        ledger.balance(acc)
+        cached.append((time.perf_counter() - s) * 1000)
+        s = time.perf_counter()
+        ledger.derived_balance(acc)
+        derived.append((time.perf_counter() - s) * 1000)
+    print(
+        f"balance read (cached): p50 {statistics.median(cached):.2f} ms, "
+        f"p95 {pct(cached, 0.95):.2f} ms"
+    )
+    print(
+        f"balance derived from postings: p50 {statistics.median(derived):.2f} ms, "
+        f"p95 {pct(derived, 0.95):.2f} ms"
+    )
+
+    s = time.perf_counter()
+    figures = selectors.fund_figures(fund)
+    print(f"fund report over {figures['accounts']} accounts: {time.perf_counter() - s:.2f} s")
+    s = time.perf_counter()
+    problems = ledger.verify(fund)
+    print(
+        f"reconciliation (verify) over {n_postings} postings: "
+        f"{time.perf_counter() - s:.2f} s, problems: {len(problems)}"
+    )
+
+    course = catalog.course_create(
+        actor=chair,
+        provider=provider,
+        title="Bench course",
+        summary="x",
+        category="digital",
+        format="external",
+        hours=Decimal("4"),
+        price=100_000,
+        external_url="https://a.vn",
+    )
+    course = catalog.course_publish(actor=chair, course=course)
+    buyers = people[: args.spends]
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    queue = list(buyers)
+
+    def worker():
+        while True:
+            with lock:
+                if not queue:
+                    break
+                person = queue.pop()
+            s = time.perf_counter()
+            try:
+                actions._hold(person=person, fund=fund, course=course, run=None, made_by=person)
+            except Exception as exc:  # noqa: BLE001 - counted and printed
+                errors.append(type(exc).__name__)
+            with lock:
+                latencies.append((time.perf_counter() - s) * 1000)
+        connections.close_all()
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(args.threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    print(
+        f"spends: {len(latencies)} by {args.threads} threads in {wall:.1f} s = "
+        f"{len(latencies) / wall:.0f}/s; p50 {statistics.median(latencies):.1f} ms, "
+        f"p95 {pct(latencies, 0.95):.1f} ms; errors {len(errors)} {sorted(set(errors))}"
+    )
+    problems = ledger.verify(fund)
+    print(f"after the spends: {len(problems)} problems")
+
+
+if __name__ == "__main__":
+    main()
