@@ -174,6 +174,9 @@ def build_route_world() -> RouteWorld:
     spend = funding._hold(person=p["member"], fund=fund, course=paid, run=None, made_by=p["member"])
     ids = {
         "fund": fund.pk,
+        "assisted_membership": Membership.objects.get(
+            person=p["member"], unit=u["group"], end_date__isnull=True
+        ).pk,
         "spend": spend.pk,
         "paid_course": paid.pk,
         "webhook": webhook.pk,

@@ -24,19 +24,31 @@ def test_a_union_funds_its_members_and_one_spends_with_a_code(
     g = units["grassroots"]
     provider = catalog.provider_enable(actor=chair_p, unit=g)
     course = catalog.course_create(
-        actor=chair_p, provider=provider, title="Kỹ năng số", summary="Điện thoại thông minh",
-        category="digital", format="external", hours=Decimal("6"), price=400_000,
+        actor=chair_p,
+        provider=provider,
+        title="Kỹ năng số",
+        summary="Điện thoại thông minh",
+        category="digital",
+        format="external",
+        hours=Decimal("6"),
+        price=400_000,
         external_url="https://hoc.example.vn",
-    )  # fmt: skip
+    )
     catalog.course_publish(actor=chair_p, course=course)
     chair = client_for(chair_p)
     assert "funding/units" in chair.get(f"/units/{g.pk}/").content.decode()
     r = chair.post(
         f"/funding/units/{g.pk}/",
-        {"name": "Quỹ khuyến học công đoàn", "per_person": "1000000", "per_course_max": "0",
-         "copay_pct": "10", "credit_days": "365", "providers": [provider.pk],
-         "categories": ["digital"]},
-    )  # fmt: skip
+        {
+            "name": "Quỹ khuyến học công đoàn",
+            "per_person": "1000000",
+            "per_course_max": "0",
+            "copay_pct": "10",
+            "credit_days": "365",
+            "providers": [provider.pk],
+            "categories": ["digital"],
+        },
+    )
     assert r.status_code == 302
     fund = Fund.objects.get()
     page = chair.get(f"/funding/funds/{fund.pk}/").content.decode()
@@ -79,3 +91,106 @@ def test_a_union_funds_its_members_and_one_spends_with_a_code(
     assert LedgerAccount.objects.get(fund=fund, person=mai).balance == 1_000_000
     page = chair.get(f"/funding/funds/{fund.pk}/").content.decode()
     assert "Nguyễn Thị Mai" in page and 'id="reconciled"' in page
+
+
+def test_the_fund_report_and_the_providers_statement(people, units, client_for):
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from suotdoi.catalog import actions as catalog
+    from suotdoi.funding import actions
+
+    chair_p, mai = people["grassroots_chair"], people["member"]
+    g = units["grassroots"]
+    provider = catalog.provider_enable(actor=chair_p, unit=g)
+    course = catalog.course_create(
+        actor=chair_p,
+        provider=provider,
+        title='=HYPERLINK("x")',
+        summary="Công thức?",
+        category="digital",
+        format="external",
+        hours=Decimal("6"),
+        price=400_000,
+        external_url="https://hoc.example.vn",
+    )
+    course = catalog.course_publish(actor=chair_p, course=course)
+    fund = actions.fund_create(
+        actor=chair_p, unit=g, name="Quỹ", per_person=1_000_000, providers=[provider]
+    )
+    actions.fund_deposit(actor=chair_p, fund=fund, amount=5_000_000, key="k")
+    actions.grant(actor=chair_p, fund=fund, person=mai, round_label="2026")
+    s = actions._hold(person=mai, fund=fund, course=course, run=None, made_by=mai)
+    catalog.complete(actor=chair_p, enrolment=s.enrolment)
+    Spend.objects.filter(pk=s.pk).update(status="review")
+    second = people["provincial_officer"]
+    actions.spend_approve(actor=second, spend=s)
+    chair = client_for(chair_p)
+    r = chair.get(f"/funding/funds/{fund.pk}/report.xlsx")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
+    summary = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(values_only=True)}
+    assert summary["Đã trả cơ sở đào tạo"] == 400_000 and summary["Đã nhận"] == 5_000_000
+    spends = list(wb.worksheets[2].iter_rows(values_only=True))
+    assert spends[1][2] == '=HYPERLINK("x")'  # a text cell, never a formula
+    assert wb.worksheets[2].cell(row=2, column=3).data_type == "s"
+    page = chair.get(f"/funding/providers/{g.pk}/").content.decode()
+    assert "400.000 đ" in page
+    assert chair.get(f"/funding/providers/{g.pk}/statement.xlsx").status_code == 200
+    for who in ("foreign_officer", "member"):
+        c = client_for(people[who])
+        assert c.get(f"/funding/funds/{fund.pk}/report.xlsx").status_code == 404
+        assert c.get(f"/funding/providers/{g.pk}/").status_code == 404
+
+
+def test_an_officer_pays_for_a_member_only_with_consent_and_her_code(people, units, client_for):
+    from decimal import Decimal
+
+    from suotdoi.catalog import actions as catalog
+    from suotdoi.funding import actions
+    from suotdoi.organisations.models import Membership
+    from suotdoi.records.assist import _consent_create
+    from suotdoi.records.models import AssistConsent
+
+    chair_p, mai, leader = people["grassroots_chair"], people["member"], people["group_leader"]
+    g = units["grassroots"]
+    provider = catalog.provider_enable(actor=chair_p, unit=g)
+    course = catalog.course_create(
+        actor=chair_p,
+        provider=provider,
+        title="Sử dụng điện thoại",
+        summary="Cho người lớn tuổi",
+        category="digital",
+        format="external",
+        hours=Decimal("6"),
+        price=300_000,
+        external_url="https://hoc.example.vn",
+    )
+    course = catalog.course_publish(actor=chair_p, course=course)
+    fund = actions.fund_create(
+        actor=chair_p, unit=g, name="Quỹ", per_person=1_000_000, providers=[provider]
+    )
+    actions.fund_deposit(actor=chair_p, fund=fund, amount=5_000_000, key="k")
+    actions.grant(actor=chair_p, fund=fund, person=mai, round_label="2026")
+    m = Membership.objects.get(person=mai, unit=units["group"], end_date__isnull=True)
+    officer = client_for(leader)
+    url = f"/funding/assist/{m.pk}/funds/{fund.pk}/courses/{course.pk}/"
+    assert officer.get(url).status_code == 404  # no consent yet
+    _consent_create(actor=leader, membership=m, method=AssistConsent.PAPER, given_on=None)
+    assert "Sử dụng điện thoại" in officer.get(f"/record/assist/{m.pk}/").content.decode()
+    MemoryBackend.outbox.clear()
+    r = officer.post(url, {"send": "1"})
+    assert r.status_code == 200 and MemoryBackend.outbox[-1]["to"] == mai.phone
+    code = re.search(r"\b(\d{6})\b", MemoryBackend.outbox[-1]["text"]).group(1)
+    r = officer.post(url, {"confirm": "1", "code": code})
+    assert r.status_code == 302
+    s = Spend.objects.get()
+    assert s.person_id == mai.pk and s.made_by_id == leader.pk
+    from suotdoi.audit.models import AuditEvent
+
+    ev = AuditEvent.objects.filter(verb="funding.hold").latest("pk")
+    assert ev.actor_id == leader.pk and ev.on_behalf_of_id == mai.pk
+    # An officer of another tree never reaches it.
+    assert client_for(people["foreign_officer"]).get(url).status_code == 404

@@ -12,6 +12,7 @@ class FundingConfig(AppConfig):
         from suotdoi.web.panels import register_unit_panel
 
         register_unit_panel(_unit_panel)
+        from . import assist_panel  # noqa: F401 - registers the assisted-use section
 
 
 def _unit_panel(*, unit, actor, member_total):

@@ -43,10 +43,10 @@ def mine(request):
     return render(request, "funding/mine.html", {"accounts": accounts})
 
 
-def _my_fund(request, fund_id) -> Fund:
+def _my_fund(request, fund_id, person) -> Fund:
     acc = (
         LedgerAccount.objects.filter(
-            kind=LedgerAccount.LEARNER, person=request.user, fund_id=int_or(fund_id)
+            kind=LedgerAccount.LEARNER, person=person, fund_id=int_or(fund_id)
         )
         .select_related("fund__unit")
         .first()
@@ -61,48 +61,77 @@ def spend(request, fund_id, course_id):
     """Pay for a course from the account: the amount, a code sent to the phone, confirm."""
     from suotdoi.catalog.access import access_course
 
-    fund = _my_fund(request, fund_id)
+    fund = _my_fund(request, fund_id, request.user)
     course = access_course(request.user, course_id)
+    return _spend_flow(request, person=request.user, fund=fund, course=course, done="funding:mine")
+
+
+@login_required
+def assist_spend(request, membership_id, fund_id, course_id):
+    """An officer the member consented to be helped by pays for a course with the member's
+    credit: the code goes to the member's phone and the member reads it out (#18.3)."""
+    from suotdoi.catalog.access import access_course
+    from suotdoi.organisations.access import access_membership_by_id
+    from suotdoi.records.assist import assisting_unit
+
+    m = access_membership_by_id(request.user, membership_id)
+    if m.end_date or assisting_unit(request.user, m.person) is None:
+        raise NotFound()
+    fund = _my_fund(request, fund_id, m.person)
+    course = access_course(m.person, course_id)
+    return _spend_flow(
+        request, person=m.person, fund=fund, course=course, done="records:assist",
+        done_args=[m.pk], membership=m,
+    )  # fmt: skip
+
+
+def _spend_flow(request, *, person, fund, course, done, done_args=(), membership=None):
     runs = list(course.runs.all())
     run = next((r for r in runs if r.pk == int_or(request.POST.get("run"))), None)
     amount, refused, code_sent = None, None, False
     try:
-        amount = rules.quote(fund, request.user, course, run)
+        amount = rules.quote(fund, person, course, run)
     except ApplicationError as exc:  # the rule that is not met, in words
         refused = exc.message
     form = CodeForm(request.POST if "confirm" in request.POST else None)
+    if membership is not None:
+        form.fields["code"].label = _("The code the member reads out to you")
+    made_by = request.user
     if request.method == "POST" and refused is None:
         if runs and run is None:
             messages.error(request, _("Choose a run of the course."))
         elif "send" in request.POST:
             with action_errors(request):
-                actions.spend_code_send(person=request.user, fund=fund, course=course, run=run)
+                actions.spend_code_send(
+                    person=person, fund=fund, course=course, run=run, made_by=made_by
+                )
                 code_sent = True
-                messages.info(request, _("A code was sent to your phone."))
+                messages.info(request, _("A code was sent to the learner's phone.")
+                              if membership else _("A code was sent to your phone."))  # fmt: skip
         elif "confirm" in request.POST and form.is_valid():
+            import hashlib
+
             from suotdoi.core.clients import client_ip
 
             code_sent = True
             with action_errors(request):
-                import hashlib
-
                 origin = hashlib.sha256((client_ip(request) or "").encode()).hexdigest()
                 s = actions.spend_hold(
-                    person=request.user, fund=fund, course=course, run=run,
+                    person=person, fund=fund, course=course, run=run, made_by=made_by,
                     code=form.cleaned_data["code"], origin=origin,
                 )  # fmt: skip
                 messages.success(
                     request,
-                    _("Done: you are enrolled. The credit is held until you complete the course.")
+                    _("Done: enrolled. The credit is held until the course is completed.")
                     if s.status == Spend.HELD
-                    else _("Done: you are enrolled. A second officer checks this payment."),
+                    else _("Done: enrolled. A second officer checks this payment."),
                 )
-                return redirect("funding:mine")
+                return redirect(done, *done_args)
     return render(
         request,
         "funding/spend.html",
         {"fund": fund, "course": course, "runs": runs, "run": run, "amount": amount,
-         "refused": refused, "form": form, "code_sent": code_sent},
+         "refused": refused, "form": form, "code_sent": code_sent, "membership": membership},
     )  # fmt: skip
 
 
@@ -136,8 +165,15 @@ def unit_funds(request, unit_id):
         request,
         "funding/unit_funds.html",
         {"unit": unit, "funds": Fund.objects.filter(unit=unit).order_by("-created_at"),
+         "is_provider": _is_provider(unit),
          "form": form},
     )  # fmt: skip
+
+
+def _is_provider(unit) -> bool:
+    from suotdoi.catalog.models import Provider
+
+    return Provider.objects.filter(unit=unit).exists()
 
 
 def _fund(request, fund_id, capability=Capability.VIEW) -> Fund:
@@ -244,3 +280,61 @@ def spend_decide(request, spend_id):
             raise NotFound()
         messages.success(request, _("Done."))
     return redirect("funding:fund", fund_id=s.fund_id)
+
+
+@login_required
+def fund_report(request, fund_id):
+    from django.http import FileResponse
+
+    from .exporting import fund_xlsx
+
+    fund = _fund(request, fund_id)
+    return FileResponse(
+        fund_xlsx(fund),
+        as_attachment=True,
+        filename=f"quy-hoc-tap-{fund.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _provider(request, unit_id):
+    from suotdoi.catalog.models import Provider
+
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
+    provider = Provider.objects.filter(unit=unit).select_related("unit").first()
+    if provider is None:
+        raise NotFound()
+    return provider
+
+
+@login_required
+def provider_payments(request, unit_id):
+    """A provider's statement: what learning funds paid it, refunded or took back."""
+    from .exporting import provider_statement
+
+    provider = _provider(request, unit_id)
+    rows = list(provider_statement(provider)[:500])
+    return render(
+        request,
+        "funding/provider.html",
+        {
+            "provider": provider,
+            "rows": rows,
+            "total": sum(s.amount for s in rows if s.status == Spend.PAID),
+        },
+    )
+
+
+@login_required
+def provider_report(request, unit_id):
+    from django.http import FileResponse
+
+    from .exporting import provider_xlsx
+
+    provider = _provider(request, unit_id)
+    return FileResponse(
+        provider_xlsx(provider),
+        as_attachment=True,
+        filename=f"sao-ke-{provider.unit.code.lower()}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
