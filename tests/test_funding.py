@@ -199,3 +199,33 @@ def test_unspent_credit_expires_back_to_the_fund(setup, people):
     assert LedgerAccount.objects.get(fund=fund, person=mai).balance == 0
     assert LedgerAccount.objects.get(fund=fund, kind="pool").balance == 50_000_000
     assert LedgerTransaction.objects.filter(fund=fund, kind="expire").count() == 1
+
+
+def test_an_expired_code_is_refused_and_nothing_is_held(setup, people):
+    from django.core.cache import cache
+
+    fund, course, run = setup
+    chair, mai = people["grassroots_chair"], people["member"]
+    actions.grant(actor=chair, fund=fund, person=mai, round_label="2026")
+    MemoryBackend.outbox.clear()
+    actions.spend_code_send(person=mai, fund=fund, course=course, run=run)
+    code = _code(mai)
+    pending = cache.get(f"spend-code:{mai.pk}")
+    cache.set(f"spend-code:{mai.pk}", {**pending, "until": pending["until"] - 3600}, 60)
+    with pytest.raises(ApplicationError):
+        actions.spend_hold(person=mai, fund=fund, course=course, run=run, code=code)
+    assert not Spend.objects.exists()
+    assert LedgerAccount.objects.get(fund=fund, person=mai).balance == 1_000_000
+
+
+def test_three_no_shows_send_the_next_spend_to_a_second_officer(setup, people):
+    from suotdoi.funding import rules
+
+    fund, course, run = setup
+    chair, mai = people["grassroots_chair"], people["member"]
+    actions.grant(actor=chair, fund=fund, person=mai, round_label="2026")
+    for _ in range(3):
+        s = actions._hold(person=mai, fund=fund, course=course, run=run, made_by=mai)
+        actions.spend_release(actor=None, spend=s, reason=rules.NO_SHOW)
+    s = actions._hold(person=mai, fund=fund, course=course, run=run, made_by=mai)
+    assert s.status == Spend.REVIEW and "no_shows" in s.flags

@@ -268,7 +268,7 @@ def _hold(*, person, fund: Fund, course, run, made_by, origin: str = "") -> Spen
         made_by=made_by,
         origin=origin,
     )
-    mine = ledger.account(fund, LedgerAccount.LEARNER, person=person)
+    mine, held = ledger.accounts_for(fund, person)
     ledger.post(
         fund=fund,
         key=f"hold:{spend.pk}",
@@ -276,7 +276,8 @@ def _hold(*, person, fund: Fund, course, run, made_by, origin: str = "") -> Spen
         actor=made_by,
         spend=spend,
         memo=course.title[:300],
-        lines=[(mine, -amount), (ledger.account(fund, LedgerAccount.HELD), amount)],
+        lines=[(mine, -amount), (held, amount)],
+        fresh=True,
     )
     flags = rules.flags_at_hold(spend)
     if flags:
@@ -490,6 +491,6 @@ def settle_due(*, actor=None, grace_days: int = 7) -> dict:
             if state in out:
                 out[state] += 1
         elif s.run_id and s.run.ends_at < now - dt.timedelta(days=grace_days):
-            spend_release(actor=actor, spend=s, reason=_("The course ended without completion"))
+            spend_release(actor=actor, spend=s, reason=rules.NO_SHOW)
             out["released"] += 1
     return out

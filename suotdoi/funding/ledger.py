@@ -32,9 +32,40 @@ def account(fund: Fund, kind: str, *, person=None, provider=None) -> LedgerAccou
     return acc
 
 
-def post(*, fund: Fund, key: str, kind: str, lines, actor=None, memo: str = "", spend=None):
+def accounts_for(fund: Fund, person) -> tuple[LedgerAccount, LedgerAccount]:
+    """The learner's account and the fund's `held` account, read together (one query when
+    both exist, as on every spend)."""
+    from django.db.models import Q
+
+    rows = list(
+        LedgerAccount.objects.filter(fund=fund).filter(
+            Q(kind=LedgerAccount.HELD, person__isnull=True, provider__isnull=True)
+            | Q(kind=LedgerAccount.LEARNER, person=person)
+        )
+    )
+    mine = next((a for a in rows if a.kind == LedgerAccount.LEARNER), None)
+    held = next((a for a in rows if a.kind == LedgerAccount.HELD), None)
+    return (
+        mine or account(fund, LedgerAccount.LEARNER, person=person),
+        held or account(fund, LedgerAccount.HELD),
+    )
+
+
+def post(
+    *,
+    fund: Fund,
+    key: str,
+    kind: str,
+    lines,
+    actor=None,
+    memo: str = "",
+    spend=None,
+    fresh: bool = False,
+):
     """Record one transaction: `lines` are (account, amount) pairs that sum to zero. Returns
-    (transaction, created); a key already posted returns that transaction unchanged."""
+    (transaction, created); a key already posted returns that transaction unchanged. `fresh`:
+    the key names a row made in this very transaction (a new spend), so it cannot exist yet:
+    the unique key still guards it, without a read first."""
     lines = [(acc, amt) for acc, amt in lines if amt != 0]
     if not lines or not key:
         raise ValidationFailed(_("Nothing to record."))
@@ -45,7 +76,7 @@ def post(*, fund: Fund, key: str, kind: str, lines, actor=None, memo: str = "", 
         raise ValidationFailed(_("A transaction's postings must sum to zero."))
     if any(acc.fund_id != fund.pk for acc, _amt in lines):
         raise ValidationFailed(_("A transaction stays inside one fund."))
-    prior = LedgerTransaction.objects.filter(key=key).first()
+    prior = None if fresh else LedgerTransaction.objects.filter(key=key).first()
     if prior is not None:
         return prior, False
     try:

@@ -177,6 +177,12 @@ class Spend(models.Model):
                 name="spend_one_live_per_enrolment",
             )
         ]
+        indexes = [  # the fraud checks count recent spends by fund and provider
+            models.Index(
+                fields=["fund", "provider", "created_at"], name="spend_provider_recent_idx"
+            ),
+            models.Index(fields=["fund", "made_by", "created_at"], name="spend_maker_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fund_id}:{self.person_id}:{self.course_id}"

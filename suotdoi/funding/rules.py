@@ -81,7 +81,8 @@ def describe(fund: Fund) -> list[str]:
         _(
             "A payment waits for a second officer when a check fires: a course completed faster "
             "than its length; many spends made by one officer for others in a day; many learners "
-            "from one address in a day; a sudden rush of spends at one provider."
+            "from one address in a day; a sudden rush of spends at one provider; a learner who "
+            "did not attend three funded courses in half a year."
         ),
     ]
     return out
@@ -164,6 +165,8 @@ def quote(fund: Fund, person, course, run=None) -> int:
 OFFICER_SPENDS_A_DAY = 10
 LEARNERS_PER_ORIGIN_A_DAY = 5
 PROVIDER_RUSH_MIN = 20
+NO_SHOWS_IN_HALF_A_YEAR = 3
+NO_SHOW = "no-show"  # the reason the sweep gives when a course ended without completion
 
 
 def flags_at_hold(spend: Spend) -> list[str]:
@@ -180,6 +183,14 @@ def flags_at_hold(spend: Spend) -> list[str]:
         > LEARNERS_PER_ORIGIN_A_DAY
     ):
         flags.append("one_origin")
+    no_shows = Spend.objects.filter(
+        person=spend.person,
+        status=Spend.RELEASED,
+        reason=NO_SHOW,
+        created_at__gte=timezone.now() - dt.timedelta(days=180),
+    ).count()
+    if no_shows >= NO_SHOWS_IN_HALF_A_YEAR:
+        flags.append("no_shows")
     today_n = recent.filter(provider=spend.provider).count()
     month = Spend.objects.filter(
         fund=spend.fund,
@@ -213,6 +224,7 @@ FLAG_WORDS = {
     "one_origin": gettext_lazy("many learners spending from one address in a day"),
     "provider_rush": gettext_lazy("a sudden rush of spends at this provider"),
     "too_fast": gettext_lazy("completed faster than the course can be done"),
+    "no_shows": gettext_lazy("the learner did not attend three funded courses in half a year"),
 }
 
 
