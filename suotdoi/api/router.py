@@ -110,6 +110,7 @@ def _mount() -> None:
     from suotdoi.campaigns.api import router as campaigns_router
     from suotdoi.catalog.api import router as catalog_router
     from suotdoi.credentials.api import router as credentials_router
+    from suotdoi.funding.api import router as funding_router
     from suotdoi.organisations.api import router as organisations_router
     from suotdoi.recognition.api import router as recognition_router
     from suotdoi.records.api import router as records_router
@@ -120,6 +121,7 @@ def _mount() -> None:
     api.add_router("/", recognition_router)
     api.add_router("/", catalog_router)
     api.add_router("/", campaigns_router)
+    api.add_router("/", funding_router)
 
 
 _mount()

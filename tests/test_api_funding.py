@@ -1,0 +1,85 @@
+"""#19 for learning accounts (#20): a fund's figures and spends for its unit's systems, credit
+granted to named members (once a round), a provider's payments — and nothing for other trees."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from suotdoi.api.tokens import token_create
+from suotdoi.funding import actions
+from suotdoi.funding.models import LedgerAccount
+
+pytestmark = pytest.mark.django_db
+
+
+def _token(people, units, who="grassroots_chair", unit="grassroots", caps=None):
+    caps = caps or ["view", "view_members", "manage_members"]
+    _row, secret = token_create(
+        actor=people[who],
+        unit=units[unit],
+        kind="personal",
+        name="Kế toán",
+        capabilities=caps,
+        days=1,
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def test_a_fund_read_granted_and_its_provider_statement(people, units):
+    from suotdoi.catalog import actions as catalog
+
+    chair, mai = people["grassroots_chair"], people["member"]
+    g = units["grassroots"]
+    provider = catalog.provider_enable(actor=chair, unit=g)
+    course = catalog.course_create(
+        actor=chair,
+        provider=provider,
+        title="Kỹ năng số",
+        summary="x",
+        category="digital",
+        format="external",
+        hours=Decimal("6"),
+        price=300_000,
+        external_url="https://a.vn",
+    )
+    course = catalog.course_publish(actor=chair, course=course)
+    fund = actions.fund_create(
+        actor=chair, unit=g, name="Quỹ", per_person=1_000_000, providers=[provider]
+    )
+    actions.fund_deposit(actor=chair, fund=fund, amount=10_000_000, key="k")
+    api = _token(people, units)
+    body = {"round_label": "2026", "learners": [{"phone": "0912000001"}]}
+    r = api.post(f"/api/v1/funds/{fund.pk}/grants", body, content_type="application/json")
+    assert r.json() == {"granted": 1, "already": 0}, r.content
+    r = api.post(f"/api/v1/funds/{fund.pk}/grants", body, content_type="application/json")
+    assert r.json() == {"granted": 0, "already": 1}
+    assert LedgerAccount.objects.get(fund=fund, person=mai).balance == 1_000_000
+    s = actions._hold(person=mai, fund=fund, course=course, run=None, made_by=mai)
+    catalog.complete(actor=chair, enrolment=s.enrolment)
+    assert actions.spend_settle(actor=chair, spend=s) == "review"  # completed too fast
+    actions.spend_approve(actor=people["provincial_officer"], spend=s)
+    got = api.get(f"/api/v1/funds/{fund.pk}").json()
+    assert got["figures"]["paid"] == 300_000 and got["reconciled"] is True
+    assert api.get(f"/api/v1/units/{g.pk}/funds").json()["results"][0]["id"] == fund.pk
+    spends = api.get(f"/api/v1/funds/{fund.pk}/spends?status=paid").json()["results"]
+    assert [x["amount"] for x in spends] == [300_000]
+    paid = api.get(f"/api/v1/providers/{g.pk}/payments").json()["results"]
+    assert paid[0]["provider_unit_id"] == g.pk
+    foreign = _token(people, units, who="foreign_officer", unit="foreign_federation")
+    reader = _token(people, units, caps=["view"])
+    for c in (foreign, reader):
+        r = c.post(f"/api/v1/funds/{fund.pk}/grants", body, content_type="application/json")
+        assert r.status_code == 404
+        assert c.get(f"/api/v1/funds/{fund.pk}/spends").status_code == 404
+        assert c.get(f"/api/v1/providers/{g.pk}/payments").status_code == 404
+    assert foreign.get(f"/api/v1/funds/{fund.pk}").status_code == 404
+    # A stranger named by phone is a 422, with nothing granted.
+    r = api.post(
+        f"/api/v1/funds/{fund.pk}/grants",
+        {"round_label": "2027", "learners": [{"phone": "0912000009"}]},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
