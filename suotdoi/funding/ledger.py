@@ -79,27 +79,38 @@ def post(
     prior = None if fresh else LedgerTransaction.objects.filter(key=key).first()
     if prior is not None:
         return prior, False
+    if fresh:  # no twin can exist: no savepoint to fall back to (the caller's atomic block
+        # rolls back a refused line, as `_hold` does)
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("a fresh posting needs the caller's transaction")
+        return _write(fund, key, kind, lines, actor, memo, spend), True
     try:
         with transaction.atomic():
-            # In account order, so that two transactions never wait on each other in a circle.
-            for acc, amt in sorted(lines, key=lambda line: line[0].pk):
-                rows = LedgerAccount.objects.filter(pk=acc.pk)
-                if amt < 0 and acc.kind != LedgerAccount.SOURCE:
-                    rows = rows.filter(balance__gte=-amt)
-                if rows.update(balance=F("balance") + amt) != 1:
-                    raise NotEnoughCredit()
-            tx = LedgerTransaction.objects.create(
-                fund=fund, key=key[:120], kind=kind, memo=memo[:300], actor=actor, spend=spend
-            )
-            Posting.objects.bulk_create(
-                [Posting(transaction=tx, account=acc, amount=amt) for acc, amt in lines]
-            )
+            return _write(fund, key, kind, lines, actor, memo, spend), True
     except IntegrityError:
         prior = LedgerTransaction.objects.filter(key=key).first()
         if prior is None:
             raise
         return prior, False  # the same movement, posted by a concurrent request
-    return tx, True
+
+
+def _write(fund, key, kind, lines, actor, memo, spend) -> LedgerTransaction:
+    """The balances and the postings; the caller's transaction makes them land together (a
+    refused line rolls back the lines before it)."""
+    # In account order, so that two transactions never wait on each other in a circle.
+    for acc, amt in sorted(lines, key=lambda line: line[0].pk):
+        rows = LedgerAccount.objects.filter(pk=acc.pk)
+        if amt < 0 and acc.kind != LedgerAccount.SOURCE:
+            rows = rows.filter(balance__gte=-amt)
+        if rows.update(balance=F("balance") + amt) != 1:
+            raise NotEnoughCredit()
+    tx = LedgerTransaction.objects.create(
+        fund=fund, key=key[:120], kind=kind, memo=memo[:300], actor=actor, spend=spend
+    )
+    Posting.objects.bulk_create(
+        [Posting(transaction=tx, account=acc, amount=amt) for acc, amt in lines]
+    )
+    return tx
 
 
 def balance(acc: LedgerAccount) -> int:

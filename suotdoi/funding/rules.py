@@ -192,14 +192,15 @@ def flags_at_hold(spend: Spend) -> list[str]:
     if no_shows >= NO_SHOWS_IN_HALF_A_YEAR:
         flags.append("no_shows")
     today_n = recent.filter(provider=spend.provider).count()
-    month = Spend.objects.filter(
-        fund=spend.fund,
-        provider=spend.provider,
-        created_at__gte=since - dt.timedelta(days=30),
-        created_at__lt=since,
-    ).count()
-    if today_n > max(PROVIDER_RUSH_MIN, 3 * month / 30):
-        flags.append("provider_rush")
+    if today_n > PROVIDER_RUSH_MIN:  # below it, no rush whatever the month was
+        month = Spend.objects.filter(
+            fund=spend.fund,
+            provider=spend.provider,
+            created_at__gte=since - dt.timedelta(days=30),
+            created_at__lt=since,
+        ).count()
+        if today_n > 3 * month / 30:
+            flags.append("provider_rush")
     return flags
 
 
