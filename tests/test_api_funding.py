@@ -3,8 +3,6 @@ granted to named members (once a round), a provider's payments — and nothing f
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.test import Client
 
@@ -30,26 +28,12 @@ def _token(people, units, who="grassroots_chair", unit="grassroots", caps=None):
 
 def test_a_fund_read_granted_and_its_provider_statement(people, units):
     from suotdoi.catalog import actions as catalog
+    from tests.funding_world import fund_for, paid_course
 
     chair, mai = people["grassroots_chair"], people["member"]
     g = units["grassroots"]
-    provider = catalog.provider_enable(actor=chair, unit=g)
-    course = catalog.course_create(
-        actor=chair,
-        provider=provider,
-        title="Kỹ năng số",
-        summary="x",
-        category="digital",
-        format="external",
-        hours=Decimal("6"),
-        price=300_000,
-        external_url="https://a.vn",
-    )
-    course = catalog.course_publish(actor=chair, course=course)
-    fund = actions.fund_create(
-        actor=chair, unit=g, name="Quỹ", per_person=1_000_000, providers=[provider]
-    )
-    actions.fund_deposit(actor=chair, fund=fund, amount=10_000_000, key="k")
+    course = paid_course(people, units, price=300_000)
+    fund = fund_for(people, units, course, deposit=10_000_000)
     api = _token(people, units)
     body = {"round_label": "2026", "learners": [{"phone": "0912000001"}]}
     r = api.post(f"/api/v1/funds/{fund.pk}/grants", body, content_type="application/json")

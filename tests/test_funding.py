@@ -210,7 +210,7 @@ def test_an_expired_code_is_refused_and_nothing_is_held(setup, people):
     MemoryBackend.outbox.clear()
     actions.spend_code_send(person=mai, fund=fund, course=course, run=run)
     code = _code(mai)
-    pending = cache.get(f"spend-code:{mai.pk}")
+    pending = cache.get(f"spend-code:{mai.pk}")  # as core.onetime keeps it
     cache.set(f"spend-code:{mai.pk}", {**pending, "until": pending["until"] - 3600}, 60)
     with pytest.raises(ApplicationError):
         actions.spend_hold(person=mai, fund=fund, course=course, run=run, code=code)

@@ -95,32 +95,17 @@ def test_a_union_funds_its_members_and_one_spends_with_a_code(
 
 def test_the_fund_report_and_the_providers_statement(people, units, client_for):
     import io
-    from decimal import Decimal
 
     from openpyxl import load_workbook
 
     from suotdoi.catalog import actions as catalog
     from suotdoi.funding import actions
+    from tests.funding_world import fund_for, paid_course
 
     chair_p, mai = people["grassroots_chair"], people["member"]
     g = units["grassroots"]
-    provider = catalog.provider_enable(actor=chair_p, unit=g)
-    course = catalog.course_create(
-        actor=chair_p,
-        provider=provider,
-        title='=HYPERLINK("x")',
-        summary="Công thức?",
-        category="digital",
-        format="external",
-        hours=Decimal("6"),
-        price=400_000,
-        external_url="https://hoc.example.vn",
-    )
-    course = catalog.course_publish(actor=chair_p, course=course)
-    fund = actions.fund_create(
-        actor=chair_p, unit=g, name="Quỹ", per_person=1_000_000, providers=[provider]
-    )
-    actions.fund_deposit(actor=chair_p, fund=fund, amount=5_000_000, key="k")
+    course = paid_course(people, units, title='=HYPERLINK("x")')
+    fund = fund_for(people, units, course)
     actions.grant(actor=chair_p, fund=fund, person=mai, round_label="2026")
     s = actions._hold(person=mai, fund=fund, course=course, run=None, made_by=mai)
     catalog.complete(actor=chair_p, enrolment=s.enrolment)
@@ -146,33 +131,17 @@ def test_the_fund_report_and_the_providers_statement(people, units, client_for):
 
 
 def test_an_officer_pays_for_a_member_only_with_consent_and_her_code(people, units, client_for):
-    from decimal import Decimal
 
-    from suotdoi.catalog import actions as catalog
     from suotdoi.funding import actions
     from suotdoi.organisations.models import Membership
     from suotdoi.records.assist import _consent_create
     from suotdoi.records.models import AssistConsent
 
     chair_p, mai, leader = people["grassroots_chair"], people["member"], people["group_leader"]
-    g = units["grassroots"]
-    provider = catalog.provider_enable(actor=chair_p, unit=g)
-    course = catalog.course_create(
-        actor=chair_p,
-        provider=provider,
-        title="Sử dụng điện thoại",
-        summary="Cho người lớn tuổi",
-        category="digital",
-        format="external",
-        hours=Decimal("6"),
-        price=300_000,
-        external_url="https://hoc.example.vn",
-    )
-    course = catalog.course_publish(actor=chair_p, course=course)
-    fund = actions.fund_create(
-        actor=chair_p, unit=g, name="Quỹ", per_person=1_000_000, providers=[provider]
-    )
-    actions.fund_deposit(actor=chair_p, fund=fund, amount=5_000_000, key="k")
+    from tests.funding_world import fund_for, paid_course
+
+    course = paid_course(people, units, title="Sử dụng điện thoại", price=300_000)
+    fund = fund_for(people, units, course)
     actions.grant(actor=chair_p, fund=fund, person=mai, round_label="2026")
     m = Membership.objects.get(person=mai, unit=units["group"], end_date__isnull=True)
     officer = client_for(leader)

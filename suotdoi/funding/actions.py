@@ -5,27 +5,19 @@ evidence, released, refunded, clawed back), expiry. Every money movement goes th
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import secrets
-import time
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suotdoi.audit.actions import audit_log
+from suotdoi.core import onetime
 from suotdoi.core.errors import Conflict, NotFound, ValidationFailed
 from suotdoi.organisations.access import can
 from suotdoi.organisations.policies import Capability
 
 from . import ledger, rules
 from .models import Fund, LedgerAccount, Spend
-
-CODE_TTL = 10 * 60
-CODE_TRIES = 5
 
 
 def _accounts(fund: Fund) -> dict[str, LedgerAccount]:
@@ -163,10 +155,6 @@ def _intent(fund, course, run, amount) -> str:
     return f"{fund.pk}:{course.pk}:{run.pk if run else ''}:{amount}"
 
 
-def _digest(code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
-
-
 def spend_code_send(*, person, fund: Fund, course, run=None, made_by=None) -> int:
     """Send the learner a six-digit code for this one spend (the course, the run and the
     amount are in the text). No spending on a password alone. Returns the amount."""
@@ -179,16 +167,8 @@ def spend_code_send(*, person, fund: Fund, course, run=None, made_by=None) -> in
         raise ValidationFailed(_("A phone number is needed to receive the code."))
     if not ratelimit.allow(f"spend-code:{person.pk}", 3, 15 * 60):
         raise ValidationFailed(_("Three codes were sent already. Wait a quarter of an hour."))
-    code = f"{secrets.randbelow(10**6):06d}"
-    cache.set(
-        f"spend-code:{person.pk}",
-        {
-            "digest": _digest(code),
-            "intent": _intent(fund, course, run, amount),
-            "until": time.time() + CODE_TTL,
-            "tries": 0,
-        },
-        CODE_TTL,
+    code = onetime.issue(
+        f"spend-code:{person.pk}", bound={"intent": _intent(fund, course, run, amount)}
     )
     from django.utils import translation
 
@@ -204,20 +184,9 @@ def spend_code_send(*, person, fund: Fund, course, run=None, made_by=None) -> in
 
 
 def _check_code(person, intent: str, code: str) -> None:
-    key = f"spend-code:{person.pk}"
-    pending = cache.get(key)
-    wrong = ValidationFailed(_("That code is not right, or it has expired. Ask for a new one."))
-    if not pending or pending["until"] < time.time() or pending["intent"] != intent:
-        raise wrong
-    if pending["tries"] >= CODE_TRIES:
-        cache.delete(key)
-        raise wrong
-    given = "".join(ch for ch in str(code) if ch.isdigit())
-    if not hmac.compare_digest(pending["digest"], _digest(given)):
-        pending["tries"] += 1
-        cache.set(key, pending, max(1, int(pending["until"] - time.time())))
-        raise wrong
-    cache.delete(key)
+    """The code sent for this very spend (fund, course, run, amount): five tries, once."""
+    if not onetime.check(f"spend-code:{person.pk}", code, bound={"intent": intent}):
+        raise ValidationFailed(_("That code is not right, or it has expired. Ask for a new one."))
 
 
 def _may_spend_for(actor, person) -> None:

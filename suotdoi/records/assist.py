@@ -7,18 +7,12 @@ the consent can be withdrawn at any time."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-import time
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from suotdoi.audit.actions import audit_log
+from suotdoi.core import onetime
 from suotdoi.core.errors import NotFound, ValidationFailed
 from suotdoi.organisations.access import can
 from suotdoi.organisations.policies import Capability
@@ -60,16 +54,10 @@ def assisting_unit(actor, person):
 
 
 # Consent by a code: sent by SMS to the member's phone, read out by them to the officer.
-CODE_TTL = 10 * 60
-CODE_TRIES = 5
 
 
 def _code_key(membership) -> str:
     return f"assist-code:{membership.pk}"
-
-
-def _code_digest(code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
 def consent_code_send(*, actor, membership) -> None:
@@ -86,12 +74,7 @@ def consent_code_send(*, actor, membership) -> None:
         )
     if not ratelimit.allow(f"assist-code:{membership.pk}", 3, 15 * 60):
         raise ValidationFailed(_("Three codes were sent already. Wait a quarter of an hour."))
-    code = f"{secrets.randbelow(10**6):06d}"
-    cache.set(
-        _code_key(membership),
-        {"digest": _code_digest(code), "by": actor.pk, "until": time.time() + CODE_TTL, "tries": 0},
-        CODE_TTL,
-    )
+    code = onetime.issue(_code_key(membership), bound={"by": actor.pk})
     from django.utils import translation
 
     with translation.override(person.language or "vi"):
@@ -110,8 +93,7 @@ def consent_code_send(*, actor, membership) -> None:
 
 
 def code_pending(*, actor, membership) -> bool:
-    pending = cache.get(_code_key(membership))
-    return bool(pending and pending["by"] == actor.pk and pending["until"] >= time.time())
+    return onetime.pending(_code_key(membership)) == {"by": actor.pk}
 
 
 def consent_code_confirm(*, actor, membership, code: str) -> AssistConsent:
@@ -119,20 +101,8 @@ def consent_code_confirm(*, actor, membership, code: str) -> AssistConsent:
     tries; spent once used."""
     if not can(actor, membership.unit, Capability.MANAGE_MEMBERS) or membership.end_date:
         raise NotFound()
-    key = _code_key(membership)
-    pending = cache.get(key)
-    wrong = ValidationFailed(_("That code is not right, or it has expired. Send a new one."))
-    if not pending or pending["by"] != actor.pk or pending["until"] < time.time():
-        raise wrong
-    if pending["tries"] >= CODE_TRIES:
-        cache.delete(key)
-        raise wrong
-    given = "".join(ch for ch in str(code) if ch.isdigit())
-    if not hmac.compare_digest(pending["digest"], _code_digest(given)):
-        pending["tries"] += 1
-        cache.set(key, pending, max(1, int(pending["until"] - time.time())))
-        raise wrong
-    cache.delete(key)
+    if not onetime.check(_code_key(membership), code, bound={"by": actor.pk}):
+        raise ValidationFailed(_("That code is not right, or it has expired. Send a new one."))
     return _consent_create(
         actor=actor, membership=membership, method=AssistConsent.CODE, given_on=None
     )
