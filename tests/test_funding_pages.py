@@ -118,9 +118,11 @@ def test_the_fund_report_and_the_providers_statement(people, units, client_for):
     wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
     summary = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(values_only=True)}
     assert summary["Đã trả cơ sở đào tạo"] == 400_000 and summary["Đã nhận"] == 5_000_000
-    spends = list(wb.worksheets[2].iter_rows(values_only=True))
+    by_unit = list(wb.worksheets[2].iter_rows(values_only=True))
+    assert by_unit[1][0] == units["group"].name and by_unit[1][3] == 400_000  # Mai's group
+    spends = list(wb.worksheets[3].iter_rows(values_only=True))
     assert spends[1][2] == '=HYPERLINK("x")'  # a text cell, never a formula
-    assert wb.worksheets[2].cell(row=2, column=3).data_type == "s"
+    assert wb.worksheets[3].cell(row=2, column=3).data_type == "s"
     page = chair.get(f"/funding/providers/{g.pk}/").content.decode()
     assert "400.000 đ" in page
     assert chair.get(f"/funding/providers/{g.pk}/statement.xlsx").status_code == 200

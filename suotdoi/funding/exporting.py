@@ -81,6 +81,7 @@ def fund_xlsx(fund: Fund):
                 r["clawed_back"],
             ],
         )
+    _by_unit(wb, fund)
     ws = add_sheet(
         wb,
         _("Spends"),
@@ -118,6 +119,48 @@ def fund_xlsx(fund: Fund):
             ],
         )
     return _save(wb)
+
+
+def _by_unit(wb, fund: Fund) -> None:
+    """A line per unit where the learners are members (the deepest such unit under the fund's):
+    spends, held, paid, given back."""
+    from suotdoi.organisations.models import Membership
+
+    home: dict[int, tuple[int, str, str]] = {}
+    for person_id, path, unit_id, name in (
+        Membership.objects.filter(
+            person__in=Spend.objects.filter(fund=fund).values("person"),
+            unit_path__startswith=fund.unit.path,
+            end_date__isnull=True,
+        )
+        .values_list("person_id", "unit_path", "unit_id", "unit__name")
+        .iterator(chunk_size=5000)
+    ):
+        if person_id not in home or len(path) > len(home[person_id][1]):
+            home[person_id] = (unit_id, path, name)
+    rows: dict[int, dict] = {}
+    for person_id, status, amount in (
+        Spend.objects.filter(fund=fund).values_list("person_id", "status", "amount").iterator()
+    ):
+        unit_id, path, name = home.get(person_id, (0, "", _("no longer a member")))
+        r = rows.setdefault(
+            unit_id, {"path": path, "name": name, "n": 0, "held": 0, "paid": 0, "back": 0}
+        )
+        r["n"] += 1
+        if status in (Spend.HELD, Spend.REVIEW):
+            r["held"] += amount
+        elif status == Spend.PAID:
+            r["paid"] += amount
+        elif status in (Spend.REFUNDED, Spend.CLAWED_BACK):
+            r["back"] += amount
+    ws = add_sheet(
+        wb,
+        _("By unit"),
+        [_("Unit"), _("Spends"), _("Held"), _("Paid"), _("Refunded or clawed back")],
+        widths=[40, 10, 14, 14, 18],
+    )
+    for r in sorted(rows.values(), key=lambda r: r["path"]):
+        add_row(ws, [r["name"], r["n"], r["held"], r["paid"], r["back"]])
 
 
 def provider_statement(provider, funds=None):
