@@ -327,3 +327,24 @@ def test_a_bare_number_is_not_a_date(people, units):
         },
     )
     assert r.status_code == 422
+
+
+def test_numbers_and_yes_no_are_json_types_only(people, units):
+    """Found by schemathesis: `"correct": 0` was read as false. A JSON body's numbers and
+    true/false are taken as the document says, not guessed from other types."""
+    c = _token(people, units)
+    unit = units["grassroots"]
+    c.put(f"/api/v1/providers/{unit.pk}", {}, content_type="application/json")
+    cid = _post(c, f"/api/v1/providers/{unit.pk}/courses", COURSE).json()["id"]
+    q = {"kind": "single", "text": "Đúng không?", "choices": [{"text": "Có", "correct": 0}]}
+    assert _post(c, f"/api/v1/courses/{cid}/questions", q).status_code == 422
+    run = {
+        "starts_at": "2030-01-01T07:00:00Z",
+        "ends_at": "2030-01-01T08:00:00Z",
+        "place": "Hội trường",
+        "seats": "5",
+    }
+    assert _post(c, f"/api/v1/courses/{cid}/runs", run).status_code == 422
+    assert _post(c, f"/api/v1/courses/{cid}/runs", {**run, "seats": 5}).status_code == 201
+    bulk = {"learners": [{"membership_id": "12"}]}
+    assert _post(c, f"/api/v1/courses/{cid}/enrolments/bulk", bulk).status_code == 422

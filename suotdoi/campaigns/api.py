@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from suotdoi.core.apitypes import Id, form_data_or_422
+from suotdoi.core.apitypes import QueryId, form_data_or_422
 from suotdoi.core.errors import NotFound, ValidationFailed
 from suotdoi.core.pagination import CursorPages
 from suotdoi.organisations.access import access_unit_by_id, scope_q
@@ -92,7 +92,7 @@ def campaign_launch(request, campaign_id: int):
 
 
 class FiguresFilter(Schema):
-    focus: Id | None = None
+    focus: QueryId | None = None
 
 
 @router.get(

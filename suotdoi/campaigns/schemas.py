@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from suotdoi.core.apitypes import Code, Date, DateTime, Id, PlainText, Text
+from suotdoi.core.apitypes import Code, Date, DateTime, Flag, Id, Int, PlainText, Text
 
 from .models import SessionKind
 
@@ -20,12 +20,12 @@ class CampaignIn(Schema):
     starts_on: Date
     ends_on: Date
     report_due: Date
-    min_sessions: int = Field(default=1, ge=0, le=100)
-    min_attendance_pct: int = Field(default=0, ge=0, le=100)
-    quiz_pass_pct: int = Field(default=70, ge=0, le=100)
-    quiz_required: bool = False
-    quiz_draw: int = Field(default=0, ge=0, le=500)
-    reflection_required: bool = False
+    min_sessions: Int = Field(default=1, ge=0, le=100)
+    min_attendance_pct: Int = Field(default=0, ge=0, le=100)
+    quiz_pass_pct: Int = Field(default=70, ge=0, le=100)
+    quiz_required: Flag = False
+    quiz_draw: Int = Field(default=0, ge=0, le=500)
+    reflection_required: Flag = False
 
 
 class FiguresOut(Schema):
@@ -125,7 +125,7 @@ class SessionIn(Schema):
     hours: Decimal = Field(default=Decimal("2"), gt=0, le=12, decimal_places=1)
     place: PlainText = Field(default="", max_length=300)
     agenda: Text = Field(default="", max_length=4000)
-    invite_all: bool = True
+    invite_all: Flag = True
     invitees: list[MemberRefIn] = Field(default=[], max_length=1000)
 
 
@@ -187,5 +187,5 @@ class ReflectionOut(Schema):
 
 
 class ReviewIn(Schema):
-    accept: bool
+    accept: Flag
     comment: PlainText = Field(default="", max_length=500)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from suotdoi.core.apitypes import DateTime, Id, PlainText, Text, WebUrl
+from suotdoi.core.apitypes import DateTime, Flag, Id, Int, PlainText, Text, WebUrl
 
 from .models import Category, Format, LessonKind, Level, Licence, QuestionKind, ResourceKind
 
@@ -41,16 +41,16 @@ class CourseIn(Schema):
     hours: Decimal = Field(ge=Decimal("0.5"), le=2000, max_digits=5, decimal_places=1)
     level: LevelCode = "basic"
     credits: Decimal | None = Field(default=None, ge=0, le=999, max_digits=4, decimal_places=1)
-    price: int = Field(default=0, ge=0, le=1_000_000_000, description="VND")
+    price: Int = Field(default=0, ge=0, le=1_000_000_000, description="VND")
     audience_unit_id: Id | None = Field(
         default=None, description="Members-only: the provider's unit or one below it"
     )
     language: Literal["vi", "en", "km", "lo", "zh"] = "vi"
     licence: LicenceCode = "all-rights-reserved"
     external_url: WebUrl = ""
-    pass_pct: int = Field(default=70, ge=0, le=100)
-    attempts_limit: int = Field(default=3, ge=0, le=100, description="0: no limit")
-    quiz_draw: int = Field(default=0, ge=0, le=500, description="0: every question")
+    pass_pct: Int = Field(default=70, ge=0, le=100)
+    attempts_limit: Int = Field(default=3, ge=0, le=100, description="0: no limit")
+    quiz_draw: Int = Field(default=0, ge=0, le=500, description="0: every question")
     tags: list[PlainText] = Field(default=[], max_length=20)
 
 
@@ -64,13 +64,13 @@ class CourseUpdateIn(Schema):
     hours: Decimal | None = Field(default=None, ge=Decimal("0.5"), le=2000, decimal_places=1)
     level: LevelCode | None = None
     credits: Decimal | None = Field(default=None, ge=0, le=999, max_digits=4, decimal_places=1)
-    price: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    price: Int | None = Field(default=None, ge=0, le=1_000_000_000)
     audience_unit_id: Id | None = None
     licence: LicenceCode | None = None
     external_url: WebUrl | None = None
-    pass_pct: int | None = Field(default=None, ge=0, le=100)
-    attempts_limit: int | None = Field(default=None, ge=0, le=100)
-    quiz_draw: int | None = Field(default=None, ge=0, le=500)
+    pass_pct: Int | None = Field(default=None, ge=0, le=100)
+    attempts_limit: Int | None = Field(default=None, ge=0, le=100)
+    quiz_draw: Int | None = Field(default=None, ge=0, le=500)
     tags: list[PlainText] | None = Field(default=None, max_length=20)
 
 
@@ -125,7 +125,7 @@ class LessonIn(Schema):
     kind: _choice(LessonKind)
     body: Text = Field(default="", max_length=100_000, description="Simple HTML; scripts go")
     url: WebUrl = ""
-    minutes: int = Field(default=10, ge=1, le=600)
+    minutes: Int = Field(default=10, ge=1, le=600)
 
 
 class LessonOut(Schema):
@@ -140,7 +140,7 @@ class LessonOut(Schema):
 
 class ChoiceIn(Schema):
     text: PlainText = Field(min_length=1, max_length=300)
-    correct: bool = False
+    correct: Flag = False
 
 
 class QuestionIn(Schema):
@@ -163,7 +163,7 @@ class RunIn(Schema):
     starts_at: DateTime
     ends_at: DateTime
     place: PlainText = Field(min_length=1, max_length=300)
-    seats: int = Field(ge=1, le=100_000)
+    seats: Int = Field(ge=1, le=100_000)
 
 
 class RunOut(Schema):
@@ -184,7 +184,7 @@ class ResourceIn(Schema):
     licence: LicenceCode
     author: PlainText = Field(min_length=1, max_length=200)
     source: PlainText = Field(default="", max_length=300)
-    minutes: int = Field(default=30, ge=1, le=6000)
+    minutes: Int = Field(default=30, ge=1, le=6000)
 
 
 class ResourceOut(Schema):

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
 
 from .text import clean_name, plain_text_problem
 
@@ -97,7 +97,13 @@ def form_data_or_422(form) -> dict:
 
 # A row's id in a body or a query: a positive integer a database column can hold (a huge
 # number is a 422, not an overflow in SQLite).
-Id = Annotated[int, Field(ge=1, le=2**53)]
+Id = Annotated[int, Strict(), Field(ge=1, le=2**53)]
+# Numbers and yes/no in a JSON body are JSON numbers and true/false: "5", 5.0 or 0 are refused
+# rather than quietly read as 5 or false (what the document says is what is accepted).
+Int = Annotated[int, Strict()]
+# An id in a query string (text by nature, so not strict).
+QueryId = Annotated[int, Field(ge=1, le=2**53)]
+Flag = Annotated[bool, Strict()]
 
 
 def _text_only(value):

@@ -8,7 +8,7 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from suotdoi.core.apitypes import Code
+from suotdoi.core.apitypes import Code, Int
 from suotdoi.core.errors import NotFound
 from suotdoi.core.pagination import CursorPages
 from suotdoi.organisations.access import access_unit_by_id, can
@@ -61,7 +61,7 @@ class SpendOut(Schema):
 
 
 class MemberRefIn(Schema):
-    membership_id: int | None = Field(default=None, ge=1, le=2**53)
+    membership_id: Int | None = Field(default=None, ge=1, le=2**53)
     phone: str | None = Field(default=None, max_length=40, pattern=r"^[0-9 +().-]*$")
     external_id: str | None = Field(default=None, max_length=64, pattern=r"^[!-~]*$")
 

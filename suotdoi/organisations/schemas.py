@@ -3,7 +3,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from suotdoi.core.apitypes import Date, Email, Id, PlainText
+from suotdoi.core.apitypes import Date, Email, Flag, Id, PlainText
 
 
 class UnitTypeOut(Schema):
@@ -109,7 +109,7 @@ class MembershipCreateIn(Schema):
     role: str = Field(default="member", max_length=12, pattern=r"^[a-z_]+$")
     position_title: PlainText = Field(default="", max_length=120)
     start_date: Date | None = None
-    consent: bool = Field(default=False, description="The person agreed to be registered")
+    consent: Flag = Field(default=False, description="The person agreed to be registered")
 
 
 class MemberBulkItemIn(Schema):
@@ -138,7 +138,7 @@ class MemberBulkItemIn(Schema):
 
 class MemberBulkIn(Schema):
     members: list[MemberBulkItemIn] = Field(min_length=1, max_length=1000)
-    consent: bool = Field(description="The members agreed to be registered")
+    consent: Flag = Field(description="The members agreed to be registered")
 
 
 class InvitationOut(Schema):
