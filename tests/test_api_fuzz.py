@@ -96,9 +96,15 @@ def _objects_to_reach(world) -> dict:
 
 @pytest.mark.parametrize("who", ["provincial_officer", "member", "token"])
 def test_no_server_error_for_any_generated_request(live_server, world, who, tmp_path, settings):
+    from django.db import connection
+
     from suotdoi.organisations.models import Membership
     from suotdoi.records.models import LearningEntry
 
+    if who != "token" and connection.vendor == "postgresql":
+        # CI runs the suite twice; the sessions' cases (server errors behind cookies and CSRF,
+        # nothing about the database) run once, on SQLite. The token case runs on both.
+        pytest.skip("the session cases run on SQLite; the token case runs on both databases")
     unit = world.units["grassroots"]
     if who == "token":
         settings.API_TOKEN_REQUESTS_PER_MINUTE = 10**6  # the fuzzer is no abuser
@@ -143,7 +149,9 @@ def test_no_server_error_for_any_generated_request(live_server, world, who, tmp_
         "--checks",
         checks,
         "--max-examples",
-        os.environ.get("SUOTDOI_FUZZ_EXAMPLES", "25"),
+        # Every check and every boundary with the token; fewer random examples for the
+        # sessions' cases, which only look for server errors (CI's time).
+        os.environ.get("SUOTDOI_FUZZ_EXAMPLES", "25" if who == "token" else "10"),
         "--seed",
         "2026",
         "--workers",
