@@ -348,3 +348,20 @@ def test_numbers_and_yes_no_are_json_types_only(people, units):
     assert _post(c, f"/api/v1/courses/{cid}/runs", {**run, "seats": 5}).status_code == 201
     bulk = {"learners": [{"membership_id": "12"}]}
     assert _post(c, f"/api/v1/courses/{cid}/enrolments/bulk", bulk).status_code == 422
+
+
+def test_a_time_zone_off_the_earth_is_a_422(people, units):
+    """Found by schemathesis on PostgreSQL: "+17:09" reached the database (a server error)."""
+    c = _token(people, units)
+    unit = units["grassroots"]
+    c.put(f"/api/v1/providers/{unit.pk}", {}, content_type="application/json")
+    cid = _post(c, f"/api/v1/providers/{unit.pk}/courses", COURSE).json()["id"]
+    run = {
+        "starts_at": "2030-01-01T07:00:00+17:09",
+        "ends_at": "2030-01-01T18:00:00+07:00",
+        "place": "Hội trường",
+        "seats": 5,
+    }
+    assert _post(c, f"/api/v1/courses/{cid}/runs", run).status_code == 422
+    ok = {**run, "starts_at": "2030-01-01T07:00:00+14:00"}
+    assert _post(c, f"/api/v1/courses/{cid}/runs", ok).status_code == 201

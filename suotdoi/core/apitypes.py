@@ -114,5 +114,14 @@ def _text_only(value):
     raise ValueError("an ISO 8601 date or date-time, as text")
 
 
+def _real_offset(value: _dt.datetime) -> _dt.datetime:
+    """Time zones on Earth are within ±14 hours of UTC (PostgreSQL refuses beyond ±15:59:
+    "+17:09" was a server error)."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > _dt.timedelta(hours=14):
+        raise ValueError("a time zone offset within ±14:00")
+    return value
+
+
 Date = Annotated[_dt.date, BeforeValidator(_text_only)]
-DateTime = Annotated[_dt.datetime, BeforeValidator(_text_only)]
+DateTime = Annotated[_dt.datetime, BeforeValidator(_text_only), AfterValidator(_real_offset)]
