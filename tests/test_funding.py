@@ -229,3 +229,28 @@ def test_three_no_shows_send_the_next_spend_to_a_second_officer(setup, people):
         actions.spend_release(actor=None, spend=s, reason=rules.NO_SHOW)
     s = actions._hold(person=mai, fund=fund, course=course, run=run, made_by=mai)
     assert s.status == Spend.REVIEW and "no_shows" in s.flags
+
+
+def test_an_officers_sweep_covers_only_her_fund(setup, people, units):
+    """The button on a fund's page pays that fund's evidenced spends, never another fund's
+    (a second fund of the same provider, held and completed, stays held)."""
+    fund, course, run = setup
+    chair, mai = people["grassroots_chair"], people["member"]
+    other = actions.fund_create(
+        actor=chair, unit=units["grassroots"], name="Quỹ khác", per_person=1_000_000,
+        providers=[course.provider],
+    )  # fmt: skip
+    actions.fund_deposit(actor=chair, fund=other, amount=5_000_000, key="k")
+    for f in (fund, other):
+        actions.grant(actor=chair, fund=f, person=mai, round_label="2026")
+    mine = actions._hold(person=mai, fund=fund, course=course, run=run, made_by=mai)
+    theirs = Spend.objects.create(
+        fund=other, person=mai, course=course, run=run, enrolment=mine.enrolment,
+        provider=course.provider, price=course.price, amount=100_000, made_by=mai,
+    )  # fmt: skip
+    _complete(mine, chair, when=run.ends_at)
+    assert actions.settle_due(actor=chair, fund=fund) == {"paid": 1, "review": 0, "released": 0}
+    theirs.refresh_from_db()
+    assert theirs.status == Spend.HELD
+    with pytest.raises(ValueError):
+        actions.settle_due(actor=chair)  # an officer names the fund

@@ -6,7 +6,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from suotdoi.core.apitypes import Code, Date, DateTime, Flag, Id, Int, PlainText, Text
+from suotdoi.core.apitypes import Code, Date, DateTime, Flag, Int, PlainText, Text
+from suotdoi.organisations.schemas import MemberRefIn
 
 from .models import SessionKind
 
@@ -107,15 +108,6 @@ class TaskOut(Schema):
 
 class ReportIn(Schema):
     note: Text = Field(default="", max_length=4000)
-
-
-class MemberRefIn(Schema):
-    """One of these names an active member of the unit or a unit below it."""
-
-    membership_id: Id | None = None
-    phone: PlainText | None = Field(default=None, max_length=40)
-    national_id: PlainText | None = Field(default=None, max_length=20)
-    external_id: PlainText | None = Field(default=None, max_length=64)
 
 
 class SessionIn(Schema):

@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from suotdoi.core.apitypes import DateTime, Flag, Id, Int, PlainText, Text, WebUrl
+from suotdoi.organisations.schemas import MemberRefIn
 
 from .models import Category, Format, LessonKind, Level, Licence, QuestionKind, ResourceKind
 
@@ -197,15 +198,6 @@ class ResourceOut(Schema):
     author: str
     minutes: int
     published: bool
-
-
-class MemberRefIn(Schema):
-    """One of these names a member of the provider's unit or a unit below it."""
-
-    membership_id: Id | None = None
-    phone: PlainText | None = Field(default=None, max_length=40)
-    national_id: PlainText | None = Field(default=None, max_length=20)
-    external_id: PlainText | None = Field(default=None, max_length=64)
 
 
 class EnrolBulkIn(Schema):

@@ -445,16 +445,20 @@ def expire_due(*, today: dt.date | None = None) -> int:
     return n
 
 
-def settle_due(*, actor=None, grace_days: int = 7) -> dict:
+def settle_due(*, actor=None, fund: Fund | None = None, grace_days: int = 7) -> dict:
     """The sweep: pay what is evidenced; release what never happened (the run ended more than
-    `grace_days` ago without a completion)."""
+    `grace_days` ago without a completion). An officer's sweep covers their one fund; the
+    nightly command (no actor) covers them all."""
     from suotdoi.catalog.models import Enrolment
 
+    if fund is None and actor is not None:
+        raise ValueError("an officer's sweep names its fund")
     out = {"paid": 0, "review": 0, "released": 0}
     now = timezone.now()
-    for s in Spend.objects.filter(status__in=[Spend.HELD, Spend.REVIEW]).select_related(
-        "enrolment", "run"
-    ):
+    due = Spend.objects.filter(status__in=[Spend.HELD, Spend.REVIEW])
+    if fund is not None:
+        due = due.filter(fund=fund)
+    for s in due.select_related("enrolment", "run"):
         if s.enrolment.status == Enrolment.COMPLETED:
             state = spend_settle(actor=actor, spend=s)
             if state in out:

@@ -8,11 +8,12 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from suotdoi.core.apitypes import Code, Int
+from suotdoi.core.apitypes import Code
 from suotdoi.core.errors import NotFound
 from suotdoi.core.pagination import CursorPages
 from suotdoi.organisations.access import access_unit_by_id, can
 from suotdoi.organisations.policies import Capability
+from suotdoi.organisations.schemas import MemberRefIn
 
 from . import actions, ledger, selectors
 from .models import Fund, Spend
@@ -58,12 +59,6 @@ class SpendOut(Schema):
     @staticmethod
     def resolve_provider_unit_id(obj) -> int:
         return obj.provider.unit_id
-
-
-class MemberRefIn(Schema):
-    membership_id: Int | None = Field(default=None, ge=1, le=2**53)
-    phone: str | None = Field(default=None, max_length=40, pattern=r"^[0-9 +().-]*$")
-    external_id: str | None = Field(default=None, max_length=64, pattern=r"^[!-~]*$")
 
 
 class GrantIn(Schema):

@@ -221,7 +221,7 @@ def fund_detail(request, fund_id):
             messages.success(request, _("Crediting has started; this page shows how far it is."))
             return redirect("funding:fund", fund_id=fund.pk)
         elif "sweep" in request.POST and may_grant:
-            out = actions.settle_due(actor=request.user)
+            out = actions.settle_due(actor=request.user, fund=fund)
             messages.success(
                 request,
                 _("Paid: %(paid)s. Waiting for a second officer: %(review)s. Released: "

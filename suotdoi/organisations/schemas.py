@@ -171,3 +171,13 @@ class ImportOut(Schema):
     memberships_created: int
     memberships_unchanged: int
     row_errors: list[dict]
+
+
+class MemberRefIn(Schema):
+    """One of these names an active member of the unit or a unit below it (the same answer
+    whether the person is absent or a member elsewhere)."""
+
+    membership_id: Id | None = None
+    phone: PlainText | None = Field(default=None, max_length=40)
+    national_id: PlainText | None = Field(default=None, max_length=20)
+    external_id: PlainText | None = Field(default=None, max_length=64)
