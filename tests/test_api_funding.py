@@ -67,3 +67,43 @@ def test_a_fund_read_granted_and_its_provider_statement(people, units):
         content_type="application/json",
     )
     assert r.status_code == 422
+
+
+def test_a_list_and_the_register_groups_through_the_api(people, units):
+    """A system names people on a fund's list (all or none, the same 422 for somebody of
+    another tree) and keeps the register's occupation and household groups by external id."""
+    from suotdoi.funding.models import FundListEntry
+    from suotdoi.organisations.models import Membership
+    from tests.funding_world import fund_for, paid_course
+
+    g = units["grassroots"]
+    fund = fund_for(people, units, paid_course(people, units), list_only=True)
+    api = _token(people, units)
+    url = f"/api/v1/funds/{fund.pk}/list"
+    outsider = {"national_id": "001099000123"}
+    r = api.post(
+        url, {"learners": [{"phone": "0912000001"}, outsider]}, content_type="application/json"
+    )
+    assert r.status_code == 422 and not FundListEntry.objects.exists()
+    for expected in ({"added": 1, "listed": 1}, {"added": 0, "listed": 1}):
+        r = api.post(url, {"learners": [{"phone": "0912000001"}]}, content_type="application/json")
+        assert r.json() == expected, r.content
+    assert fund.pk == api.get(f"/api/v1/funds/{fund.pk}").json()["id"]
+    assert api.get(f"/api/v1/funds/{fund.pk}").json()["list_only"] is True
+    item = {"full_name": "Đặng Văn Lực", "phone": "0977333001", "external_id": "HR-77",
+            "occupation_group": "8", "income_group": "near_poor"}  # fmt: skip
+    bulk = f"/api/v1/units/{g.pk}/memberships/bulk"
+    r = api.post(bulk, {"members": [item], "consent": True}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    m = Membership.objects.get(external_id="HR-77")
+    assert (m.occupation_group, m.income_group) == ("8", "near_poor")
+    item |= {"occupation_group": "7", "income_group": "poor"}
+    r = api.post(bulk, {"members": [item], "consent": True}, content_type="application/json")
+    assert r.json()["memberships_updated"] == 1
+    m.refresh_from_db()
+    assert (m.occupation_group, m.income_group) == ("7", "poor")
+    item["income_group"] = "rich"
+    r = api.post(bulk, {"members": [item], "consent": True}, content_type="application/json")
+    assert r.status_code == 422
+    listed = api.get(f"/api/v1/units/{g.pk}/memberships?page_size=100").json()["results"]
+    assert any(x["occupation_group"] == "7" and x["income_group"] == "poor" for x in listed)

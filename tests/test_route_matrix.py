@@ -186,6 +186,7 @@ STAFF = {
     "api-v1:fund_list": U,
     "api-v1:fund_spend_list": {"fund_id": "fund"},
     "api-v1:fund_grant": {"fund_id": "fund"},
+    "api-v1:fund_list_add": {"fund_id": "fund"},
     "api-v1:provider_payment_list": U,
     "funding:assist_spend": {
         "membership_id": "assisted_membership",
@@ -330,6 +331,7 @@ def _api_bodies() -> dict:
         "api-v1:campaign_list": campaign,
         "api-v1:task_report": {"note": "đã làm"},
         "api-v1:fund_grant": {"round_label": "r2", "learners": [{"membership_id": 1}]},
+        "api-v1:fund_list_add": {"learners": [{"membership_id": 1}]},
         "api-v1:fund_spend_list": {"round_label": "r2", "learners": [{"membership_id": 1}]},
         "api-v1:unit_bulk": {"units": [{"code": "T-1", "name": "Tổ một", "unit_type": "cdcs"}]},
         "api-v1:session_create": session,

@@ -37,6 +37,8 @@ VERB_LABELS = {
     "funding.fund_create": _("created a learning fund"),
     "funding.deposit": _("put money into a learning fund"),
     "funding.grant": _("credited a learning account"),
+    "funding.list_add": _("named people on a learning fund's list"),
+    "funding.list_remove": _("took a person off a learning fund's list"),
     "funding.hold": _("held credit for a course"),
     "funding.flag": _("flagged a payment for a second officer"),
     "funding.approve": _("approved a flagged payment"),

@@ -75,6 +75,48 @@ def fund_deposit(*, actor, fund: Fund, amount: int, key: str, memo: str = ""):
     return tx
 
 
+@transaction.atomic
+def fund_list_add(*, actor, fund: Fund, people) -> int:
+    """Name people on the fund's list (members of its unit or below it, found by the caller
+    with `members_by_reference`). Returns how many were new to it."""
+    from .models import FundListEntry
+
+    if not can(actor, fund.unit, Capability.MANAGE_MEMBERS):
+        raise NotFound()
+    have = set(fund.list_entries.values_list("person_id", flat=True))
+    new = [p for p in dict.fromkeys(people) if p.pk not in have]
+    FundListEntry.objects.bulk_create(
+        [FundListEntry(fund=fund, person=p, added_by=actor) for p in new]
+    )
+    if new:
+        audit_log(
+            actor=actor,
+            verb="funding.list_add",
+            target=fund,
+            unit=fund.unit,
+            data={"people": [p.pk for p in new]},
+        )
+    return len(new)
+
+
+@transaction.atomic
+def fund_list_remove(*, actor, fund: Fund, person_id: int) -> bool:
+    """Take a person off the fund's list: no new credit from it (credit already granted stays
+    theirs)."""
+    if not can(actor, fund.unit, Capability.MANAGE_MEMBERS):
+        raise NotFound()
+    gone, _rows = fund.list_entries.filter(person_id=person_id).delete()
+    if gone:
+        audit_log(
+            actor=actor,
+            verb="funding.list_remove",
+            target=fund,
+            unit=fund.unit,
+            data={"person": person_id},
+        )
+    return bool(gone)
+
+
 def grant(*, actor, fund: Fund, person, round_label: str):
     """Credit one eligible person with the fund's amount, once per round (a year, a
     programme): granting again in the same round changes nothing."""

@@ -30,6 +30,12 @@ class FundOut(Schema):
     per_course_max: int
     copay_pct: int
     credit_days: int
+    min_age: int | None
+    max_age: int | None
+    categories: list[str]
+    occupation_groups: list[str] = Field(description="Empty: every occupation group")
+    income_groups: list[str] = Field(description="Empty: every household")
+    list_only: bool = Field(description="Only the people on the fund's list receive credit")
     figures: dict[str, int] = Field(
         description="deposited, pool, granted, unspent, held, paid, refunded, clawed_back, "
         "expired, released, accounts (đồng, and a count)"
@@ -64,6 +70,15 @@ class SpendOut(Schema):
 class GrantIn(Schema):
     round_label: Code = Field(max_length=40, description="Each person once per round, e.g. 2026")
     learners: list[MemberRefIn] = Field(min_length=1, max_length=1000)
+
+
+class ListIn(Schema):
+    learners: list[MemberRefIn] = Field(min_length=1, max_length=1000)
+
+
+class ListOut(Schema):
+    added: int = Field(description="New to the list by this request")
+    listed: int = Field(description="On the list now")
 
 
 class GrantOut(Schema):
@@ -125,6 +140,21 @@ def fund_grant(request, fund_id: int, payload: GrantIn):
         granted += created
         already += not created
     return {"granted": granted, "already": already}
+
+
+@router.post(
+    "/funds/{fund_id}/list",
+    response=ListOut,
+    summary="Name up to 1000 members on the fund's list (all or none; sending again changes "
+    "nothing)",
+)
+def fund_list_add(request, fund_id: int, payload: ListIn):
+    from suotdoi.organisations.bulk import members_by_reference
+
+    fund = _fund(request, fund_id, Capability.MANAGE_MEMBERS)
+    people = members_by_reference(unit=fund.unit, refs=[r.dict() for r in payload.learners])
+    added = actions.fund_list_add(actor=request.auth, fund=fund, people=people)
+    return {"added": added, "listed": fund.list_entries.count()}
 
 
 @router.get("/providers/{unit_id}/payments", response=list[SpendOut])

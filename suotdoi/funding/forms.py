@@ -12,19 +12,36 @@ class FundForm(forms.ModelForm):
         choices=(),
     )
 
+    occupation_groups = forms.MultipleChoiceField(
+        label=_("Only for these occupation groups (none ticked: every occupation)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+    income_groups = forms.MultipleChoiceField(
+        label=_("Only for these households (none ticked: every household)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+
     class Meta:
         model = Fund
         fields = [
             "name", "per_person", "per_course_max", "copay_pct", "credit_days", "min_age",
-            "max_age", "categories", "providers",
+            "max_age", "occupation_groups", "income_groups", "list_only", "categories",
+            "providers",
         ]  # fmt: skip
         widgets = {"providers": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from suotdoi.catalog.models import Category, Provider
+        from suotdoi.organisations.models import IncomeGroup, OccupationGroup
 
         self.fields["categories"].choices = Category.choices
+        self.fields["occupation_groups"].choices = OccupationGroup.choices
+        self.fields["income_groups"].choices = IncomeGroup.choices
         self.fields["providers"].queryset = Provider.objects.select_related("unit").order_by(
             "unit__name"
         )
@@ -65,3 +82,31 @@ class CodeForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class ListAddForm(forms.Form):
+    people = forms.CharField(
+        label=_("People to name on the list: one per line, a phone number, a citizen ID (CCCD) "
+                "or your register's id of the membership"),
+        max_length=60_000,
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
+    )  # fmt: skip
+
+    def refs(self) -> list[dict]:
+        """Each line as a reference for `members_by_reference`: twelve digits are a CCCD, a
+        phone-like line a phone, anything else a register's id."""
+        import re
+
+        out = []
+        for line in self.cleaned_data["people"].splitlines():
+            text = line.strip()
+            if not text:
+                continue
+            digits = re.sub(r"[\s.()-]", "", text)
+            if re.fullmatch(r"\d{12}", digits):
+                out.append({"national_id": digits})
+            elif re.fullmatch(r"\+?\d{9,12}", digits):
+                out.append({"phone": text})
+            else:
+                out.append({"external_id": text[:64]})
+        return out

@@ -31,6 +31,17 @@ class Fund(TimeStampedModel):
     categories = models.JSONField(
         _("course categories it pays for"), default=list, blank=True
     )  # empty: every category
+    occupation_groups = models.JSONField(
+        _("occupation groups it is for"), default=list, blank=True
+    )  # empty: every occupation; else the member's record must name one of them
+    income_groups = models.JSONField(
+        _("household income groups it is for"), default=list, blank=True
+    )  # empty: every household
+    list_only = models.BooleanField(
+        _("only the people on the fund's list"),
+        default=False,
+        help_text=_("A list the officers keep (a decision's annex, a programme's intake)."),
+    )
     providers = models.ManyToManyField(
         "catalog.Provider", blank=True, related_name="+", verbose_name=_("vetted providers")
     )
@@ -43,6 +54,25 @@ class Fund(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FundListEntry(models.Model):
+    """A person named on a fund's list (used when the fund is for its list only)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="list_entries")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "person"], name="fund_list_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}:{self.person_id}"
 
 
 class LedgerAccount(models.Model):

@@ -9,7 +9,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from suotdoi.core.errors import ValidationFailed
 from suotdoi.core.vn import format_vnd
@@ -44,6 +44,16 @@ def check_fund_fields(f: dict) -> None:
         raise ValidationFailed(_("The learner's share is between 0 and 90%."))
     if not 1 <= int(f.get("credit_days") or 365) <= 3660:
         raise ValidationFailed(_("Credit lasts between 1 day and 10 years."))
+    from suotdoi.organisations.models import IncomeGroup, OccupationGroup
+
+    for key, choices in (
+        ("occupation_groups", OccupationGroup.values),
+        ("income_groups", IncomeGroup.values),
+    ):
+        values = f.get(key) or []
+        if not isinstance(values, list) or any(v not in choices for v in values):
+            raise ValidationFailed(_("Choose groups from the list."))
+        f[key] = sorted(set(values))
     lo, hi = f.get("min_age"), f.get("max_age")
     if lo is not None and hi is not None and lo > hi:
         raise ValidationFailed(_("The age range is upside down."))
@@ -51,6 +61,8 @@ def check_fund_fields(f: dict) -> None:
 
 def describe(fund: Fund) -> list[str]:
     """The fund's rules in words, as its page shows them."""
+    from suotdoi.organisations.models import IncomeGroup, OccupationGroup
+
     out = [
         _("Each eligible person receives %(amount)s, valid %(days)s days.")
         % {"amount": format_vnd(fund.per_person), "days": fund.credit_days},
@@ -59,6 +71,26 @@ def describe(fund: Fund) -> list[str]:
     if fund.min_age is not None or fund.max_age is not None:
         out.append(
             _("Aged %(lo)s to %(hi)s.") % {"lo": fund.min_age or 0, "hi": fund.max_age or "…"}
+        )
+    if fund.occupation_groups:
+        out.append(
+            _("Only members whose record names one of these occupation groups: %(g)s.")
+            % {"g": "; ".join(str(OccupationGroup(v).label) for v in fund.occupation_groups)}
+        )
+    if fund.income_groups:
+        out.append(
+            _("Only members whose record names one of these households: %(g)s.")
+            % {"g": "; ".join(str(IncomeGroup(v).label) for v in fund.income_groups)}
+        )
+    if fund.list_only:
+        n = fund.list_entries.count()
+        out.append(
+            ngettext(
+                "Only the %(n)s person on the fund's list.",
+                "Only the %(n)s people on the fund's list.",
+                n,
+            )
+            % {"n": n}
         )
     names = [p.unit.name for p in fund.providers.select_related("unit")]
     out.append(
@@ -92,13 +124,34 @@ def _age(dob: dt.date, today: dt.date) -> int:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
+def _membership_rule(fund: Fund) -> Q:
+    """The membership that makes a person eligible: active, in the fund's unit or below it,
+    and, where the fund says so, of one of its occupation and income groups."""
+    q = Q(unit_path__startswith=fund.unit.path, end_date__isnull=True)
+    if fund.occupation_groups:
+        q &= Q(occupation_group__in=fund.occupation_groups)
+    if fund.income_groups:
+        q &= Q(income_group__in=fund.income_groups)
+    return q
+
+
 def person_ineligible(fund: Fund, person) -> str | None:
     from suotdoi.organisations.models import Membership
 
-    if not Membership.objects.filter(
+    live = Membership.objects.filter(
         person=person, unit_path__startswith=fund.unit.path, end_date__isnull=True
-    ).exists():
+    )
+    if not live.exists():
         return _("Only active members of the fund's unit receive its credit.")
+    if (fund.occupation_groups or fund.income_groups) and not live.filter(
+        _membership_rule(fund)
+    ).exists():
+        return _(
+            "This fund is for members whose record names one of its occupation or household "
+            "groups; this person's does not."
+        )
+    if fund.list_only and not fund.list_entries.filter(person=person).exists():
+        return _("This fund is only for the people on its list.")
     if fund.min_age is not None or fund.max_age is not None:
         if person.date_of_birth is None:
             return _("This fund has an age rule and the person's date of birth is not known.")
@@ -111,13 +164,15 @@ def person_ineligible(fund: Fund, person) -> str | None:
 
 
 def eligible_people(fund: Fund):
+    from suotdoi.organisations.models import Membership
     from suotdoi.people.models import Person
 
     people = Person.objects.filter(
-        memberships__unit_path__startswith=fund.unit.path,
-        memberships__end_date__isnull=True,
+        pk__in=Membership.objects.filter(_membership_rule(fund)).values("person_id"),
         is_active=True,
-    ).distinct()
+    )
+    if fund.list_only:
+        people = people.filter(pk__in=fund.list_entries.values("person_id"))
     today = timezone.localdate()
     if fund.min_age is not None:
         latest = today.replace(year=today.year - fund.min_age)

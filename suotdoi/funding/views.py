@@ -16,7 +16,7 @@ from suotdoi.organisations.policies import Capability
 from suotdoi.web.flows import action_errors
 
 from . import actions, ledger, rules, selectors
-from .forms import AmountForm, CodeForm, FundForm, GrantForm, ReasonForm
+from .forms import AmountForm, CodeForm, FundForm, GrantForm, ListAddForm, ReasonForm
 from .models import Fund, LedgerAccount, Spend
 
 
@@ -170,6 +170,29 @@ def unit_funds(request, unit_id):
     )  # fmt: skip
 
 
+def _list_add(request, fund: Fund, form: ListAddForm) -> bool:
+    """Name the lines' people on the fund's list: all or none; the lines that name nobody
+    among the unit's active members are told by number (the same words for anyone absent or
+    elsewhere)."""
+    from suotdoi.core.errors import ValidationFailed
+    from suotdoi.organisations.bulk import members_by_reference
+
+    refs = form.refs()
+    try:
+        people = members_by_reference(unit=fund.unit, refs=refs)
+    except ValidationFailed as exc:
+        lines = ", ".join(str(e["item"] + 1) for e in exc.extra.get("errors", [])[:50])
+        form.add_error(
+            "people",
+            _("Lines %(lines)s name nobody among the active members of this unit; nothing was "
+              "added.") % {"lines": lines or "—"},
+        )  # fmt: skip
+        return False
+    n = actions.fund_list_add(actor=request.user, fund=fund, people=people)
+    messages.success(request, _("Added to the list: %(n)s.") % {"n": n})
+    return True
+
+
 def _is_provider(unit) -> bool:
     from suotdoi.catalog.models import Provider
 
@@ -190,6 +213,7 @@ def fund_detail(request, fund_id):
     may_grant = can(request.user, fund.unit, Capability.MANAGE_MEMBERS)
     deposit_form = AmountForm(request.POST if "deposit" in request.POST else None, prefix="d")
     grant_form = GrantForm(request.POST if "grant" in request.POST else None, prefix="g")
+    list_form = ListAddForm(request.POST if "list_add" in request.POST else None, prefix="l")
     if request.method == "POST":
         if "deposit" in request.POST and may_money and deposit_form.is_valid():
             d = deposit_form.cleaned_data
@@ -220,6 +244,15 @@ def fund_detail(request, fund_id):
             )
             messages.success(request, _("Crediting has started; this page shows how far it is."))
             return redirect("funding:fund", fund_id=fund.pk)
+        elif "list_add" in request.POST and may_grant and list_form.is_valid():
+            if _list_add(request, fund, list_form):
+                return redirect("funding:fund", fund_id=fund.pk)
+        elif "list_remove" in request.POST and may_grant:
+            actions.fund_list_remove(
+                actor=request.user, fund=fund, person_id=int_or(request.POST["list_remove"])
+            )
+            messages.success(request, _("Taken off the list."))
+            return redirect("funding:fund", fund_id=fund.pk)
         elif "sweep" in request.POST and may_grant:
             out = actions.settle_due(actor=request.user, fund=fund)
             messages.success(
@@ -246,6 +279,11 @@ def fund_detail(request, fund_id):
             "flag_words": rules.FLAG_WORDS,
             "deposit_form": deposit_form if may_money else None,
             "grant_form": grant_form if may_grant else None,
+            "list_form": list_form if may_grant else None,
+            "listed": fund.list_entries.select_related("person").order_by("person__name_sort")[:300]
+            if may_grant
+            else (),
+            "listed_count": fund.list_entries.count(),
             "may_grant": may_grant,
             "may_money": may_money,
             "nonce": secrets.token_hex(8),

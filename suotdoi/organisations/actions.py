@@ -244,6 +244,8 @@ def membership_add(
     start_date: dt.date | None = None,
     on_behalf: bool = False,
     consent_note: str = "",
+    occupation_group: str = "",
+    income_group: str = "",
 ) -> tuple[Membership, bool]:
     """Give `person` a membership in `unit`. Idempotent: an active one is returned as is."""
     existing = Membership.objects.filter(unit=unit, person=person, end_date__isnull=True).first()
@@ -259,6 +261,8 @@ def membership_add(
         person_name_sort=person.name_sort,
         added_on_behalf=on_behalf,
         consent_note=consent_note,
+        occupation_group=occupation_group,
+        income_group=income_group,
     )
     Unit.objects.filter(pk=unit.pk).update(member_count=F("member_count") + 1)
     audit_log(
@@ -288,6 +292,8 @@ def member_register(
     date_of_birth: dt.date | None = None,
     gender: str = "",
     consent_note: str = "",
+    occupation_group: str = "",
+    income_group: str = "",
 ):
     """An officer adds a member (returns an `invitations.Registered`).
 
@@ -357,6 +363,8 @@ def member_register(
         start_date=start_date,
         on_behalf=on_behalf,
         consent_note=consent_note,
+        occupation_group=occupation_group,
+        income_group=income_group,
     )
     return Registered(membership=m, created=created)
 

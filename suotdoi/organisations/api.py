@@ -167,6 +167,8 @@ def membership_create(request, unit_id: int, payload: MembershipCreateIn):
         national_id=cccd,
         date_of_birth=payload.date_of_birth,
         consent_note=_("Consent confirmed through the API") if payload.consent else "",
+        occupation_group=payload.occupation_group,
+        income_group=payload.income_group,
     )
     if done.invitation is not None:
         return Status(202, done.invitation)

@@ -30,6 +30,8 @@ FIELDS = (
     "role",
     "position_title",
     "start_date",
+    "occupation_group",
+    "income_group",
 )
 
 
@@ -120,14 +122,20 @@ def member_bulk_upsert(*, actor, unit, members: list[dict]) -> MemberImport:
 
 
 def _update_known(updates) -> int:
-    """Memberships found by their external id take the position sent (when one is sent)."""
+    """Memberships found by their external id take the position, occupation group and
+    household sent (each when one is sent)."""
     from .models import Membership
 
     changed = 0
     for item, m in updates:
-        title = (item.get("position_title") or "").strip()
-        if title and title != m.position_title:
-            Membership.objects.filter(pk=m.pk).update(position_title=title)
+        new = {
+            "position_title": (item.get("position_title") or "").strip(),
+            "occupation_group": item.get("occupation_group") or "",
+            "income_group": item.get("income_group") or "",
+        }
+        new = {k: v for k, v in new.items() if v and v != getattr(m, k)}
+        if new:
+            Membership.objects.filter(pk=m.pk).update(**new)
             changed += 1
     return changed
 

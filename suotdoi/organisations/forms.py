@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from suotdoi.core.text import clean_name
 from suotdoi.people.fields import BirthDateField, CCCDField, VietnamPhoneField
 
-from .models import Role, Unit, UnitType
+from .models import IncomeGroup, OccupationGroup, Role, Unit, UnitType
 
 DATE_WIDGET = forms.DateInput(
     attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y"
@@ -98,6 +98,16 @@ class MemberAddForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
     position_title = forms.CharField(label=_("Position"), max_length=120, required=False)
     start_date = EffectiveDateField(label=_("Member since"))
+    occupation_group = forms.ChoiceField(
+        label=_("Occupation group"),
+        required=False,
+        choices=[("", "—"), *OccupationGroup.choices],
+    )
+    income_group = forms.ChoiceField(
+        label=_("Household (from the commune's poverty review)"),
+        required=False,
+        choices=[("", "—"), *IncomeGroup.choices],
+    )
     consent = forms.BooleanField(
         label=_("The person agreed that I register them and keep their learning record."),
     )

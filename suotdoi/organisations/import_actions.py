@@ -344,7 +344,9 @@ def _write(imp: MemberImport, rows) -> dict:
     unchanged = 0
     invite: list[dict] = []
     units_by_id: dict[int, Unit] = {}
-    relabel: dict[tuple[int, int], str] = {}  # (person, unit) → external id, from the API
+    # (person, unit) → what a row says of a membership held before: its external id (from the
+    # API), its occupation and household groups (filled in a later file)
+    relabel: dict[tuple[int, int], dict] = {}
     for i, r in enumerate(rows):
         v = r.values
         key = (person_ids[i], v["unit_id"])
@@ -370,8 +372,11 @@ def _write(imp: MemberImport, rows) -> dict:
             continue
         if key in existing:
             unchanged += 1
-            if v.get("external_id"):
-                relabel[key] = v["external_id"]
+            given = {
+                f: v[f] for f in ("external_id", "occupation_group", "income_group") if v.get(f)
+            }
+            if given:
+                relabel[key] = given
             continue
         existing.add(key)
         new_memberships.append(
@@ -385,6 +390,8 @@ def _write(imp: MemberImport, rows) -> dict:
                 person_name_sort=names[person_ids[i]],
                 import_batch=imp,
                 external_id=v.get("external_id", ""),
+                occupation_group=v.get("occupation_group", ""),
+                income_group=v.get("income_group", ""),
             )
         )
         per_unit[v["unit_id"]] = per_unit.get(v["unit_id"], 0) + 1
@@ -393,10 +400,10 @@ def _write(imp: MemberImport, rows) -> dict:
             new_memberships.clear()
             _set_progress(imp.pk, "memberships", i, total)
     Membership.objects.bulk_create(new_memberships, batch_size=BATCH)
-    for (person_id, unit_id), external_id in relabel.items():
+    for (person_id, unit_id), given in relabel.items():
         Membership.objects.filter(
             person_id=person_id, unit_id=unit_id, end_date__isnull=True
-        ).exclude(external_id=external_id).update(external_id=external_id)
+        ).update(**given)
     for unit_id, n in sorted(per_unit.items()):
         Unit.objects.filter(pk=unit_id).update(member_count=F("member_count") + n)
     invited = 0

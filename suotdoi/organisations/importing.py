@@ -26,7 +26,7 @@ from suotdoi.core.text import clean_name, fold
 from suotdoi.core.vn import normalise_cccd, normalise_phone
 
 from .errors import ImportRejected
-from .models import Role, Unit
+from .models import OccupationGroup, Role, Unit
 
 MAX_ROWS = 200_000
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -59,7 +59,41 @@ COLUMNS: tuple[Column, ...] = (
     Column("role", gettext_lazy("Role"), ("vai tro", "role"), width=14),
     Column("position_title", gettext_lazy("Position"), ("chuc vu", "position"), width=20),
     Column("start_date", gettext_lazy("Start date (dd/mm/yyyy)"), ("ngay vao", "start date")),
+    Column(
+        "occupation_group",
+        gettext_lazy("Occupation group (1–9, 0)"),
+        ("nhom nghe", "nghe nghiep", "occupation group", "occupation"),
+        width=14,
+    ),
+    Column(
+        "income_group",
+        gettext_lazy("Household (poor, near-poor…)"),
+        ("dien ho", "ho gia dinh", "household", "income group"),
+        width=16,
+    ),
 )
+
+# What the household column may say, folded (either language), and the code it means.
+INCOME_WORDS = {
+    "": "",
+    "ho ngheo": "poor",
+    "ngheo": "poor",
+    "poor": "poor",
+    "poor household": "poor",
+    "ho can ngheo": "near_poor",
+    "can ngheo": "near_poor",
+    "near-poor": "near_poor",
+    "near poor": "near_poor",
+    "near_poor": "near_poor",
+    "near-poor household": "near_poor",
+    "ho co muc song trung binh": "average",
+    "muc song trung binh": "average",
+    "trung binh": "average",
+    "average": "average",
+    "khac": "other",
+    "ho khac": "other",
+    "other": "other",
+}
 
 ROLE_WORDS = {
     "": Role.MEMBER,
@@ -488,6 +522,20 @@ class RowChecker:
             )
         v["role"] = ROLE_WORDS.get(role_text, Role.MEMBER)
         v["position_title"] = _text(raw.get("position_title"))[:120]
+        occupation = _text(raw.get("occupation_group")).split(" ")[0].strip(".:-")
+        if occupation and occupation not in OccupationGroup.values:
+            err.append(
+                _("Occupation group “%(value)s” is not one of 1 to 9 or 0.")
+                % {"value": _text(raw.get("occupation_group"))[:40]}
+            )
+        v["occupation_group"] = occupation if occupation in OccupationGroup.values else ""
+        household = fold(_text(raw.get("income_group")))
+        if household not in INCOME_WORDS:
+            err.append(
+                _("Household “%(value)s” is not understood; write hộ nghèo, hộ cận nghèo, "
+                  "trung bình or khác.") % {"value": _text(raw.get("income_group"))[:40]}
+            )  # fmt: skip
+        v["income_group"] = INCOME_WORDS.get(household, "")
         if not err:
             for kind in ("national_id", "phone", "email"):
                 if v[kind]:

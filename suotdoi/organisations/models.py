@@ -105,6 +105,32 @@ class Role(models.TextChoices):
     REPORTER = "reporter", _("Reporter (read-only)")
 
 
+class OccupationGroup(models.TextChoices):
+    """The ten major groups of Vietnam's occupation list (Quyết định 34/2020/QĐ-TTg, after
+    ISCO-08), by their one-digit code."""
+
+    LEADERS = "1", _("Leaders and managers")
+    PROFESSIONALS = "2", _("Professionals")
+    ASSOCIATES = "3", _("Technicians and associate professionals")
+    CLERKS = "4", _("Clerical support workers")
+    SERVICE = "5", _("Service and sales workers")
+    AGRICULTURE = "6", _("Skilled agricultural, forestry and fishery workers")
+    CRAFT = "7", _("Craft and related trades workers")
+    OPERATORS = "8", _("Plant and machine operators and assemblers")
+    ELEMENTARY = "9", _("Elementary occupations")
+    ARMED = "0", _("Armed forces")
+
+
+class IncomeGroup(models.TextChoices):
+    """A household's standing in the commune's official poverty review, as the unit records
+    it for support programmes (a learning fund may pay only for these)."""
+
+    POOR = "poor", _("Poor household")
+    NEAR_POOR = "near_poor", _("Near-poor household")
+    AVERAGE = "average", _("Household of average living standard")
+    OTHER = "other", _("Other household")
+
+
 class Membership(TimeStampedModel):
     """A person's belonging to a unit, with a role and dates. Ended, never deleted."""
 
@@ -130,6 +156,14 @@ class Membership(TimeStampedModel):
     # The id another system (an HR or union register) gives this membership; unique among a
     # unit's active memberships. Bulk upserts through the API match on it.
     external_id = models.CharField(_("external id"), max_length=64, blank=True, default="")
+    # What the unit's register says, for funds and programmes that target them; seen only by
+    # the unit's officers and those above, and by the person.
+    occupation_group = models.CharField(
+        _("occupation group"), max_length=1, choices=OccupationGroup.choices, blank=True
+    )
+    income_group = models.CharField(
+        _("household income group"), max_length=10, choices=IncomeGroup.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("membership")

@@ -1,9 +1,15 @@
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from suotdoi.core.apitypes import Date, Email, Flag, Id, PlainText
+
+OccupationCode = Literal["", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
+OCCUPATION_HELP = "The major group of Vietnam's occupation list (1–9, 0); empty: not recorded"
+IncomeCode = Literal["", "poor", "near_poor", "average", "other"]
+INCOME_HELP = "The household's group in the commune's poverty review; empty: not recorded"
 
 
 class UnitTypeOut(Schema):
@@ -97,6 +103,8 @@ class MembershipOut(Schema):
     position_title: str
     start_date: date
     end_date: date | None
+    occupation_group: str = Field(description=OCCUPATION_HELP)
+    income_group: str = Field(description=INCOME_HELP)
 
 
 class MembershipCreateIn(Schema):
@@ -110,6 +118,8 @@ class MembershipCreateIn(Schema):
     position_title: PlainText = Field(default="", max_length=120)
     start_date: Date | None = None
     consent: Flag = Field(default=False, description="The person agreed to be registered")
+    occupation_group: OccupationCode = Field(default="", description=OCCUPATION_HELP)
+    income_group: IncomeCode = Field(default="", description=INCOME_HELP)
 
 
 class MemberBulkItemIn(Schema):
@@ -132,8 +142,10 @@ class MemberBulkItemIn(Schema):
         default="",
         max_length=64,
         description="Your system's id of this membership: sent again, it finds the membership "
-        "(even after a phone changed) and updates its position",
+        "(even after a phone changed) and updates its position, occupation and household",
     )
+    occupation_group: OccupationCode = Field(default="", description=OCCUPATION_HELP)
+    income_group: IncomeCode = Field(default="", description=INCOME_HELP)
 
 
 class MemberBulkIn(Schema):

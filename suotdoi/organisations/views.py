@@ -313,6 +313,8 @@ def member_add(request, unit_id: int):
                 national_id=d["national_id"],
                 date_of_birth=d["date_of_birth"],
                 gender=d["gender"],
+                occupation_group=d["occupation_group"],
+                income_group=d["income_group"],
                 consent_note=_("Consent confirmed by %(name)s") % {"name": request.user.full_name},
             )
         if outcome.ok:
