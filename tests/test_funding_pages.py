@@ -132,6 +132,58 @@ def test_the_fund_report_and_the_providers_statement(people, units, client_for):
         assert c.get(f"/funding/providers/{g.pk}/").status_code == 404
 
 
+def test_the_months_report_as_pdf_reconciles_its_books(people, units, client_for):
+    """Last month's deposit opens this month's balances; this month's grant, hold and payment
+    are its movements, each summing to zero; the closing balances are the accounts' own."""
+    import datetime as dt
+    import subprocess
+
+    from django.utils import timezone
+
+    from suotdoi.catalog import actions as catalog
+    from suotdoi.funding import actions
+    from suotdoi.funding.models import LedgerTransaction
+    from tests.funding_world import fund_for, paid_course
+
+    chair_p, mai = people["grassroots_chair"], people["member"]
+    course = paid_course(people, units, price=300_000)
+    fund = fund_for(people, units, course, deposit=7_000_000)
+    first = timezone.localdate().replace(day=1)
+    LedgerTransaction.objects.filter(fund=fund).update(at=timezone.now() - dt.timedelta(days=40))
+    actions.grant(actor=chair_p, fund=fund, person=mai, round_label="2026")
+    s = actions._hold(person=mai, fund=fund, course=course, run=None, made_by=mai)
+    catalog.complete(actor=chair_p, enrolment=s.enrolment)
+    Spend.objects.filter(pk=s.pk).update(status="review")
+    actions.spend_approve(actor=people["provincial_officer"], spend=s)
+    chair = client_for(chair_p)
+    assert "report-month" in chair.get(f"/funding/funds/{fund.pk}/").content.decode()
+    r = chair.get(f"/funding/funds/{fund.pk}/month.pdf?month={first:%Y-%m}")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=r.content, capture_output=True, check=True
+    ).stdout.decode()
+    flat = " ".join(text.split())
+    assert "BÁO CÁO TÌNH HÌNH SỬ DỤNG QUỸ HỌC TẬP" in flat
+    assert "Số dư đầu tháng -7.000.000 7.000.000 0 0 0" in flat
+    assert "Cấp cho tài khoản học tập 0 -1.000.000 1.000.000 0 0" in flat
+    assert "Thanh toán cho cơ sở đào tạo 0 0 0 -300.000 300.000" in flat
+    assert "Số dư cuối tháng -7.000.000 6.000.000 700.000 0 300.000" in flat
+    assert "Sổ khớp" in flat and "Người lập biểu" in flat
+    # Before the fund existed: only last month's deposit, nothing paid, books still balance.
+    last = (first - dt.timedelta(days=1)).replace(day=1)
+    r = chair.get(f"/funding/funds/{fund.pk}/month.pdf?month={last:%Y-%m}")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Không có thanh toán trong tháng" in text and "Sổ khớp" in text
+    for bad in ("2026-13", "abc", "2019-12", f"{first.year + 1}-01", "2026-1-1"):
+        r = chair.get(f"/funding/funds/{fund.pk}/month.pdf?month={bad}")
+        assert r.status_code == 302, bad
+    for who in ("foreign_officer", "member"):
+        c = client_for(people[who])
+        assert c.get(f"/funding/funds/{fund.pk}/month.pdf").status_code == 404
+
+
 def test_an_officer_pays_for_a_member_only_with_consent_and_her_code(people, units, client_for):
 
     from suotdoi.funding import actions

@@ -182,6 +182,7 @@ STAFF = {
     "funding:fund": {"fund_id": "fund"},
     "funding:spend_decide": {"spend_id": "spend"},
     "funding:fund_report": {"fund_id": "fund"},
+    "funding:fund_month_report": {"fund_id": "fund"},
     "api-v1:fund_get": {"fund_id": "fund"},
     "api-v1:fund_list": U,
     "api-v1:fund_spend_list": {"fund_id": "fund"},

@@ -197,3 +197,22 @@ def provider_xlsx(provider):
             ],
         )
     return _save(wb)
+
+
+def fund_month_pdf(fund: Fund, first, *, base_url: str | None = None) -> bytes:
+    """The month's report as the unit files it: balances and movements by kind of account,
+    payments by provider, the reconciliation, signature lines (an official form: Vietnamese)."""
+    from django.template.loader import render_to_string
+
+    from suotdoi.core.pdf import render_pdf
+
+    html = render_to_string(
+        "funding/month_pdf.html",
+        {
+            "fund": fund,
+            "m": selectors.fund_month(fund, first),
+            "figures": selectors.fund_figures(fund),
+            "now": timezone.localtime(),
+        },
+    )
+    return render_pdf(html, base_url=base_url)

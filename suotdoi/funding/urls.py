@@ -16,6 +16,7 @@ urlpatterns = [
     path("funds/<int:fund_id>/", views.fund_detail, name="fund"),
     path("spends/<int:spend_id>/decide/", views.spend_decide, name="spend_decide"),
     path("funds/<int:fund_id>/report.xlsx", views.fund_report, name="fund_report"),
+    path("funds/<int:fund_id>/month.pdf", views.fund_month_report, name="fund_month_report"),
     path("providers/<int:unit_id>/", views.provider_payments, name="provider"),
     path("providers/<int:unit_id>/statement.xlsx", views.provider_report, name="provider_report"),
 ]

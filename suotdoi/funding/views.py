@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -287,6 +288,7 @@ def fund_detail(request, fund_id):
             "may_grant": may_grant,
             "may_money": may_money,
             "nonce": secrets.token_hex(8),
+            "this_month": timezone.localdate().strftime("%Y-%m"),
             "granting": cache.get(f"funding-grant:{fund.pk}"),
             "reason_form": ReasonForm(),
         },
@@ -333,6 +335,33 @@ def fund_report(request, fund_id):
         filename=f"quy-hoc-tap-{fund.pk}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@login_required
+def fund_month_report(request, fund_id):
+    """The month's report as a PDF (?month=2026-11; the current month when not given)."""
+    import datetime as dt
+
+    from django.http import HttpResponse
+
+    from .exporting import fund_month_pdf
+
+    fund = _fund(request, fund_id)
+    text = request.GET.get("month", "")
+    today = timezone.localdate()
+    try:
+        first = dt.date.fromisoformat(f"{text}-01") if text else today.replace(day=1)
+    except ValueError:
+        first = None
+    if first is None or not dt.date(2020, 1, 1) <= first <= today:
+        messages.error(request, _("Choose a month between January 2020 and this month."))
+        return redirect("funding:fund", fund_id=fund.pk)
+    pdf = fund_month_pdf(fund, first, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="quy-hoc-tap-{fund.pk}-{first:%Y-%m}.pdf"'
+    )
+    return response
 
 
 def _provider(request, unit_id):
