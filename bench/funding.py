@@ -187,6 +187,18 @@ def main() -> None:
     figures = selectors.fund_figures(fund)
     print(f"fund report over {figures['accounts']} accounts: {time.perf_counter() - s:.2f} s")
     s = time.perf_counter()
+    month = selectors.fund_month(fund, timezone.localdate().replace(day=1))
+    print(
+        f"the month's report (balances and movements by kind, by provider, reconciliation) "
+        f"over {n_postings} postings of this month: {time.perf_counter() - s:.2f} s, "
+        f"problems: {len(month['problems'])}"
+    )
+    from suotdoi.funding.exporting import fund_month_pdf
+
+    s = time.perf_counter()
+    pdf = fund_month_pdf(fund, timezone.localdate().replace(day=1))
+    print(f"  as a PDF: {time.perf_counter() - s:.2f} s, {len(pdf) // 1024} KiB")
+    s = time.perf_counter()
     problems = ledger.verify(fund)
     print(
         f"reconciliation (verify) over {n_postings} postings: "

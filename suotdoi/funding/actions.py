@@ -279,17 +279,6 @@ def _hold(*, person, fund: Fund, course, run, made_by, origin: str = "") -> Spen
         made_by=made_by,
         origin=origin,
     )
-    mine, held = ledger.accounts_for(fund, person)
-    ledger.post(
-        fund=fund,
-        key=f"hold:{spend.pk}",
-        kind="hold",
-        actor=made_by,
-        spend=spend,
-        memo=course.title[:300],
-        lines=[(mine, -amount), (held, amount)],
-        fresh=True,
-    )
     flags = rules.flags_at_hold(spend)
     if flags:
         Spend.objects.filter(pk=spend.pk).update(flags=flags, status=Spend.REVIEW)
@@ -301,6 +290,19 @@ def _hold(*, person, fund: Fund, course, run, made_by, origin: str = "") -> Spen
         unit=fund.unit,
         on_behalf_of=person if made_by != person else None,
         data={"amount": amount, "course": course.pk, "flags": flags},
+    )
+    # The money moves last: the fund's `held` row, which every spend updates, stays locked
+    # only until the commit.
+    mine, held = ledger.accounts_for(fund, person)
+    ledger.post(
+        fund=fund,
+        key=f"hold:{spend.pk}",
+        kind="hold",
+        actor=made_by,
+        spend=spend,
+        memo=course.title[:300],
+        lines=[(mine, -amount), (held, amount)],
+        fresh=True,
     )
     return spend
 

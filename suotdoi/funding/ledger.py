@@ -94,22 +94,30 @@ def post(
         return prior, False  # the same movement, posted by a concurrent request
 
 
+def _lock_order(line) -> tuple[int, int]:
+    """Learners' own accounts first, then the fund's shared ones (pool, held, providers), each
+    by id: one order for every transaction, so two never wait on each other in a circle, and
+    the rows every spend touches (the fund's `held`) are locked last, for the shortest time."""
+    acc = line[0]
+    return (0 if acc.kind == LedgerAccount.LEARNER else 1, acc.pk)
+
+
 def _write(fund, key, kind, lines, actor, memo, spend) -> LedgerTransaction:
-    """The balances and the postings; the caller's transaction makes them land together (a
-    refused line rolls back the lines before it)."""
-    # In account order, so that two transactions never wait on each other in a circle.
-    for acc, amt in sorted(lines, key=lambda line: line[0].pk):
-        rows = LedgerAccount.objects.filter(pk=acc.pk)
-        if amt < 0 and acc.kind != LedgerAccount.SOURCE:
-            rows = rows.filter(balance__gte=-amt)
-        if rows.update(balance=F("balance") + amt) != 1:
-            raise NotEnoughCredit()
+    """The transaction and its postings, then the balances; the caller's transaction makes
+    them land together (a refused line rolls everything back). The balance updates come last
+    so that the row locks they take are held only until the commit that follows."""
     tx = LedgerTransaction.objects.create(
         fund=fund, key=key[:120], kind=kind, memo=memo[:300], actor=actor, spend=spend
     )
     Posting.objects.bulk_create(
         [Posting(transaction=tx, account=acc, amount=amt) for acc, amt in lines]
     )
+    for acc, amt in sorted(lines, key=_lock_order):
+        rows = LedgerAccount.objects.filter(pk=acc.pk)
+        if amt < 0 and acc.kind != LedgerAccount.SOURCE:
+            rows = rows.filter(balance__gte=-amt)
+        if rows.update(balance=F("balance") + amt) != 1:
+            raise NotEnoughCredit()
     return tx
 
 

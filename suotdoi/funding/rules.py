@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -238,15 +238,20 @@ def flags_at_hold(spend: Spend) -> list[str]:
         > LEARNERS_PER_ORIGIN_A_DAY
     ):
         flags.append("one_origin")
-    no_shows = Spend.objects.filter(
-        person=spend.person,
+    # The learner's recent no-shows (any fund) and today's spends at this provider: one query.
+    no_show = Q(
+        person=spend.person_id,
         status=Spend.RELEASED,
         reason=NO_SHOW,
         created_at__gte=timezone.now() - dt.timedelta(days=180),
-    ).count()
-    if no_shows >= NO_SHOWS_IN_HALF_A_YEAR:
+    )
+    at_provider = Q(fund=spend.fund_id, provider=spend.provider_id, created_at__gte=since)
+    counts = Spend.objects.filter(no_show | at_provider).aggregate(
+        no_shows=Count("pk", filter=no_show), today=Count("pk", filter=at_provider)
+    )
+    if counts["no_shows"] >= NO_SHOWS_IN_HALF_A_YEAR:
         flags.append("no_shows")
-    today_n = recent.filter(provider=spend.provider).count()
+    today_n = counts["today"]
     if today_n > PROVIDER_RUSH_MIN:  # below it, no rush whatever the month was
         month = Spend.objects.filter(
             fund=spend.fund,
