@@ -147,3 +147,24 @@ def test_the_register_carries_occupation_and_household(
     assert r.status_code == 302, r.content.decode()[:2000]
     m = Membership.objects.get(person__phone="+84977222003")
     assert (m.occupation_group, m.income_group) == ("6", "poor")
+
+
+def test_a_fund_with_a_list_of_courses_pays_only_for_them(people, units):
+    from suotdoi.core.errors import ValidationFailed
+
+    chair, mai = people["grassroots_chair"], people["member"]
+    listed = paid_course(people, units, title="Tin học văn phòng")
+    other = paid_course(people, units, title="Tiếng Anh giao tiếp")
+    fund = actions.fund_create(
+        actor=chair, unit=units["grassroots"], name="Quỹ tin học", per_person=1_000_000,
+        providers=[listed.provider], courses=[listed],
+    )  # fmt: skip
+    assert rules.course_ineligible(fund, listed) is None
+    assert "danh sách" in rules.course_ineligible(fund, other)
+    assert list(rules.eligible_courses(fund)) == [listed]
+    with pytest.raises(ValidationFailed):  # a course of a provider the fund has not vetted
+        actions.fund_create(
+            actor=chair, unit=units["grassroots"], name="x", per_person=1000, providers=[],
+            courses=[listed],
+        )  # fmt: skip
+    del mai

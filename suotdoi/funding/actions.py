@@ -34,10 +34,15 @@ def _accounts(fund: Fund) -> dict[str, LedgerAccount]:
 def fund_create(*, actor, unit, **fields) -> Fund:
     if not can(actor, unit, Capability.MANAGE_UNITS):
         raise NotFound()
-    providers = fields.pop("providers", [])
+    providers = list(fields.pop("providers", []))
+    courses = list(fields.pop("courses", []))
     rules.check_fund_fields(fields)
+    vetted = {p.pk for p in providers}
+    if any(c.provider_id not in vetted for c in courses):
+        raise ValidationFailed(_("A course on the fund's list must be of a vetted provider."))
     fund = Fund.objects.create(unit=unit, created_by=actor, **fields)
     fund.providers.set(providers)
+    fund.courses.set(courses)
     _accounts(fund)
     audit_log(
         actor=actor,

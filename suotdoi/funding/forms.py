@@ -30,9 +30,12 @@ class FundForm(forms.ModelForm):
         fields = [
             "name", "per_person", "per_course_max", "copay_pct", "credit_days", "min_age",
             "max_age", "occupation_groups", "income_groups", "list_only", "categories",
-            "providers",
+            "providers", "courses",
         ]  # fmt: skip
-        widgets = {"providers": forms.CheckboxSelectMultiple}
+        widgets = {
+            "providers": forms.CheckboxSelectMultiple,
+            "courses": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +49,16 @@ class FundForm(forms.ModelForm):
             "unit__name"
         )
         self.fields["providers"].label = _("Vetted providers (the fund pays only these)")
+        from suotdoi.catalog.models import Course, Status
+
+        self.fields["courses"].queryset = (
+            Course.objects.filter(status=Status.PUBLISHED, price__gt=0)
+            .select_related("provider__unit")
+            .order_by("title")
+        )
+        self.fields["courses"].label = _(
+            "Only these courses (none ticked: any course of the vetted providers)"
+        )
         for name in ("per_person", "per_course_max"):
             self.fields[name].max_value = 10**12
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "step": "1000"})

@@ -45,6 +45,9 @@ class Fund(TimeStampedModel):
     providers = models.ManyToManyField(
         "catalog.Provider", blank=True, related_name="+", verbose_name=_("vetted providers")
     )
+    courses = models.ManyToManyField(
+        "catalog.Course", blank=True, related_name="+", verbose_name=_("only these courses")
+    )  # empty: any course of a vetted provider (and of the categories, when set)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

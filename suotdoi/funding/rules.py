@@ -100,6 +100,9 @@ def describe(fund: Fund) -> list[str]:
     )
     if fund.categories:
         out.append(_("Course categories: %(c)s.") % {"c": ", ".join(fund.categories)})
+    titles = list(fund.courses.values_list("title", flat=True)[:50])
+    if titles:
+        out.append(_("Only these courses: %(t)s.") % {"t": "; ".join(titles)})
     if fund.copay_pct:
         out.append(_("The learner pays %(p)s%% of the price.") % {"p": fund.copay_pct})
     if fund.per_course_max:
@@ -194,6 +197,9 @@ def course_ineligible(fund: Fund, course) -> str | None:
         return _("This fund pays only for providers it has vetted.")
     if fund.categories and course.category not in fund.categories:
         return _("This fund does not pay for courses of this kind.")
+    listed = fund.courses.all()
+    if listed.exists() and not listed.filter(pk=course.pk).exists():
+        return _("This fund pays only for the courses on its list.")
     if course.price <= 0:
         return _("This course is free: there is nothing to pay.")
     return None
@@ -297,4 +303,6 @@ def eligible_courses(fund: Fund, limit: int = 100):
     ).filter(Q(audience_unit__isnull=True) | Q(audience_unit__path__startswith=fund.unit.path))
     if fund.categories:
         qs = qs.filter(category__in=fund.categories)
+    if fund.courses.exists():
+        qs = qs.filter(pk__in=fund.courses.values("pk"))
     return qs.select_related("provider__unit").order_by("title")[:limit]

@@ -159,6 +159,7 @@ def unit_funds(request, unit_id):
         if form.is_valid():
             data = dict(form.cleaned_data)
             data["providers"] = list(data["providers"])
+            data["courses"] = list(data["courses"])
             with action_errors(request):
                 fund = actions.fund_create(actor=request.user, unit=unit, **data)
                 return redirect("funding:fund", fund_id=fund.pk)
