@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "suotdoi.catalog",
     "suotdoi.recognition",
     "suotdoi.funding",
+    "suotdoi.credits",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",

@@ -302,6 +302,9 @@ def complete(*, actor, enrolment: Enrolment) -> Enrolment:
         data={"course": course.pk, "entry": entry.pk},
     )
     _emit_statement(e, course, now)
+    from suotdoi.catalog.signals import course_completed
+
+    course_completed.send(sender=Enrolment, enrolment=e, entry=entry)
     if course.provider.issues_credentials:
         transaction.on_commit(lambda: _issue_credential(entry.pk, actor.pk))
     return e

@@ -1,0 +1,142 @@
+"""Reads of credit accumulation: whether a provider is accredited, a programme's rules as the
+rules module reads them, a person's credit account (recognised credit, and credit-equivalents
+apart) and their progress in a programme."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from . import rules
+from .models import Accreditation, CreditAward, Programme, ProgrammeModule
+
+COUNTING = Q(revoked_at__isnull=True) & (
+    Q(credential__isnull=True) | Q(credential__revoked_at__isnull=True)
+)
+
+
+def is_accredited(provider, today=None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        Accreditation.objects.filter(provider=provider, revoked_at__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .exists()
+    )
+
+
+def rule_of(programme: Programme, modules=None) -> rules.ProgrammeRule:
+    modules = list(modules if modules is not None else programme.modules.all())
+    return rules.ProgrammeRule(
+        min_credits=programme.min_credits,
+        transfer_cap_pct=programme.transfer_cap_pct,
+        modules=tuple(rules.ModuleRule(m.code, m.credits, m.mandatory) for m in modules),
+        max_age_years=programme.max_result_age_years,
+        yearly_cap=programme.yearly_cap,
+        level=programme.vqf_level,
+    )
+
+
+def awards_of(person):
+    """A person's recognised credit that counts (not revoked, nor its credential)."""
+    return CreditAward.objects.filter(person=person).filter(COUNTING)
+
+
+def lines_for(person, programme: Programme, *, excluding_request=None) -> list[rules.Line]:
+    """The person's awards as lines of this programme: an award names its module (RPL), or its
+    course fills one; a transfer is recognised earlier learning or another provider's credit."""
+    module_of_course: dict[int, str] = {}
+    for code, course_id in ProgrammeModule.objects.filter(programme=programme).values_list(
+        "code", "courses"
+    ):
+        if course_id is not None:
+            module_of_course.setdefault(course_id, code)
+    awards = CreditAward.objects.filter(person=person).select_related("module", "credential")
+    if excluding_request is not None:
+        awards = awards.exclude(claim__request=excluding_request)
+    lines = []
+    for a in awards:
+        if a.module_id and a.module.programme_id == programme.pk:
+            module = a.module.code
+        elif a.course_id:
+            module = module_of_course.get(a.course_id)
+        else:
+            module = None
+        lines.append(
+            rules.Line(
+                key=str(a.pk),
+                credits=a.credits,
+                awarded_on=a.awarded_on,
+                module=module,
+                transfer=a.kind == CreditAward.RPL or a.provider_id != programme.provider_id,
+                revoked=a.revoked_at is not None
+                or (a.credential is not None and a.credential.revoked_at is not None),
+                expires_on=a.expires_on,
+            )
+        )
+    return lines
+
+
+def progress_of(person, programme: Programme, *, rule=None, excluding_request=None):
+    rule = rule or rule_of(programme)
+    return rules.progress(
+        rule,
+        lines_for(person, programme, excluding_request=excluding_request),
+        timezone.localdate(),
+    )
+
+
+def gap_courses(programme: Programme, progress: rules.Progress, limit: int = 20):
+    """Published catalogue courses that would fill what is still missing."""
+    from suotdoi.catalog.models import Course, Status
+
+    open_modules = [
+        m for m in programme.modules.all() if progress.by_module.get(m.code, 0) < m.credits
+    ]
+    return (
+        Course.objects.filter(
+            status=Status.PUBLISHED,
+            pk__in=ProgrammeModule.courses.through.objects.filter(
+                programmemodule__in=open_modules
+            ).values("course_id"),
+        )
+        .select_related("provider__unit")
+        .order_by("title")[:limit]
+    )
+
+
+def credit_equivalent_hours(person) -> Decimal:
+    """Hours of learning that counts in the record and was verified or issued."""
+    from suotdoi.records.models import NOT_COUNTING, EntryStatus, LearningEntry, Provenance
+
+    return LearningEntry.objects.filter(person=person).exclude(status__in=NOT_COUNTING).filter(
+        Q(status=EntryStatus.VERIFIED) | Q(provenance=Provenance.ISSUED)
+    ).aggregate(h=Sum("hours"))["h"] or Decimal("0")
+
+
+def account(person) -> dict:
+    """The credit account as its page shows it: each recognised credit, totals by area, by
+    level and by year, and the credit-equivalents of verified hours, apart."""
+    lines = list(
+        awards_of(person)
+        .select_related("provider__unit", "programme", "credential")
+        .order_by("-awarded_on", "-pk")
+    )
+    by_area: dict[str, Decimal] = {}
+    by_level: dict[int | None, Decimal] = {}
+    by_year: dict[int, Decimal] = {}
+    for a in lines:
+        by_area[a.area] = by_area.get(a.area, Decimal("0")) + a.credits
+        by_level[a.vqf_level] = by_level.get(a.vqf_level, Decimal("0")) + a.credits
+        by_year[a.awarded_on.year] = by_year.get(a.awarded_on.year, Decimal("0")) + a.credits
+    hours = credit_equivalent_hours(person)
+    return {
+        "lines": lines,
+        "total": sum((a.credits for a in lines), Decimal("0")),
+        "by_area": sorted(by_area.items()),
+        "by_level": sorted(by_level.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)),
+        "by_year": sorted(by_year.items(), reverse=True),
+        "hours": hours,
+        "equivalent": rules.credit_equivalent(hours),
+    }
