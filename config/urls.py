@@ -25,6 +25,7 @@ urlpatterns = [
     path("recognition/", include("suotdoi.recognition.urls")),
     path("credentials/", include("suotdoi.credentials.urls")),
     path("funding/", include("suotdoi.funding.urls")),
+    path("credits/", include("suotdoi.credits.urls")),
     path("xapi/", include("suotdoi.records.lrs.urls")),
     path("vc-api/", include("suotdoi.credentials.vcapi_urls")),
     path("api/v1/", include("suotdoi.api.router")),

@@ -172,7 +172,36 @@ def build_route_world() -> RouteWorld:
     funding.fund_deposit(actor=chair, fund=fund, amount=10_000_000, key="route")
     funding.grant(actor=chair, fund=fund, person=p["member"], round_label="route")
     spend = funding._hold(person=p["member"], fund=fund, course=paid, run=None, made_by=p["member"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from suotdoi.credits import actions as credits
+
+    accreditation = credits.accreditation_grant(
+        actor=admin, provider=prov, reference="1/QĐ-SLĐTBXH", issued_by="Sở LĐTBXH",
+        document=SimpleUploadedFile("qd.pdf", b"%PDF-1.4 route"),
+    )  # fmt: skip
+    programme = credits.programme_create(
+        actor=chair, provider=prov, code="DIEN-1", title="Điện dân dụng", vqf_level=1,
+        min_credits=Decimal(6), transfer_cap_pct=50,
+    )  # fmt: skip
+    for code, area in (("M1", "safety"), ("M2", "trades")):
+        credits.module_add(
+            actor=chair, programme=programme, code=code, title=code, area=area,
+            credits=Decimal(3), mandatory=code == "M1",
+        )  # fmt: skip
+    programme = credits.programme_publish(actor=chair, programme=programme)
+    evidence = (
+        LearningEntry.objects.filter(person=p["member"], status=EntryStatus.VERIFIED)
+        .exclude(pk=pending.pk)
+        .first()
+    )
+    rpl_request = credits.rpl_submit(
+        person=p["member"], programme=programme, claims={"M2": {"entries": [evidence.pk]}}
+    )
     ids = {
+        "accreditation": accreditation.pk,
+        "programme": programme.pk,
+        "rpl_request": rpl_request.pk,
         "fund": fund.pk,
         "assisted_membership": Membership.objects.get(
             person=p["member"], unit=u["group"], end_date__isnull=True

@@ -94,6 +94,12 @@ PUBLIC = {
     "api_pages:oauth_token": "OAuth 2.0 token endpoint: client credentials checked inside",
     "api-v1:me": "self: the caller",
     "funding:mine": "self: the caller's own learning accounts",
+    "credits:account": "self: the caller's own credit account",
+    "credits:programmes": "published programmes are public offers",
+    "credits:programme": "a published programme is public; following it is the caller's own",
+    "credits:rpl_apply": "self: the caller's own request, with evidence from their own record "
+    "(checked in the action)",
+    "credits:accreditation_document": "a provider's accreditation is a public licence",
     "api-v1:unit_roots": "self: the units the caller manages",
     "api-v1:entry_list": "self: the caller's own entries",
     "api-v1:entry_declare": "self: declares in the caller's own record",
@@ -121,6 +127,7 @@ OWN = {
     "api-v1:entry_get": {"entry_id": "own_entry"},
     "funding:spend": {"fund_id": "fund", "course_id": "paid_course"},
     "funding:spend_cancel": {"spend_id": "spend"},
+    "credits:rpl": {"request_id": "rpl_request"},
     "api-v1:credential_document": {"uid": "credential_uid"},
 }
 
@@ -195,6 +202,9 @@ STAFF = {
         "course_id": "paid_course",
     },
     "funding:provider": U,
+    "credits:provider": U,
+    "credits:manage": {"programme_id": "programme"},
+    "credits:accreditations": {},
     "funding:provider_report": U,
     "api-v1:unit_bulk": U,
     "api-v1:unit_assessment_list": U,
