@@ -213,6 +213,21 @@ def test_a_worker_earns_applies_is_granted_and_appeals(people, units, client_for
     assert prog.total == 23 and prog.transfer_used == 20
     page = mai.get("/credits/").content.decode()
     assert 'id="credit-total">23<' in page
+    # Her transcript lists both credits; the college's report counts them and the request.
+    import subprocess
+
+    r = mai.get("/credits/transcript.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    assert "An toàn điện" in text and "B Học phần B" in text and "23" in text
+    report = chair.get(f"/credits/units/{units['grassroots'].pk}/report/").content.decode()
+    assert '<dd class="fig-course">3</dd>' in report and '<dd class="fig-rpl">20</dd>' in report
+    assert '<dd class="fig-requests">1</dd>' in report
+    assert "credits/units/" in chair.get(f"/units/{units['grassroots'].pk}/").content.decode()
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {"credits.accredit", "credits.programme_publish", "credits.award",
             "credits.rpl_submit", "credits.rpl_decide", "credits.rpl_appeal",

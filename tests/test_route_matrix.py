@@ -95,6 +95,7 @@ PUBLIC = {
     "api-v1:me": "self: the caller",
     "funding:mine": "self: the caller's own learning accounts",
     "credits:account": "self: the caller's own credit account",
+    "credits:transcript": "self: the caller's own transcript of credit",
     "credits:programmes": "published programmes are public offers",
     "credits:programme": "a published programme is public; following it is the caller's own",
     "credits:rpl_apply": "self: the caller's own request, with evidence from their own record "
@@ -203,6 +204,7 @@ STAFF = {
     },
     "funding:provider": U,
     "credits:provider": U,
+    "credits:report": U,
     "credits:manage": {"programme_id": "programme"},
     "credits:accreditations": {},
     "funding:provider_report": U,

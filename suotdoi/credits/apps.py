@@ -9,4 +9,8 @@ class CreditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - credit for credit-bearing completions
+        from suotdoi.web.panels import register_unit_panel
+
+        from . import home, receivers  # noqa: F401 - the home page; credit for completions
+
+        register_unit_panel(home.unit_panel)

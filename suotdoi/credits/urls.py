@@ -5,6 +5,8 @@ from . import views
 app_name = "credits"
 urlpatterns = [
     path("", views.account, name="account"),
+    path("transcript.pdf", views.transcript, name="transcript"),
+    path("units/<int:unit_id>/report/", views.report, name="report"),
     path("programmes/", views.programmes, name="programmes"),
     path("programmes/<int:programme_id>/", views.programme, name="programme"),
     path("programmes/<int:programme_id>/rpl/", views.rpl_apply, name="rpl_apply"),

@@ -369,3 +369,45 @@ def accreditation_document(request, accreditation_id):
         content_type="application/pdf",
         filename=f"cong-nhan-{acc.pk}.pdf",
     )
+
+
+@login_required
+def transcript(request):
+    from django.http import HttpResponse
+
+    from .exporting import transcript_pdf
+
+    pdf = transcript_pdf(person=request.user, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="bang-tin-chi.pdf"'
+    return response
+
+
+@login_required
+def report(request, unit_id):
+    """Credit in a unit: as a provider (what it granted, its RPL requests and how fast they
+    were decided) and for the members of the unit and the units below it."""
+    import datetime as dt
+
+    from suotdoi.catalog.models import Provider
+
+    from .exporting import report as build
+
+    unit = access_unit_by_id(request.user, unit_id, Capability.VIEW_MEMBERS)
+    year = int_or(request.GET.get("year"), 0)
+    today = dt.date.today()
+    if not 2000 <= year <= today.year:
+        year = 0
+    since = dt.date(year, 1, 1) if year else None
+    provider = Provider.objects.filter(unit=unit).first()
+    return render(
+        request,
+        "credits/report.html",
+        {
+            "unit": unit,
+            "year": year,
+            "years": list(range(today.year, today.year - 6, -1)),
+            "as_provider": build(providers=[provider], since=since) if provider else None,
+            "members": build(unit=unit, since=since),
+        },
+    )
