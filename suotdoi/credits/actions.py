@@ -324,7 +324,7 @@ def _grant(*, actor, req: RplRequest, grants: dict, note: str, appeal: bool) -> 
         if amount > room:
             raise ValidationFailed(
                 _("Module %(code)s has %(room)s credits left to recognise.")
-                % {"code": claim.module.code, "room": room}
+                % {"code": claim.module.code, "room": rules.num(room)}
             )
         if appeal and amount < prior.get(claim_id, Decimal("0")):
             raise ValidationFailed(_("An appeal does not take away what was granted."))
@@ -337,7 +337,12 @@ def _grant(*, actor, req: RplRequest, grants: dict, note: str, appeal: bool) -> 
                 "%(total)s credits are more than the %(left)s that can still be recognised from "
                 "earlier learning (at most %(pct)s%% of %(need)s)."
             )
-            % {"total": total, "left": left, "pct": rule.transfer_cap_pct, "need": rule.min_credits}
+            % {
+                "total": rules.num(total),
+                "left": rules.num(left),
+                "pct": rule.transfer_cap_pct,
+                "need": rules.num(rule.min_credits),
+            }
         )
     today = timezone.localdate()
     earlier = CreditAward.objects.filter(claim__request=req, revoked_at__isnull=True)

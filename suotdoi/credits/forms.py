@@ -1,4 +1,5 @@
 from django import forms
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import Programme, ProgrammeModule
@@ -87,12 +88,24 @@ class RplApplyForm(forms.Form):
     def __init__(self, *args, modules=(), entries=(), credentials=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.modules = list(modules)
-        entry_choices = [(e.pk, f"{e.title} ({e.start_date:%d/%m/%Y})") for e in entries]
+        entry_choices = [
+            (
+                e.pk,
+                _("%(title)s — %(where)s, %(date)s, %(hours)s hours")
+                % {
+                    "title": e.title,
+                    "where": e.unit.name if e.unit_id else e.issued_by or _("declared by you"),
+                    "date": e.start_date.strftime("%d/%m/%Y"),
+                    "hours": floatformat(e.hours, "-1"),
+                },
+            )
+            for e in entries
+        ]
         cred_choices = [(c.pk, str(c.achievement.name)) for c in credentials]
         for m in self.modules:
             self.fields[f"claim_{m.pk}"] = forms.BooleanField(
                 label=_("Ask to recognise %(code)s %(title)s (%(credits)s credits)")
-                % {"code": m.code, "title": m.title, "credits": m.credits},
+                % {"code": m.code, "title": m.title, "credits": floatformat(m.credits, "-1")},
                 required=False,
             )
             self.fields[f"entries_{m.pk}"] = forms.TypedMultipleChoiceField(
@@ -138,7 +151,7 @@ class RplDecideForm(forms.Form):
         for c in self.claims:
             self.fields[f"credits_{c.pk}"] = forms.DecimalField(
                 label=_("Credits granted for %(code)s (at most %(n)s)")
-                % {"code": c.module.code, "n": c.module.credits},
+                % {"code": c.module.code, "n": floatformat(c.module.credits, "-1")},
                 min_value=0,
                 max_value=c.module.credits,
                 decimal_places=1,

@@ -17,6 +17,13 @@ from .models import TRANSFER_CAP_MAX_PCT, VQF_MIN_CREDITS, VqfLevel
 ZERO = Decimal("0")
 
 
+def num(d) -> str:
+    """A number of credits as people write it here: 20, 2,5."""
+    from django.template.defaultfilters import floatformat
+
+    return floatformat(d, "-1")
+
+
 @dataclass(frozen=True)
 class ModuleRule:
     code: str
@@ -96,13 +103,13 @@ def programme_problems(rule: ProgrammeRule) -> list[str]:
     if rule.modules and total < rule.min_credits:
         problems.append(
             _("The modules add up to %(total)s credits, fewer than the %(need)s required.")
-            % {"total": total, "need": rule.min_credits}
+            % {"total": num(total), "need": num(rule.min_credits)}
         )
     mandatory = sum((m.credits for m in rule.modules if m.mandatory), ZERO)
     if mandatory > rule.min_credits:
         problems.append(
             _("The mandatory modules alone (%(m)s credits) are more than the %(need)s required.")
-            % {"m": mandatory, "need": rule.min_credits}
+            % {"m": num(mandatory), "need": num(rule.min_credits)}
         )
     if any(m.credits <= 0 for m in rule.modules):
         problems.append(_("Every module carries some credit."))
@@ -201,10 +208,10 @@ def rpl_claim_problems(rule: ProgrammeRule, current: Progress, claimed: list[str
                 "can still be recognised from earlier learning (at most %(pct)s%% of %(total)s)."
             )
             % {
-                "asked": asked,
-                "left": left,
+                "asked": num(asked),
+                "left": num(left),
                 "pct": rule.transfer_cap_pct,
-                "total": rule.min_credits,
+                "total": num(rule.min_credits),
             }
         )
     full = [c for c in claimed if c in modules and current.room(modules[c]) <= 0]

@@ -117,6 +117,7 @@ def rpl_apply(request, programme_id):
     entries = (
         LearningEntry.objects.filter(person=request.user)
         .exclude(status__in=NOT_COUNTING)
+        .select_related("unit")
         .order_by("-start_date")[:200]
     )
     credentials = (
@@ -164,7 +165,9 @@ def rpl(request, request_id):
     if not (mine or assessor):
         raise NotFound()
     claims = list(
-        req.claims.select_related("module").prefetch_related("entries", "credentials__achievement")
+        req.claims.select_related("module").prefetch_related(
+            "entries__unit", "credentials__achievement"
+        )
     )
     decide = None
     if assessor and req.status in (RplRequest.SUBMITTED, RplRequest.APPEALED):

@@ -25,4 +25,7 @@ class Command(BaseCommand):
         from suotdoi.demo.recognition_seed import seed_recognition
 
         seed_recognition(world)
+        from suotdoi.demo.accounts_seed import seed_accounts
+
+        seed_accounts(world)
         self.stdout.write(f"Demo world built: {len(world.units)} named units.")
