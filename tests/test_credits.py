@@ -249,3 +249,69 @@ def test_credit_outside_an_accredited_provider_is_only_hours(people, units):
     catalog.complete(actor=chair_p, enrolment=e)
     assert not CreditAward.objects.exists()
     assert selectors.account(people["member"])["total"] == 0
+
+
+def test_list_pages_cost_the_same_with_one_line_or_forty(
+    people, units, client_for, college, django_assert_max_num_queries
+):
+    """The credit account, a programme's progress, the provider's queue and the report do a
+    fixed number of queries whatever the number of awards and requests."""
+    from suotdoi.catalog.models import Provider
+    from suotdoi.credits.models import RplClaim
+
+    p, _course = college
+    mai_p = people["member"]
+    provider = Provider.objects.get(unit=units["grassroots"])
+    module = p.modules.get(code="B")
+    client = client_for(mai_p)
+    chair = client_for(people["grassroots_chair"])
+    g = units["grassroots"]
+    pages = [
+        (client, "/credits/"),
+        (client, f"/credits/programmes/{p.pk}/"),
+        (chair, f"/credits/providers/{g.pk}/"),
+        (chair, f"/credits/units/{g.pk}/report/"),
+    ]
+    from suotdoi.credits.models import Following
+
+    Following.objects.create(person=mai_p, programme=p)
+    for c, url in pages:  # warm: the first request of a session loads its grants
+        c.get(url)
+    counts = {}
+    for n in (1, 40):
+        CreditAward.objects.bulk_create(
+            [
+                CreditAward(
+                    person=mai_p,
+                    provider=provider,
+                    kind="course",
+                    title=f"Khóa {n}-{i}",
+                    credits=Decimal(1),
+                    area="trades",
+                    awarded_on=dt.date(2026, 1, 1),
+                    source_key=f"q:{n}:{i}",
+                    module=module,
+                    programme=p,
+                )  # fmt: skip
+                for i in range(n)
+            ]
+        )
+        from suotdoi.people.models import Person
+
+        for i in range(n):
+            learner = Person.objects.create_user(
+                full_name=f"Học viên {n}-{i}", phone=f"+8491399{n:02d}{i:03d}", password="x"
+            )
+            req = RplRequest.objects.create(person=learner, programme=p)
+            RplClaim.objects.create(request=req, module=module)
+        for c, url in pages:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as ctx:
+                assert c.get(url).status_code == 200
+            counts.setdefault(url, []).append(len(ctx.captured_queries))
+    for url, (few, many) in counts.items():
+        assert many == few, (url, few, many)
+    with django_assert_max_num_queries(20):
+        client.get("/credits/")
