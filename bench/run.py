@@ -35,5 +35,6 @@ if os.environ.get("BENCH_DATABASE_URL"):
     run("api_figures.py", "--db", "postgres")
     run("api_bulk.py", "--db", "postgres", "--members", rows)
     run("funding.py", "--accounts", rows)
+    run("credits.py")
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")

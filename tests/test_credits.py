@@ -315,3 +315,31 @@ def test_list_pages_cost_the_same_with_one_line_or_forty(
         assert many == few, (url, few, many)
     with django_assert_max_num_queries(20):
         client.get("/credits/")
+
+
+def test_a_withdrawn_accreditation_stops_new_credit(people, units, college):
+    """Staff withdraw the college's accreditation: no credit for a completion, no new request,
+    no decision on a waiting one."""
+    from suotdoi.catalog import actions as catalog
+    from suotdoi.core.errors import PermissionDenied
+    from suotdoi.credits.models import Accreditation
+
+    p, course = college
+    mai_p, chair_p = people["member"], people["grassroots_chair"]
+    weld = _entry(mai_p, "Hàn điện", "500")
+    req = actions.rpl_submit(person=mai_p, programme=p, claims={"B": {"entries": [weld.pk]}})
+    acc = Accreditation.objects.get()
+    actions.accreditation_revoke(actor=people["admin"], accreditation=acc, reason="Hết hạn")
+    with pytest.raises(PermissionDenied):
+        actions.rpl_decide(
+            actor=chair_p, request=req, grants={req.claims.get().pk: ("10", "ok")}, note="x"
+        )
+    e = _enrolled_a_month_ago(mai_p, course)
+    catalog.complete(actor=chair_p, enrolment=e)
+    assert not CreditAward.objects.exists()
+    req.refresh_from_db()
+    assert req.status == RplRequest.SUBMITTED
+    from suotdoi.core.errors import NotFound
+
+    with pytest.raises(NotFound):  # only platform staff accredit and withdraw
+        actions.accreditation_revoke(actor=chair_p, accreditation=acc, reason="x")

@@ -245,6 +245,8 @@ def rpl_submit(*, person, programme: Programme, claims: dict, statement: str = "
     still allows, or the evidence is not the learner's, or not valid."""
     if programme.status != Programme.PUBLISHED:
         raise NotFound()
+    if not selectors.is_accredited(programme.provider):
+        raise PermissionDenied(_("Only an accredited provider grants credit."))
     if RplRequest.objects.filter(
         person=person, programme=programme, status__in=[RplRequest.SUBMITTED, RplRequest.APPEALED]
     ).exists():
@@ -421,6 +423,8 @@ def _may_assess(actor, req: RplRequest) -> None:
         raise NotFound()
     if actor.pk == req.person_id:
         raise PermissionDenied(_("Nobody assesses their own request."))
+    if not selectors.is_accredited(req.programme.provider):
+        raise PermissionDenied(_("Only an accredited provider grants credit."))
 
 
 @transaction.atomic

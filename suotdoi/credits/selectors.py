@@ -52,27 +52,32 @@ def lines_for(person, programme: Programme, *, excluding_request=None) -> list[r
     ):
         if course_id is not None:
             module_of_course.setdefault(course_id, code)
-    awards = CreditAward.objects.filter(person=person).select_related("module", "credential")
+    awards = CreditAward.objects.filter(person=person)
     if excluding_request is not None:
         awards = awards.exclude(claim__request=excluding_request)
     lines = []
-    for a in awards:
-        if a.module_id and a.module.programme_id == programme.pk:
-            module = a.module.code
-        elif a.course_id:
-            module = module_of_course.get(a.course_id)
+    for (
+        pk, credits, awarded_on, module_id, module_code, module_programme, course_id, kind,
+        provider_id, revoked_at, credential_revoked_at, expires_on,
+    ) in awards.values_list(
+        "pk", "credits", "awarded_on", "module_id", "module__code", "module__programme_id",
+        "course_id", "kind", "provider_id", "revoked_at", "credential__revoked_at", "expires_on",
+    ):  # fmt: skip
+        if module_id and module_programme == programme.pk:
+            module = module_code
+        elif course_id:
+            module = module_of_course.get(course_id)
         else:
             module = None
         lines.append(
             rules.Line(
-                key=str(a.pk),
-                credits=a.credits,
-                awarded_on=a.awarded_on,
+                key=str(pk),
+                credits=credits,
+                awarded_on=awarded_on,
                 module=module,
-                transfer=a.kind == CreditAward.RPL or a.provider_id != programme.provider_id,
-                revoked=a.revoked_at is not None
-                or (a.credential is not None and a.credential.revoked_at is not None),
-                expires_on=a.expires_on,
+                transfer=kind == CreditAward.RPL or provider_id != programme.provider_id,
+                revoked=revoked_at is not None or credential_revoked_at is not None,
+                expires_on=expires_on,
             )
         )
     return lines
@@ -120,9 +125,13 @@ def account(person) -> dict:
     level and by year, and the credit-equivalents of verified hours, apart."""
     lines = list(
         awards_of(person)
-        .select_related("provider__unit", "programme", "credential")
+        .select_related("provider__unit")
+        .only(
+            "title", "credits", "kind", "grade", "vqf_level", "expires_on", "awarded_on",
+            "area", "provider__unit__name",
+        )
         .order_by("-awarded_on", "-pk")
-    )
+    )  # fmt: skip
     by_area: dict[str, Decimal] = {}
     by_level: dict[int | None, Decimal] = {}
     by_year: dict[int, Decimal] = {}
