@@ -343,3 +343,38 @@ def test_a_withdrawn_accreditation_stops_new_credit(people, units, college):
 
     with pytest.raises(NotFound):  # only platform staff accredit and withdraw
         actions.accreditation_revoke(actor=chair_p, accreditation=acc, reason="x")
+
+
+def test_the_api_gives_the_account_progress_programmes_and_report(
+    people, units, college, client_for
+):
+    from django.test import Client
+
+    from suotdoi.api.tokens import token_create
+    from suotdoi.catalog import actions as catalog
+
+    p, course = college
+    mai_p = people["member"]
+    catalog.complete(
+        actor=people["grassroots_chair"], enrolment=_enrolled_a_month_ago(mai_p, course)
+    )
+    api = client_for(mai_p)  # her session: the API answers her as the pages do
+    me = api.get("/api/v1/me/credits").json()
+    assert Decimal(me["total"]) == 3 and me["lines"][0]["kind"] == "course"
+    listed = api.get("/api/v1/programmes?q=Điện").json()["results"]
+    assert [x["code"] for x in listed] == ["DIEN-CD"] and len(listed[0]["modules"]) == 3
+    prog = api.get(f"/api/v1/programmes/{p.pk}/progress").json()
+    assert Decimal(prog["total"]) == 3 and prog["missing_mandatory"] == ["A"]
+    assert Decimal(prog["transfer_left"]) == 30
+    assert api.get("/api/v1/programmes/999999/progress").status_code == 404
+    chair_row, chair_secret = token_create(
+        actor=people["grassroots_chair"], unit=units["grassroots"], kind="personal",
+        name="Báo cáo", capabilities=["view", "view_members"], days=1,
+    )  # fmt: skip
+    chair = Client(HTTP_AUTHORIZATION=f"Bearer {chair_secret}")
+    report = chair.get(f"/api/v1/units/{units['grassroots'].pk}/credit-report?year=2026").json()
+    assert Decimal(report["credits_from_courses"]) == 3 and report["requests"] == 0
+    assert (
+        chair.get(f"/api/v1/units/{units['grassroots'].pk}/credit-report?year=1999").status_code
+        == 422
+    )

@@ -96,6 +96,9 @@ PUBLIC = {
     "funding:mine": "self: the caller's own learning accounts",
     "credits:account": "self: the caller's own credit account",
     "credits:transcript": "self: the caller's own transcript of credit",
+    "api-v1:my_credits": "self: the caller's own credit account",
+    "api-v1:programme_list": "published programmes are public offers",
+    "api-v1:programme_progress": "self: the caller's own progress in a published programme",
     "credits:programmes": "published programmes are public offers",
     "credits:programme": "a published programme is public; following it is the caller's own",
     "credits:rpl_apply": "self: the caller's own request, with evidence from their own record "
@@ -205,6 +208,7 @@ STAFF = {
     "funding:provider": U,
     "credits:provider": U,
     "credits:report": U,
+    "api-v1:credit_report": U,
     "credits:manage": {"programme_id": "programme"},
     "credits:accreditations": {},
     "funding:provider_report": U,

@@ -110,6 +110,7 @@ def _mount() -> None:
     from suotdoi.campaigns.api import router as campaigns_router
     from suotdoi.catalog.api import router as catalog_router
     from suotdoi.credentials.api import router as credentials_router
+    from suotdoi.credits.api import router as credits_router
     from suotdoi.funding.api import router as funding_router
     from suotdoi.organisations.api import router as organisations_router
     from suotdoi.recognition.api import router as recognition_router
@@ -122,6 +123,7 @@ def _mount() -> None:
     api.add_router("/", catalog_router)
     api.add_router("/", campaigns_router)
     api.add_router("/", funding_router)
+    api.add_router("/", credits_router)
 
 
 _mount()
