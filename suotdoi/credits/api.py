@@ -91,7 +91,7 @@ class ProgrammeFilter(Schema):
 
 @router.get("/me/credits", response=AccountOut, summary="The caller's own credit account")
 def my_credits(request):
-    acc = selectors.account(request.auth)
+    acc = selectors.account(request.auth, limit=None)
     return {
         "total": acc["total"],
         "credit_equivalent": acc["equivalent"],

@@ -24,7 +24,7 @@ def transcript_pdf(*, person, base_url: str) -> bytes:
         "credits/transcript.html",
         {
             "person": person,
-            "acc": selectors.account(person),
+            "acc": selectors.account(person, limit=None),
             "progress": [
                 (f.programme, selectors.progress_of(person, f.programme)) for f in following
             ],

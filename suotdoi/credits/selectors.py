@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from . import rules
@@ -120,29 +120,39 @@ def credit_equivalent_hours(person) -> Decimal:
     ).aggregate(h=Sum("hours"))["h"] or Decimal("0")
 
 
-def account(person) -> dict:
-    """The credit account as its page shows it: each recognised credit, totals by area, by
-    level and by year, and the credit-equivalents of verified hours, apart."""
-    lines = list(
-        awards_of(person)
-        .select_related("provider__unit")
+def account(person, limit: int | None = 50) -> dict:
+    """The credit account as its page shows it: the latest recognised credits (every one when
+    `limit` is None, as the transcript prints them), totals by area, by level and by year over
+    all of them (one grouped query), and the credit-equivalents of verified hours, apart."""
+    counting = awards_of(person)
+    lines = (
+        counting.select_related("provider__unit")
         .only(
             "title", "credits", "kind", "grade", "vqf_level", "expires_on", "awarded_on",
             "area", "provider__unit__name",
         )
         .order_by("-awarded_on", "-pk")
     )  # fmt: skip
+    lines = list(lines if limit is None else lines[:limit])
     by_area: dict[str, Decimal] = {}
     by_level: dict[int | None, Decimal] = {}
     by_year: dict[int, Decimal] = {}
-    for a in lines:
-        by_area[a.area] = by_area.get(a.area, Decimal("0")) + a.credits
-        by_level[a.vqf_level] = by_level.get(a.vqf_level, Decimal("0")) + a.credits
-        by_year[a.awarded_on.year] = by_year.get(a.awarded_on.year, Decimal("0")) + a.credits
+    count = 0
+    for area, level, year, n, total in (
+        counting.values_list("area", "vqf_level", "awarded_on__year")
+        .annotate(n=Count("pk"), s=Sum("credits"))
+        .order_by()
+    ):
+        by_area[area] = by_area.get(area, Decimal("0")) + total
+        by_level[level] = by_level.get(level, Decimal("0")) + total
+        by_year[year] = by_year.get(year, Decimal("0")) + total
+        count += n
     hours = credit_equivalent_hours(person)
     return {
         "lines": lines,
-        "total": sum((a.credits for a in lines), Decimal("0")),
+        "count": count,
+        "more": count - len(lines),
+        "total": sum(by_year.values(), Decimal("0")),
         "by_area": sorted(by_area.items()),
         "by_level": sorted(by_level.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)),
         "by_year": sorted(by_year.items(), reverse=True),
