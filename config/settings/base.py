@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "suotdoi.recognition",
     "suotdoi.funding",
     "suotdoi.credits",
+    "suotdoi.contests",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContestsConfig(AppConfig):
+    name = "suotdoi.contests"
+    label = "contests"
+    verbose_name = _("Online contests")
+    default_auto_field = "django.db.models.BigAutoField"

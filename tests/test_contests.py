@@ -1,0 +1,229 @@
+"""#22, the engine: the draw from a seed, timing kept by the server (late answers ignored, a
+resumed sitting keeps its deadline), one account per person, the ranking exactly as published
+(crafted ties at every level), unit rates within size bands, flags reviewed before publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from suotdoi.contests import actions, rules, selectors
+from suotdoi.contests.models import Answer, Sitting
+from suotdoi.core.errors import ApplicationError, Conflict
+
+T0 = dt.datetime(2026, 10, 1, 20, 0, tzinfo=dt.UTC)
+
+
+def _r(sid, pid, score, prediction, ms, sec):
+    return rules.Result(sid, pid, score, prediction, ms, T0 + dt.timedelta(seconds=sec))
+
+
+def test_ranking_breaks_ties_level_by_level_and_reports_the_last_one():
+    # Four participants: the real number is 4.
+    results = [
+        _r(1, 10, 18, 4, 300_000, 5),  # 18, exact prediction
+        _r(2, 11, 18, 6, 200_000, 1),  # 18, off by 2
+        _r(3, 12, 18, 6, 200_000, 9),  # same as 2 except later: a reported tie
+        _r(4, 13, 20, None, 900_000, 3),  # best score, no prediction
+        _r(5, 10, 15, 4, 100_000, 2),  # person 10's worse sitting: not counted
+    ]
+    ranked = rules.rank(results)
+    assert [r.result.sitting_id for r in ranked] == [4, 1, 2, 3]
+    assert [r.rank for r in ranked] == [1, 2, 3, 4]
+    assert [r.tied for r in ranked] == [False, False, True, True]
+    assert ranked[1].distance == 0 and ranked[2].distance == 2
+    # Time decides between equal scores and distances.
+    faster = rules.rank([_r(1, 1, 10, 2, 50_000, 9), _r(2, 2, 10, 2, 40_000, 1)])
+    assert [r.result.sitting_id for r in faster] == [2, 1] and not any(r.tied for r in faster)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 30),
+            st.integers(0, 20),
+            st.none() | st.integers(0, 60),
+            st.integers(1, 1_200_000),
+            st.integers(0, 10_000),
+        ),  # fmt: skip
+        max_size=60,
+    )
+)
+def test_the_ranking_is_a_total_order_one_line_per_person(rows):
+    results = [_r(i + 1, p, s, pr, ms, sec) for i, (p, s, pr, ms, sec) in enumerate(rows)]
+    ranked = rules.rank(results)
+    people = {r.person_id for r in results}
+    assert len(ranked) == len(people) and {r.result.person_id for r in ranked} == people
+    for a, b in zip(ranked, ranked[1:], strict=False):
+        ka = (-a.result.score, a.distance, a.result.duration_ms)
+        kb = (-b.result.score, b.distance, b.result.duration_ms)
+        assert ka <= kb
+        if ka == kb:
+            assert a.tied and b.tied and a.result.submitted_at <= b.result.submitted_at
+
+
+def test_the_draw_is_reproducible_from_its_seed():
+    bank = {"law": [(i, 4) for i in range(1, 41)], "history": [(i, 3) for i in range(41, 61)]}
+    want = {"law": 15, "history": 5}
+    a = rules.draw(bank, want, "seed-1")
+    assert a == rules.draw(bank, want, "seed-1")
+    assert a != rules.draw(bank, want, "seed-2")
+    ids = [q for q, _o in a]
+    assert len(ids) == len(set(ids)) == 20
+    assert sum(1 for q in ids if q <= 40) == 15
+    for qid, order in a:
+        assert sorted(order) == list(range(4 if qid <= 40 else 3))
+
+
+def test_unit_rates_compare_units_of_a_size_by_rate_not_headcount():
+    units = [(1, 40), (2, 30), (3, 500), (4, 300)]
+    taking = {1: [10] * 20, 2: [12] * 30, 3: [15] * 200, 4: [5] * 290}
+    rates = {r.unit_id: r for r in rules.unit_rates(units, taking)}
+    assert rates[2].place == 1 and rates[1].place == 2  # 100 % beats 50 % among small units
+    assert rates[4].place == 1 and rates[3].place == 2  # 290/300 beats 200/500
+    assert rates[3].band == rates[4].band != rates[1].band
+
+
+# --- the engine on the database --------------------------------------------------------------
+
+
+@pytest.fixture
+def contest(people, units):
+    chair = people["grassroots_chair"]
+    c = actions.contest_create(
+        actor=chair, unit=units["grassroots"], title="Tìm hiểu Luật Công đoàn 2024",
+        rules_text="20 câu hỏi trắc nghiệm và 1 câu dự đoán.",
+    )  # fmt: skip
+    for i in range(25):
+        actions.question_add(
+            actor=chair, contest=c, text=f"Câu hỏi số {i + 1}?", choices=["A", "B", "C", "D"],
+            correct=i % 4, category="luat" if i < 20 else "lich-su",
+        )  # fmt: skip
+    rnd = actions.round_add(
+        actor=chair, contest=c, opens_at=T0, closes_at=T0 + dt.timedelta(days=7),
+        draw={"luat": 15, "lich-su": 5}, minutes=15, attempts=2,
+        tiebreak="Bao nhiêu người sẽ dự thi tuần này?",
+    )  # fmt: skip
+    return c, rnd
+
+
+def _right(sitting, position):
+    from suotdoi.contests.models import Question
+
+    qid, order = sitting.questions[position]
+    return order.index(Question.objects.get(pk=qid).correct)
+
+
+@pytest.mark.django_db
+def test_timing_is_the_servers(people, contest):
+    c, rnd = contest
+    mai = people["member"]
+    s = actions.sitting_start(person=mai, round=rnd, now=T0 + dt.timedelta(hours=1))
+    assert s.deadline == s.started_at + dt.timedelta(minutes=15)
+    for p in range(10):
+        assert actions.answer_save(
+            person=mai, sitting=s, position=p, shown=_right(s, p),
+            now=s.started_at + dt.timedelta(minutes=1),
+        )  # fmt: skip
+    # The connection drops; she comes back: the same sitting, the same deadline.
+    again = actions.sitting_start(person=mai, round=rnd, now=s.started_at + dt.timedelta(minutes=5))
+    assert again.pk == s.pk and again.deadline == s.deadline
+    # A late answer is ignored.
+    late = s.deadline + dt.timedelta(seconds=1)
+    assert not actions.answer_save(
+        person=mai, sitting=s, position=10, shown=_right(s, 10), now=late
+    )
+    assert Answer.objects.filter(sitting=s).count() == 10
+    done = actions.sitting_submit(person=mai, sitting=s, prediction=123, now=late)
+    assert done.status == Sitting.EXPIRED and done.score == 10 and done.submitted_at == s.deadline
+    assert done.duration_ms == 15 * 60 * 1000
+    from suotdoi.records.models import LearningEntry
+
+    assert LearningEntry.objects.filter(person=mai, kind="contest").count() == 1
+    # A second attempt, then no more.
+    s2 = actions.sitting_start(person=mai, round=rnd, now=T0 + dt.timedelta(hours=2))
+    assert s2.attempt == 2 and s2.seed != s.seed
+    actions.sitting_submit(person=mai, sitting=s2, prediction=5, now=T0 + dt.timedelta(hours=2))
+    with pytest.raises(Conflict):
+        actions.sitting_start(person=mai, round=rnd, now=T0 + dt.timedelta(hours=3))
+    with pytest.raises(Conflict):  # the round is closed
+        actions.sitting_start(person=people["group_leader"], round=rnd, now=rnd.closes_at)
+    # The deadline never passes the round's close.
+    s3 = actions.sitting_start(
+        person=people["group_leader"], round=rnd, now=rnd.closes_at - dt.timedelta(minutes=3)
+    )
+    assert s3.deadline == rnd.closes_at
+
+
+@pytest.mark.django_db
+def test_one_account_and_the_audience(people, units, contest):
+    from suotdoi.contests.models import Contest
+
+    c, rnd = contest
+    with pytest.raises(ApplicationError):  # another province's officer is not in the subtree
+        actions.sitting_start(person=people["foreign_officer"], round=rnd, now=T0)
+    Contest.objects.filter(pk=c.pk).update(requires_cccd=True)
+    rnd.contest.refresh_from_db()
+    from suotdoi.organisations.actions import membership_add
+    from suotdoi.people.models import Person
+
+    no_id = Person.objects.create_user(full_name="Lò Văn Pá", phone="+84915777001", password="x")
+    membership_add(actor=people["admin"], unit=units["group"], person=no_id)
+    with pytest.raises(ApplicationError):  # the contest asks a CCCD and she gave none
+        actions.sitting_start(person=no_id, round=rnd, now=T0)
+    from suotdoi.contests.models import Entrant
+
+    leader = people["group_leader"]
+    leader.national_id = "001090000777"
+    leader.save()
+    twin = people["grassroots_chair"]
+    Entrant.objects.create(contest=c, person=twin, cccd_hash=leader.national_id_hash)
+    with pytest.raises(Conflict):  # a second account behind the same CCCD
+        actions.sitting_start(person=leader, round=rnd, now=T0)
+
+
+@pytest.mark.django_db
+def test_flags_wait_for_the_board_before_publication(people, units, contest):
+    c, rnd = contest
+    chair = people["grassroots_chair"]
+    twins = [people["member"], people["group_leader"]]
+    sittings = []
+    for person in twins:
+        s = actions.sitting_start(person=person, round=rnd, now=T0 + dt.timedelta(minutes=1))
+        sittings.append(s)
+    # Both answer the same questions the same way (a shared answer sheet), very fast.
+    same = sittings[0].questions
+    Sitting.objects.filter(pk=sittings[1].pk).update(questions=same)
+    sittings[1].refresh_from_db()
+    for s in sittings:
+        for p in range(20):
+            actions.answer_save(person=s.person, sitting=s, position=p, shown=0,
+                                now=T0 + dt.timedelta(minutes=1, seconds=5))  # fmt: skip
+        actions.sitting_submit(person=s.person, sitting=s, prediction=2,
+                               now=T0 + dt.timedelta(minutes=1, seconds=10))  # fmt: skip
+    with pytest.raises(Conflict):  # not closed yet
+        actions.publish(actor=chair, round=rnd, now=T0 + dt.timedelta(days=1))
+    after = rnd.closes_at + dt.timedelta(minutes=1)
+    with pytest.raises(Conflict):  # flagged sittings wait for review
+        actions.publish(actor=chair, round=rnd, now=after)
+    flagged = list(Sitting.objects.filter(round=rnd))
+    assert all({"identical", "too_fast"} <= set(s.flags) for s in flagged)
+    with pytest.raises(ApplicationError):  # a member is not on the board
+        actions.review(actor=people["member"], sitting=flagged[0], exclude=True)
+    actions.review(actor=chair, sitting=flagged[0], exclude=True, reason="chép bài")
+    actions.review(actor=chair, sitting=flagged[1], exclude=False)
+    actions.publish(actor=chair, round=rnd, now=after)
+    rnd.refresh_from_db()
+    assert rnd.published_at == after
+    ranked = selectors.ranking(rnd)
+    assert [r.result.sitting_id for r in ranked] == [flagged[1].pk]
+    rates = selectors.unit_rates(c, round=rnd)
+    assert rates and all(r.participants <= r.members for r in rates)
+    from suotdoi.audit.models import AuditEvent
+
+    verbs = set(AuditEvent.objects.values_list("verb", flat=True))
+    assert {"contests.start", "contests.submit", "contests.review", "contests.publish"} <= verbs
