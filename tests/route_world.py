@@ -198,7 +198,25 @@ def build_route_world() -> RouteWorld:
     rpl_request = credits.rpl_submit(
         person=p["member"], programme=programme, claims={"M2": {"entries": [evidence.pk]}}
     )
+    from suotdoi.contests import actions as contests
+
+    contest = contests.contest_create(
+        actor=chair, unit=u["grassroots"], title="Tìm hiểu Luật Công đoàn", rules_text="20 câu",
+    )  # fmt: skip
+    for i in range(4):
+        contests.question_add(
+            actor=chair, contest=contest, text=f"Câu {i}?", choices=["A", "B"], correct=0
+        )
+    now = timezone.now()
+    contest_round = contests.round_add(
+        actor=chair, contest=contest, opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=2), draw={"": 3},
+    )  # fmt: skip
+    sitting = contests.sitting_start(person=p["member"], round=contest_round)
     ids = {
+        "contest": contest.pk,
+        "contest_round": contest_round.pk,
+        "sitting": sitting.pk,
         "accreditation": accreditation.pk,
         "programme": programme.pk,
         "rpl_request": rpl_request.pk,

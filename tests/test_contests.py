@@ -227,3 +227,77 @@ def test_flags_wait_for_the_board_before_publication(people, units, contest):
 
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {"contests.start", "contests.submit", "contests.review", "contests.publish"} <= verbs
+
+
+@pytest.mark.django_db
+def test_the_pages_from_the_organiser_to_the_published_ranking(people, units, client_for):
+    from django.utils import timezone
+
+    g = units["grassroots"]
+    chair = client_for(people["grassroots_chair"])
+    assert "contests/units/" in chair.get(f"/units/{g.pk}/").content.decode()
+    r = chair.post(
+        f"/contests/units/{g.pk}/",
+        {"title": "Tìm hiểu Bộ luật Lao động", "prizes": "", "audience": "subtree",
+         "rules_text": "Mỗi tuần một đợt, 5 câu hỏi và 1 câu dự đoán."},
+    )  # fmt: skip
+    assert r.status_code == 302
+    from suotdoi.contests.models import Contest
+
+    c = Contest.objects.get()
+    manage = f"/contests/{c.pk}/manage/"
+    for i in range(6):
+        r = chair.post(manage, {"question": "1", "q-category": "luat", "q-text": f"Câu {i}?",
+                                "q-choices": "Đúng\nSai\nKhông rõ", "q-correct": "1"})  # fmt: skip
+        assert r.status_code == 302
+    bad = chair.post(manage, {"question": "1", "q-text": "x", "q-choices": "Một", "q-correct": "1"})
+    assert bad.status_code == 200 and c.questions.count() == 6
+    now = timezone.localtime()
+    fmt = "%d/%m/%Y %H:%M"
+    r = chair.post(manage, {
+        "round": "1", "r-opens_at": (now - dt.timedelta(hours=1)).strftime(fmt),
+        "r-closes_at": (now + dt.timedelta(days=1)).strftime(fmt), "r-minutes": "10",
+        "r-attempts": "1", "r-draw": "luat: 5", "r-tiebreak": "Bao nhiêu người dự thi?",
+        "r-show_result": "end", "r-prizes": "",
+    })  # fmt: skip
+    assert r.status_code == 302
+    rnd = c.rounds.get()
+    too_many = chair.post(manage, {
+        "round": "1", "r-opens_at": now.strftime(fmt),
+        "r-closes_at": (now + dt.timedelta(days=1)).strftime(fmt), "r-minutes": "10",
+        "r-attempts": "1", "r-draw": "luat: 50", "r-tiebreak": "x", "r-show_result": "end",
+    })  # fmt: skip
+    assert too_many.status_code == 200 and c.rounds.count() == 1
+    # Mai takes part from her phone: one question a page, saved as she goes.
+    mai = client_for(people["member"])
+    assert "Tìm hiểu Bộ luật Lao động" in mai.get("/contests/").content.decode()
+    r = mai.post(f"/contests/{c.pk}/", {"round": rnd.pk})
+    s = Sitting.objects.get()
+    assert r["Location"] == f"/contests/sittings/{s.pk}/"
+    page = mai.get(r["Location"]).content.decode()
+    assert "Câu 1/5" in page or "1 / 5" in page or 'name="choice"' in page
+    for p in range(5):
+        r = mai.post(f"/contests/sittings/{s.pk}/", {"position": p, "choice": _right(s, p)})
+        assert r.status_code == 302
+    assert Answer.objects.filter(sitting=s).count() == 5
+    # Another member cannot see or answer her sitting.
+    other = client_for(people["group_leader"])
+    assert other.get(f"/contests/sittings/{s.pk}/").status_code == 404
+    r = mai.post(f"/contests/sittings/{s.pk}/", {"submit": "1", "prediction": "abc"})
+    s.refresh_from_db()
+    assert s.status == Sitting.OPEN  # a prediction that is not a number is refused
+    r = mai.post(f"/contests/sittings/{s.pk}/", {"submit": "1", "prediction": "2"})
+    assert r["Location"] == f"/contests/sittings/{s.pk}/result/"
+    assert 'id="score">Đúng 5 trên 5' in mai.get(r["Location"]).content.decode()
+    # Not published: members see nothing; the board sees and publishes after the close.
+    assert mai.get(f"/contests/rounds/{rnd.pk}/").status_code == 404
+    assert "Nguyễn Thị Mai" in chair.get(f"/contests/rounds/{rnd.pk}/").content.decode()
+    from suotdoi.contests.models import Round
+
+    Round.objects.filter(pk=rnd.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    Sitting.objects.filter(pk=s.pk).update(flags=[])  # answered at test speed: not her fault
+    assert chair.post(f"/contests/rounds/{rnd.pk}/publish/").status_code == 302
+    page = mai.get(f"/contests/rounds/{rnd.pk}/").content.decode()
+    assert 'id="published"' in page and "Nguyễn Thị Mai" in page
+    rates = chair.get(f"/contests/{c.pk}/units/?unit={units['group'].pk}").content.decode()
+    assert 'id="rates"' in rates and "Trần Văn Hùng" in rates  # the leader has not taken part

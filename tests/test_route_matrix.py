@@ -95,6 +95,7 @@ PUBLIC = {
     "api-v1:me": "self: the caller",
     "funding:mine": "self: the caller's own learning accounts",
     "credits:account": "self: the caller's own credit account",
+    "contests:list": "self: the contests open to the caller",
     "credits:transcript": "self: the caller's own transcript of credit",
     "api-v1:my_credits": "self: the caller's own credit account",
     "api-v1:programme_list": "published programmes are public offers",
@@ -132,6 +133,8 @@ OWN = {
     "funding:spend": {"fund_id": "fund", "course_id": "paid_course"},
     "funding:spend_cancel": {"spend_id": "spend"},
     "credits:rpl": {"request_id": "rpl_request"},
+    "contests:sitting": {"sitting_id": "sitting"},
+    "contests:result": {"sitting_id": "sitting"},
     "api-v1:credential_document": {"uid": "credential_uid"},
 }
 
@@ -147,6 +150,9 @@ MEMBER = {
     "campaigns:session": ({"session_id": "session"}, OUTSIDE_UNION),
     "campaigns:document": ({"document_id": "document"}, OUTSIDE_UNION),
     "recognition:movement": ({"movement_id": "movement"}, OUTSIDE_PROVINCE),
+    "contests:contest": ({"contest_id": "contest"}, OUTSIDE_UNION),
+    "contests:units": ({"contest_id": "contest"}, OUTSIDE_UNION),
+    "contests:ranking": ({"round_id": "contest_round"}, OUTSIDE_UNION),
     "api-v1:movement_standings": ({"movement_id": "movement"}, OUTSIDE_PROVINCE),
 }
 
@@ -207,6 +213,10 @@ STAFF = {
     },
     "funding:provider": U,
     "credits:provider": U,
+    "contests:unit": U,
+    "contests:manage": {"contest_id": "contest"},
+    "contests:review": {"sitting_id": "sitting"},
+    "contests:publish": {"round_id": "contest_round"},
     "credits:report": U,
     "api-v1:credit_report": U,
     "credits:manage": {"programme_id": "programme"},

@@ -7,3 +7,10 @@ class ContestsConfig(AppConfig):
     label = "contests"
     verbose_name = _("Online contests")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from suotdoi.web.panels import register_unit_panel
+
+        from . import home
+
+        register_unit_panel(home.unit_panel)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "contests"
+urlpatterns = [
+    path("", views.contest_list, name="list"),
+    path("<int:contest_id>/", views.contest, name="contest"),
+    path("<int:contest_id>/units/", views.units, name="units"),
+    path("<int:contest_id>/manage/", views.manage, name="manage"),
+    path("sittings/<int:sitting_id>/", views.sitting, name="sitting"),
+    path("sittings/<int:sitting_id>/result/", views.result, name="result"),
+    path("sittings/<int:sitting_id>/review/", views.review, name="review"),
+    path("rounds/<int:round_id>/", views.ranking, name="ranking"),
+    path("rounds/<int:round_id>/publish/", views.publish, name="publish"),
+    path("units/<int:unit_id>/", views.unit_contests, name="unit"),
+]
