@@ -260,10 +260,18 @@ def ranking(request, round_id):
             "c": c,
             "board": board,
             "flagged": flagged,
-            "rows": [(x, names.get(x.result.person_id, "")) for x in ranked],
+            "rows": [
+                (x, names.get(x.result.person_id, ""), _clock(x.result.duration_ms)) for x in ranked
+            ],
             "closed": timezone.now() >= r.closes_at,
         },
     )
+
+
+def _clock(ms: int) -> str:
+    """A sitting's time as minutes and seconds (tenths where it matters): 12:05,3."""
+    seconds = ms / 1000
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}".replace(".", ",")
 
 
 @login_required
