@@ -36,5 +36,6 @@ if os.environ.get("BENCH_DATABASE_URL"):
     run("api_bulk.py", "--db", "postgres", "--members", rows)
     run("funding.py", "--accounts", rows)
     run("credits.py")
+    run("contests.py")
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")

@@ -107,35 +107,46 @@ def _own_sitting(request, sitting_id) -> Sitting:
     return s
 
 
+def _sitting_post(request, s: Sitting):
+    """An answer saved (then the next question), or the hand-in."""
+    if s.status != Sitting.OPEN:
+        return redirect("contests:result", sitting_id=s.pk)
+    n = len(s.questions)
+    if "submit" in request.POST:
+        prediction = request.POST.get("prediction", "").strip()
+        value = int(prediction) if prediction.isdigit() and len(prediction) < 10 else None
+        if prediction and value is None:
+            messages.error(request, _("The prediction is a whole number of people."))
+            return redirect(f"{request.path}?q={n}")
+        with action_errors(request):
+            actions.sitting_submit(person=request.user, sitting=s, prediction=value)
+        return redirect("contests:result", sitting_id=s.pk)
+    position = int_or(request.POST.get("position"))
+    shown = int_or(request.POST.get("choice"))
+    if request.POST.get("choice") is not None:
+        with action_errors(request):
+            if not actions.answer_save(
+                person=request.user, sitting=s, position=position, shown=shown
+            ):
+                messages.error(request, _("Time is up: that answer came too late."))
+                return redirect("contests:sitting", sitting_id=s.pk)
+    nxt = position + 1 if request.POST.get("go") != "back" else position - 1
+    return redirect(f"{request.path}?q={max(0, min(nxt, n))}")
+
+
 @login_required
 def sitting(request, sitting_id):
+    if request.method == "POST":  # the evening's hot path: the sitting's own row, no joins
+        s = Sitting.objects.filter(pk=int_or(sitting_id), person=request.user).first()
+        if s is None:
+            raise NotFound()
+        return _sitting_post(request, s)
     s = _own_sitting(request, sitting_id)
     now = timezone.now()
     if s.status != Sitting.OPEN:
         return redirect("contests:result", sitting_id=s.pk)
     answers = dict(Answer.objects.filter(sitting=s).values_list("position", "choice"))
     n = len(s.questions)
-    if request.method == "POST":
-        if "submit" in request.POST:
-            prediction = request.POST.get("prediction", "").strip()
-            value = int(prediction) if prediction.isdigit() and len(prediction) < 10 else None
-            if prediction and value is None:
-                messages.error(request, _("The prediction is a whole number of people."))
-                return redirect(f"{request.path}?q={n}")
-            with action_errors(request):
-                actions.sitting_submit(person=request.user, sitting=s, prediction=value)
-            return redirect("contests:result", sitting_id=s.pk)
-        position = int_or(request.POST.get("position"))
-        shown = int_or(request.POST.get("choice"))
-        if request.POST.get("choice") is not None:
-            with action_errors(request):
-                if not actions.answer_save(
-                    person=request.user, sitting=s, position=position, shown=shown
-                ):
-                    messages.error(request, _("Time is up: that answer came too late."))
-                    return redirect("contests:sitting", sitting_id=s.pk)
-        nxt = position + 1 if request.POST.get("go") != "back" else position - 1
-        return redirect(f"{request.path}?q={max(0, min(nxt, n))}")
     q = int_or(request.GET.get("q"), -1)
     if not 0 <= q <= n:
         q = next((i for i in range(n) if i not in answers), n)

@@ -1,0 +1,260 @@
+"""The evening start of an online contest (#22, PostgreSQL, granian with production settings,
+bounded load on 127.0.0.1):
+
+  - 2,000 contestants (signed-in sessions) start a round within 20 s: the time to start
+    (draw, deadline, audit) — target p95 ≤ 300 ms;
+  - then each saves 20 answers and hands in, by a fixed number of connections: answer saves per
+    second and their p95 — target ≥ 500/s, p95 ≤ 150 ms, 0 errors; the answers counted after;
+  - ranking a round of 150,000 sittings — target ≤ 30 s.
+
+    BENCH_DATABASE_URL=postgres://…/scratch python bench/contests.py [--contestants 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import random
+import re
+import statistics
+import threading
+import time
+
+from _setup import BENCH_SECRET, serve_production, use_database
+from campaigns import build_tree
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contestants", type=int, default=2000)
+    parser.add_argument("--window", type=float, default=20.0)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--ranked", type=int, default=150_000)
+    parser.add_argument("--port", type=int, default=8794)
+    args = parser.parse_args()
+    url = use_database("postgres")
+    from django.conf import settings
+
+    settings.SECRET_KEY = BENCH_SECRET
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.utils import timezone
+
+    from suotdoi.contests import actions, selectors
+    from suotdoi.contests.models import Answer, Question, Round, Sitting
+    from suotdoi.people.models import Person
+
+    t0 = time.perf_counter()
+    per_unit = -(-args.contestants // 50)  # 50 grassroots unions (the tree's smallest shape)
+    root, grassroots = build_tree(50, per_unit)
+    officer = Person.objects.create_user(full_name="Ban tổ chức", password=None, is_superuser=True)
+    c = actions.contest_create(
+        actor=officer, unit=root, title="Tìm hiểu pháp luật lao động", rules_text="20 câu"
+    )
+    Question.objects.bulk_create(
+        [
+            Question(
+                contest=c,
+                category=f"chu-de-{i % 4}",
+                text=f"Câu hỏi {i}?",
+                choices=["A", "B", "C", "D"],
+                correct=i % 4,
+            )  # fmt: skip
+            for i in range(400)
+        ]
+    )
+    now = timezone.now()
+    rnd = actions.round_add(
+        actor=officer, contest=c, opens_at=now - dt.timedelta(minutes=1),
+        closes_at=now + dt.timedelta(hours=2), draw={f"chu-de-{k}": 5 for k in range(4)},
+        minutes=30, attempts=1,
+    )  # fmt: skip
+    people = list(
+        Person.objects.filter(memberships__unit__in=grassroots).order_by("pk")[: args.contestants]
+    )
+    csrf = "b" * 32
+    cookies = []
+    for p in people:
+        store = SessionStore()
+        store[SESSION_KEY] = str(p.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = p.get_session_auth_hash()
+        store.create()
+        cookies.append(f"sessionid={store.session_key}; csrftoken={csrf}")
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    print(f"seeded {len(people)} contestants, 400 questions in {time.perf_counter() - t0:.1f} s")
+
+    local = threading.local()
+
+    def post(path: str, body: str, cookie: str):
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+        headers = {
+            "Cookie": cookie,
+            "X-CSRFToken": csrf,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        s = time.perf_counter()
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+        except (OSError, http.client.HTTPException):
+            local.conn = None
+            return 0, "", (time.perf_counter() - s) * 1000
+        return resp.status, resp.getheader("Location") or "", (time.perf_counter() - s) * 1000
+
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def run_pool(jobs, fn, workers):
+        queue = list(reversed(jobs))
+        out = []
+
+        def worker():
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    job = queue.pop()
+                result = fn(job)
+                with lock:
+                    out.append(result)
+
+        threads = [threading.Thread(target=worker) for _ in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return out
+
+    with serve_production(url, args.port, static=True):
+        # Starts, spread over the window (each at its own moment, as people arrive).
+        began = time.perf_counter()
+        step = args.window / max(1, len(people))
+
+        def start(i):
+            wait = began + i * step - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            status, where, ms = post(f"/contests/{c.pk}/", f"round={rnd.pk}", cookies[i])
+            m = re.search(r"/sittings/(\d+)/", where)
+            if status != 302 or not m:
+                with lock:
+                    errors.append(f"start {status} {where[:60]}")
+                return i, None, ms
+            return i, int(m.group(1)), ms
+
+        started = run_pool(list(range(len(people))), start, 64)
+        took = time.perf_counter() - began
+        start_ms = [ms for _i, sid, ms in started if sid]
+        print(
+            f"starts: {len(start_ms)} of {len(people)} in {took:.1f} s; "
+            f"p50 {statistics.median(start_ms):.0f} ms, p95 {pct(start_ms, 0.95):.0f} ms; "
+            f"errors {len(errors)}"
+        )
+        sittings = {i: sid for i, sid, _ms in started if sid}
+        rng = random.Random(22)
+        jobs = [(i, sid, p) for i, sid in sittings.items() for p in range(20)]
+        rng.shuffle(jobs)
+        jobs.sort(key=lambda j: j[2])  # everyone on question 1, then 2…: the evening's shape
+
+        def answer(job):
+            i, sid, position = job
+            status, _where, ms = post(
+                f"/contests/sittings/{sid}/", f"position={position}&choice={rng.randrange(4)}",
+                cookies[i],
+            )  # fmt: skip
+            if status != 302:
+                with lock:
+                    errors.append(f"answer {status}")
+            return ms
+
+        before = len(errors)
+        began = time.perf_counter()
+        saves = run_pool(jobs, answer, args.connections)
+        took = time.perf_counter() - began
+        print(
+            f"answer saves: {len(saves)} by {args.connections} connections in {took:.1f} s = "
+            f"{len(saves) / took:.0f}/s; p50 {statistics.median(saves):.0f} ms, "
+            f"p95 {pct(saves, 0.95):.0f} ms; errors {len(errors) - before}"
+        )
+
+        def hand_in(item):
+            i, sid = item
+            status, _w, ms = post(
+                f"/contests/sittings/{sid}/", f"submit=1&prediction={rng.randrange(3000)}",
+                cookies[i],
+            )  # fmt: skip
+            if status != 302:
+                with lock:
+                    errors.append(f"submit {status}")
+            return ms
+
+        began = time.perf_counter()
+        subs = run_pool(list(sittings.items()), hand_in, args.connections)
+        took = time.perf_counter() - began
+        print(
+            f"hand-ins: {len(subs)} in {took:.1f} s = {len(subs) / took:.0f}/s; "
+            f"p95 {pct(subs, 0.95):.0f} ms"
+        )
+    saved = Answer.objects.filter(sitting__round=rnd).count()
+    handed = Sitting.objects.filter(round=rnd, status=Sitting.SUBMITTED).count()
+    print(
+        f"after: {saved} answers stored of {len(jobs)} sent, {handed} sittings handed in; "
+        f"errors {len(errors)} {sorted(set(errors))[:5]}"
+    )
+
+    # Ranking a big round: 150,000 handed-in sittings (bulk, not timed).
+    r2 = Round.objects.create(
+        contest=c, number=2, opens_at=now, closes_at=now + dt.timedelta(hours=1),
+        draw={"": 20}, minutes=20,
+    )  # fmt: skip
+    pool = list(Person.objects.values_list("pk", flat=True))
+    extra = [
+        Person(full_name=f"Thí sinh {i}", password="!")
+        for i in range(max(0, args.ranked - len(pool)))
+    ]
+    for p in extra:
+        p.fill_derived()
+    Person.objects.bulk_create(extra, batch_size=10_000)
+    pool = list(Person.objects.values_list("pk", flat=True))[: args.ranked]
+    Sitting.objects.bulk_create(
+        [
+            Sitting(
+                round=r2,
+                person_id=pid,
+                attempt=1,
+                seed="x",
+                questions=[],
+                started_at=now,
+                deadline=now + dt.timedelta(minutes=20),
+                status=Sitting.SUBMITTED,
+                submitted_at=now + dt.timedelta(seconds=rng.randrange(1200)),
+                score=rng.randrange(21),
+                prediction=rng.randrange(200_000),
+                duration_ms=rng.randrange(60_000, 1_200_000),
+            )  # fmt: skip
+            for pid in pool
+        ],
+        batch_size=10_000,
+    )
+    s = time.perf_counter()
+    ranked = selectors.ranking(r2)
+    print(
+        f"ranking a round of {len(pool)} sittings: {time.perf_counter() - s:.2f} s "
+        f"({sum(1 for x in ranked if x.tied)} tied on everything but order)"
+    )
+
+
+if __name__ == "__main__":
+    main()
