@@ -296,8 +296,41 @@ def test_the_pages_from_the_organiser_to_the_published_ranking(people, units, cl
 
     Round.objects.filter(pk=rnd.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
     Sitting.objects.filter(pk=s.pk).update(flags=[])  # answered at test speed: not her fault
+    from suotdoi.credentials.actions import issuer_enable
+
+    issuer_enable(actor=people["grassroots_chair"], unit=g)
+    assert (
+        chair.post(f"/contests/rounds/{rnd.pk}/certificates/", {"places": "1"}).status_code == 302
+    )
+    from suotdoi.credentials.models import Credential
+
+    assert (
+        not Credential.objects.filter(person=people["member"])
+        .exclude(achievement__key__startswith="contest")
+        .filter(achievement__key__startswith="contest")
+        .exists()
+    )  # none before publication
     assert chair.post(f"/contests/rounds/{rnd.pk}/publish/").status_code == 302
     page = mai.get(f"/contests/rounds/{rnd.pk}/").content.decode()
     assert 'id="published"' in page and "Nguyễn Thị Mai" in page
+    # The results as the unit signed them: the proof holds; a changed score breaks it.
+    import json
+
+    from suotdoi.credentials import dataintegrity as di
+
+    signed = json.loads(b"".join([mai.get(f"/contests/rounds/{rnd.pk}/results.json").content]))
+    assert signed["credentialSubject"]["ranking"][0]["name"] == "Nguyễn Thị Mai"
+    di.verify(signed)
+    signed["credentialSubject"]["ranking"][0]["score"] = 4
+    with pytest.raises(di.ProofError):
+        di.verify(signed)
+    # The winner's certificate, verified like any credential.
+    assert (
+        chair.post(f"/contests/rounds/{rnd.pk}/certificates/", {"places": "3"}).status_code == 302
+    )
+    cert = Credential.objects.get(person=people["member"], achievement__key__startswith="contest")
+    from suotdoi.credentials.verification import verify_document
+
+    assert verify_document(cert.document).valid
     rates = chair.get(f"/contests/{c.pk}/units/?unit={units['group'].pk}").content.decode()
     assert 'id="rates"' in rates and "Trần Văn Hùng" in rates  # the leader has not taken part

@@ -153,6 +153,7 @@ MEMBER = {
     "contests:contest": ({"contest_id": "contest"}, OUTSIDE_UNION),
     "contests:units": ({"contest_id": "contest"}, OUTSIDE_UNION),
     "contests:ranking": ({"round_id": "contest_round"}, OUTSIDE_UNION),
+    "contests:results_json": ({"round_id": "contest_round"}, OUTSIDE_UNION),
     "api-v1:movement_standings": ({"movement_id": "movement"}, OUTSIDE_PROVINCE),
 }
 
@@ -217,6 +218,7 @@ STAFF = {
     "contests:manage": {"contest_id": "contest"},
     "contests:review": {"sitting_id": "sitting"},
     "contests:publish": {"round_id": "contest_round"},
+    "contests:certificates": {"round_id": "contest_round"},
     "credits:report": U,
     "api-v1:credit_report": U,
     "credits:manage": {"programme_id": "programme"},

@@ -41,6 +41,7 @@ VERB_LABELS = {
     "contests.submit": _("handed in a contest sitting"),
     "contests.review": _("reviewed a flagged contest sitting"),
     "contests.publish": _("published a contest round's results"),
+    "contests.certificates": _("issued a contest's prize certificates"),
     "credits.accredit": _("accredited a provider to grant credit"),
     "credits.accredit_revoke": _("withdrew a provider's accreditation"),
     "credits.programme_create": _("created a programme for credit"),

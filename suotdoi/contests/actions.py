@@ -385,10 +385,64 @@ def publish(*, actor, round: Round, now=None) -> Round:
                 )
                 % {"n": waiting}
             )
+        from .exporting import sign_results
+
         r.published_at, r.published_by = now, actor
-        r.save(update_fields=["published_at", "published_by"])
+        r.results = sign_results(actor=actor, round=r, published_at=now)
+        r.save(update_fields=["published_at", "published_by", "results"])
         audit_log(
             actor=actor, verb="contests.publish", target=contest, unit=contest.unit,
             data={"round": r.number},
         )  # fmt: skip
     return r
+
+
+@transaction.atomic
+def certificates_issue(*, actor, round: Round, places: int) -> int:
+    """Certificates for the first `places` of a published round, signed by the organising
+    unit (once each: issuing again changes nothing). Returns how many were new."""
+    from suotdoi.credentials.actions import achievement_ensure, credential_issue
+    from suotdoi.credentials.errors import IssuingOff
+    from suotdoi.credentials.models import CredentialKind, Issuer
+
+    from .selectors import ranking
+
+    r = Round.objects.select_related("contest__unit").get(pk=round.pk)
+    if not is_board(actor, r.contest):
+        raise NotFound()
+    if r.published_at is None:
+        raise Conflict(_("Certificates follow the publication of the results."))
+    if not 1 <= places <= 1000:
+        raise ValidationFailed(_("Give certificates to between 1 and 1,000 places."))
+    issuer = Issuer.objects.select_related("unit").filter(unit=r.contest.unit).first()
+    if issuer is None:
+        raise IssuingOff()
+    from suotdoi.people.models import Person
+
+    everyone = ranking(r)
+    ranked = everyone[:places]
+    people = Person.objects.in_bulk([x.result.person_id for x in ranked])
+    achievement = achievement_ensure(
+        issuer=issuer,
+        key=f"contest:{r.contest_id}:{r.number}",
+        kind=CredentialKind.RECOGNITION,
+        name=_("Prize of the contest “%(title)s”, round %(n)s")
+        % {"title": r.contest.title, "n": r.number},
+        criteria=_("Ranked by the published rules: score, the prediction, time, order."),
+    )
+    new = 0
+    for x in ranked:
+        _c, created = credential_issue(
+            actor=actor,
+            person=people[x.result.person_id],
+            achievement=achievement,
+            source_key=f"contest:{r.pk}:{x.result.person_id}",
+            evidence_narrative=_("Place %(place)s of %(n)s; %(score)s right answers.")
+            % {"place": x.rank, "n": len(everyone), "score": x.result.score},
+        )
+        new += created
+    audit_log(
+        actor=actor, verb="contests.certificates", target=r.contest, unit=r.contest.unit,
+        data={"round": r.number, "places": places, "new": new},
+    )  # fmt: skip
+    return new

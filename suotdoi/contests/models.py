@@ -94,6 +94,9 @@ class Round(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The published results as a verifiable credential signed by the organising unit (unsigned
+    # when the unit has no key yet), written once at publication.
+    results = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["contest", "number"]

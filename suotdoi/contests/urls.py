@@ -13,5 +13,7 @@ urlpatterns = [
     path("sittings/<int:sitting_id>/review/", views.review, name="review"),
     path("rounds/<int:round_id>/", views.ranking, name="ranking"),
     path("rounds/<int:round_id>/publish/", views.publish, name="publish"),
+    path("rounds/<int:round_id>/results.json", views.results_json, name="results_json"),
+    path("rounds/<int:round_id>/certificates/", views.certificates, name="certificates"),
     path("units/<int:unit_id>/", views.unit_contests, name="unit"),
 ]

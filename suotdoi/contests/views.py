@@ -331,3 +331,31 @@ def units(request, contest_id):
         "contests/units.html",
         {"c": c, "rows": [(x, names.get(x.unit_id, "")) for x in rates], "mine": mine},
     )
+
+
+@login_required
+def results_json(request, round_id):
+    """The published results as the organising unit signed them."""
+    from django.http import JsonResponse
+
+    r = Round.objects.select_related("contest").filter(pk=int_or(round_id)).first()
+    if r is None or r.results is None:
+        raise NotFound()
+    _contest_for(request, r.contest_id)
+    response = JsonResponse(r.results, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-dot-{r.number}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def certificates(request, round_id):
+    r = Round.objects.select_related("contest__unit").filter(pk=int_or(round_id)).first()
+    if r is None or not actions.is_board(request.user, r.contest):
+        raise NotFound()
+    with action_errors(request):
+        n = actions.certificates_issue(
+            actor=request.user, round=r, places=int_or(request.POST.get("places"), 0)
+        )
+        messages.success(request, _("Certificates issued: %(n)s.") % {"n": n})
+    return redirect("contests:ranking", round_id=r.pk)
