@@ -49,6 +49,18 @@ def access_provider(person, unit_id, capability=Capability.MANAGE_MEMBERS):
     return access_unit_by_id(person, unit_id, capability)
 
 
+def provider_of_unit(person, unit_id, capability=Capability.VIEW) -> Provider:
+    """The provider of a unit the person holds `capability` on; 404 when the unit is not
+    theirs or does not teach (the same answer either way)."""
+    from suotdoi.organisations.access import access_unit_by_id
+
+    unit = access_unit_by_id(person, unit_id, capability)
+    provider = Provider.objects.filter(unit=unit).select_related("unit").first()
+    if provider is None:
+        raise NotFound()
+    return provider
+
+
 def public_provider(unit_id) -> Provider:
     p = Provider.objects.select_related("unit").filter(unit_id=_int(unit_id)).first()
     if p is None:

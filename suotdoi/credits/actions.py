@@ -427,31 +427,53 @@ def _may_assess(actor, req: RplRequest) -> None:
         raise PermissionDenied(_("Only an accredited provider grants credit."))
 
 
-@transaction.atomic
 def rpl_decide(*, actor, request: RplRequest, grants: dict, note: str) -> RplRequest:
+    """The assessor's decision: credit per module within every cap, with reasons."""
+    return _decide(actor=actor, request=request, grants=grants, note=note, appeal=False)
+
+
+def rpl_decide_appeal(*, actor, request: RplRequest, grants: dict, note: str) -> RplRequest:
+    """A second assessor (never the first) decides the appeal: the grants may stay or rise."""
+    return _decide(actor=actor, request=request, grants=grants, note=note, appeal=True)
+
+
+@transaction.atomic
+def _decide(*, actor, request: RplRequest, grants: dict, note: str, appeal: bool):
     req = (
         RplRequest.objects.select_for_update()
         .select_related("programme__provider__unit")
         .get(pk=request.pk)
     )
     _may_assess(actor, req)
-    if req.status != RplRequest.SUBMITTED:
+    if appeal:
+        if req.status != RplRequest.APPEALED:
+            raise Conflict(_("This request is not waiting for an appeal decision."))
+        if actor.pk == req.decided_by_id:
+            raise PermissionDenied(_("A second assessor decides the appeal."))
+    elif req.status != RplRequest.SUBMITTED:
         raise Conflict(_("This request was decided already."))
     if not note.strip():
         raise ValidationFailed(_("Give the reasons for the decision."))
-    _grant(actor=actor, req=req, grants=grants, note=note, appeal=False)
-    req.status, req.decided_by, req.decided_at = RplRequest.DECIDED, actor, timezone.now()
-    req.decision_note = note.strip()[:4000]
-    req.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    _grant(actor=actor, req=req, grants=grants, note=note, appeal=appeal)
+    now = timezone.now()
+    if appeal:
+        req.status, req.appeal_decided_by, req.appeal_decided_at = RplRequest.FINAL, actor, now
+        req.decision_note = f"{req.decision_note}\n\n{note.strip()}"[:4000]
+        fields = ["appeal_decided_by", "appeal_decided_at"]
+    else:
+        req.status, req.decided_by, req.decided_at = RplRequest.DECIDED, actor, now
+        req.decision_note = note.strip()[:4000]
+        fields = ["decided_by", "decided_at"]
+    req.save(update_fields=["status", *fields, "decision_note", "updated_at"])
     audit_log(
         actor=actor,
-        verb="credits.rpl_decide",
+        verb="credits.rpl_appeal_decide" if appeal else "credits.rpl_decide",
         target=req,
         unit=req.programme.provider.unit,
         on_behalf_of=req.person,
         data={"granted": {str(k): str(v[0]) for k, v in grants.items()}},
     )
-    _tell(req, appeal=False)
+    _tell(req, appeal=appeal)
     return req
 
 
@@ -471,45 +493,6 @@ def rpl_appeal(*, person, request: RplRequest, text: str) -> RplRequest:
     )
     req.save(update_fields=["status", "appeal_text", "appealed_at", "updated_at"])
     audit_log(actor=person, verb="credits.rpl_appeal", target=req, unit=req.programme.provider.unit)
-    return req
-
-
-@transaction.atomic
-def rpl_decide_appeal(*, actor, request: RplRequest, grants: dict, note: str) -> RplRequest:
-    """A second assessor (never the first) decides the appeal: the grants may stay or rise."""
-    req = (
-        RplRequest.objects.select_for_update()
-        .select_related("programme__provider__unit")
-        .get(pk=request.pk)
-    )
-    _may_assess(actor, req)
-    if req.status != RplRequest.APPEALED:
-        raise Conflict(_("This request is not waiting for an appeal decision."))
-    if actor.pk == req.decided_by_id:
-        raise PermissionDenied(_("A second assessor decides the appeal."))
-    if not note.strip():
-        raise ValidationFailed(_("Give the reasons for the decision."))
-    _grant(actor=actor, req=req, grants=grants, note=note, appeal=True)
-    req.status, req.appeal_decided_by, req.appeal_decided_at = (
-        RplRequest.FINAL,
-        actor,
-        timezone.now(),
-    )
-    req.decision_note = f"{req.decision_note}\n\n{note.strip()}"[:4000]
-    req.save(
-        update_fields=[
-            "status", "appeal_decided_by", "appeal_decided_at", "decision_note", "updated_at",
-        ]
-    )  # fmt: skip
-    audit_log(
-        actor=actor,
-        verb="credits.rpl_appeal_decide",
-        target=req,
-        unit=req.programme.provider.unit,
-        on_behalf_of=req.person,
-        data={"granted": {str(k): str(v[0]) for k, v in grants.items()}},
-    )
-    _tell(req, appeal=True)
     return req
 
 

@@ -224,13 +224,9 @@ def rpl(request, request_id):
 
 
 def _provider_of(request, unit_id, capability=Capability.VIEW):
-    from suotdoi.catalog.models import Provider
+    from suotdoi.catalog.access import provider_of_unit
 
-    unit = access_unit_by_id(request.user, unit_id, capability)
-    provider = Provider.objects.filter(unit=unit).select_related("unit").first()
-    if provider is None:
-        raise NotFound()
-    return provider
+    return provider_of_unit(request.user, unit_id, capability)
 
 
 @login_required

@@ -366,13 +366,9 @@ def fund_month_report(request, fund_id):
 
 
 def _provider(request, unit_id):
-    from suotdoi.catalog.models import Provider
+    from suotdoi.catalog.access import provider_of_unit
 
-    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
-    provider = Provider.objects.filter(unit=unit).select_related("unit").first()
-    if provider is None:
-        raise NotFound()
-    return provider
+    return provider_of_unit(request.user, unit_id, Capability.MANAGE_MEMBERS)
 
 
 @login_required
