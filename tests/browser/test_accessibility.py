@@ -192,3 +192,84 @@ def test_recognition_pages_pass_axe(world, axe_page):
         f"/recognition/movements/{m.pk}/",
     ]:
         check(officer, url)
+
+
+def test_accounts_credits_and_contests_pages_pass_axe(world, axe_page):
+    """The learning account, credit and contest pages (#20–#22), at 360 px for the learner and
+    on a desktop for the officer."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from suotdoi.catalog import actions as catalog
+    from suotdoi.contests import actions as contests
+    from suotdoi.credits import actions as credits
+    from suotdoi.funding import actions as funding
+
+    people, g = world.people, world.units["grassroots"]
+    chair = people["grassroots_chair"]
+    provider = catalog.provider_enable(actor=chair, unit=g)
+    fund = funding.fund_create(
+        actor=chair, unit=g, name="Quỹ học tập", per_person=1_000_000, providers=[provider]
+    )
+    funding.fund_deposit(actor=chair, fund=fund, amount=5_000_000, key="a11y")
+    funding.grant(actor=chair, fund=fund, person=people["member"], round_label="2026")
+    credits.accreditation_grant(
+        actor=people["admin"], provider=provider, reference="1/QĐ", issued_by="Sở",
+        document=SimpleUploadedFile("qd.pdf", b"%PDF-1.4 a11y"),
+    )  # fmt: skip
+    programme = credits.programme_create(
+        actor=chair, provider=provider, code="MAY-1", title="May công nghiệp", vqf_level=1,
+        min_credits=Decimal(6), transfer_cap_pct=50,
+    )  # fmt: skip
+    for code in ("M1", "M2", "M3"):
+        credits.module_add(
+            actor=chair, programme=programme, code=code, title=f"Học phần {code}",
+            area="trades", credits=Decimal(2), mandatory=code == "M1",
+        )  # fmt: skip
+    credits.programme_publish(actor=chair, programme=programme)
+    contest = contests.contest_create(
+        actor=chair, unit=g, title="Tìm hiểu Luật Công đoàn", rules_text="5 câu, 1 câu dự đoán"
+    )
+    for i in range(5):
+        contests.question_add(
+            actor=chair, contest=contest, text=f"Câu hỏi {i + 1}?", choices=["Có", "Không"],
+            correct=0,
+        )  # fmt: skip
+    now = timezone.now()
+    rnd = contests.round_add(
+        actor=chair, contest=contest, opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=1), draw={"": 5},
+    )  # fmt: skip
+    sitting = contests.sitting_start(person=people["member"], round=rnd)
+
+    page = axe_page()
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    for url in [
+        "/funding/",
+        "/credits/",
+        "/credits/programmes/",
+        f"/credits/programmes/{programme.pk}/",
+        f"/credits/programmes/{programme.pk}/rpl/",
+        "/contests/",
+        f"/contests/{contest.pk}/",
+        f"/contests/sittings/{sitting.pk}/",
+        f"/contests/sittings/{sitting.pk}/?q=5",
+        f"/contests/{contest.pk}/units/",
+    ]:
+        check(page, url)
+    officer = axe_page(width=1280)
+    sign_in(officer, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    for url in [
+        f"/funding/units/{g.pk}/",
+        f"/funding/funds/{fund.pk}/",
+        f"/credits/providers/{g.pk}/",
+        f"/credits/manage/{programme.pk}/",
+        f"/credits/units/{g.pk}/report/",
+        f"/contests/units/{g.pk}/",
+        f"/contests/{contest.pk}/manage/",
+        f"/contests/rounds/{rnd.pk}/",
+    ]:
+        check(officer, url)

@@ -71,7 +71,7 @@ def test_a_union_funds_members_who_pay_for_courses_with_a_code(world, new_page, 
     sign_in(chair, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
     chair.goto(f"/units/{g.pk}/")
     chair.get_by_role("link", name="Quỹ học tập").click()
-    chair.get_by_label("Tên").fill("Quỹ học tập công đoàn 2026")
+    chair.get_by_role("textbox", name=re.compile("^Tên")).fill("Quỹ học tập công đoàn 2026")
     chair.get_by_label("mức cấp cho mỗi người (đồng)").fill("1000000")
     chair.get_by_label(g.name).check()
     chair.get_by_role("button", name="Lập", exact=True).click()
