@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from suotdoi.core.apitypes import Code, Date, DateTime, Flag, Int, PlainText, Text
-from suotdoi.organisations.schemas import MemberRefIn
+from suotdoi.organisations.schemas import MemberRefIn, PersonNameOut
 
 from .models import SessionKind
 
@@ -144,11 +144,6 @@ class AttendanceBulkIn(Schema):
 class AttendanceBulkOut(Schema):
     done: int = Field(description="Recorded by this request")
     unchanged: int = Field(description="Recorded before (sending again changes nothing)")
-
-
-class PersonNameOut(Schema):
-    id: int
-    full_name: str
 
 
 class AttendanceOut(Schema):

@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from suotdoi.core.apitypes import DateTime, Flag, Id, Int, PlainText, Text, WebUrl
-from suotdoi.organisations.schemas import MemberRefIn
+from suotdoi.organisations.schemas import MemberRefIn, PersonNameOut
 
 from .models import Category, Format, LessonKind, Level, Licence, QuestionKind, ResourceKind
 
@@ -213,11 +213,6 @@ class BulkResultOut(Schema):
     done: int = Field(description="Changed by this request")
     unchanged: int = Field(description="Already so (sending again changes nothing)")
     waitlisted: int = 0
-
-
-class PersonNameOut(Schema):
-    id: int
-    full_name: str
 
 
 class EnrolmentOut(Schema):

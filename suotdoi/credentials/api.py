@@ -33,7 +33,7 @@ class CredentialOut(Schema):
         return bool(obj.share_token)
 
 
-class RevokeIn(Schema):
+class CredentialRevokeIn(Schema):
     reason: PlainText = Field(min_length=2, max_length=300)
 
 
@@ -57,7 +57,7 @@ def credential_document(request, uid: str):
     response=CredentialOut,
     summary="Revoke a credential the unit issued (the status list is republished)",
 )
-def credential_revoke(request, unit_id: int, uid: str, payload: RevokeIn):
+def credential_revoke(request, unit_id: int, uid: str, payload: CredentialRevokeIn):
     unit = access_issuing_unit(request.auth, unit_id)
     credential = access_unit_credential(request.auth, unit, uid)
     return actions.credential_revoke(

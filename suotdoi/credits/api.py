@@ -38,7 +38,7 @@ class CreditLineOut(Schema):
         return obj.provider.unit_id
 
 
-class AccountOut(Schema):
+class CreditAccountOut(Schema):
     total: Decimal = Field(description="Recognised credit")
     credit_equivalent: Decimal = Field(
         description="Verified hours ÷ 50, shown apart: never recognised credit"
@@ -47,7 +47,7 @@ class AccountOut(Schema):
     lines: list[CreditLineOut]
 
 
-class ModuleOut(Schema):
+class ProgrammeModuleOut(Schema):
     code: str
     title: str
     area: str
@@ -65,7 +65,7 @@ class ProgrammeOut(Schema):
     transfer_cap_pct: int
     max_result_age_years: int | None
     yearly_cap: Decimal | None
-    modules: list[ModuleOut]
+    modules: list[ProgrammeModuleOut]
 
     @staticmethod
     def resolve_provider_unit_id(obj) -> int:
@@ -76,7 +76,7 @@ class ProgrammeOut(Schema):
         return list(obj.modules.all())
 
 
-class ProgressOut(Schema):
+class ProgrammeProgressOut(Schema):
     total: Decimal
     complete: bool
     transfer_used: Decimal
@@ -89,7 +89,7 @@ class ProgrammeFilter(Schema):
     q: PlainText = Field(default="", max_length=100)
 
 
-@router.get("/me/credits", response=AccountOut, summary="The caller's own credit account")
+@router.get("/me/credits", response=CreditAccountOut, summary="The caller's own credit account")
 def my_credits(request):
     acc = selectors.account(request.auth, limit=None)
     return {
@@ -125,7 +125,7 @@ def _published(programme_id: int) -> Programme:
 
 @router.get(
     "/programmes/{programme_id}/progress",
-    response=ProgressOut,
+    response=ProgrammeProgressOut,
     summary="The caller's progress in a published programme",
 )
 def programme_progress(request, programme_id: int):
@@ -142,7 +142,7 @@ def programme_progress(request, programme_id: int):
     }
 
 
-class ReportOut(Schema):
+class CreditReportOut(Schema):
     credits_from_courses: Decimal
     credits_recognised: Decimal
     people_with_credit: int
@@ -152,16 +152,16 @@ class ReportOut(Schema):
     median_days_to_decision: float | None
 
 
-class ReportFilter(Schema):
+class CreditReportFilter(Schema):
     year: int | None = Field(default=None, ge=2000, le=2100)
 
 
 @router.get(
     "/units/{unit_id}/credit-report",
-    response=ReportOut,
+    response=CreditReportOut,
     summary="Credit earned by the members of a unit and the units below it",
 )
-def credit_report(request, unit_id: int, filters: Query[ReportFilter]):
+def credit_report(request, unit_id: int, filters: Query[CreditReportFilter]):
     from .exporting import report
 
     unit = access_unit_by_id(request.auth, unit_id, Capability.VIEW_MEMBERS)

@@ -72,11 +72,11 @@ class GrantIn(Schema):
     learners: list[MemberRefIn] = Field(min_length=1, max_length=1000)
 
 
-class ListIn(Schema):
+class FundListIn(Schema):
     learners: list[MemberRefIn] = Field(min_length=1, max_length=1000)
 
 
-class ListOut(Schema):
+class FundListOut(Schema):
     added: int = Field(description="New to the list by this request")
     listed: int = Field(description="On the list now")
 
@@ -144,11 +144,11 @@ def fund_grant(request, fund_id: int, payload: GrantIn):
 
 @router.post(
     "/funds/{fund_id}/list",
-    response=ListOut,
+    response=FundListOut,
     summary="Name up to 1000 members on the fund's list (all or none; sending again changes "
     "nothing)",
 )
-def fund_list_add(request, fund_id: int, payload: ListIn):
+def fund_list_add(request, fund_id: int, payload: FundListIn):
     from suotdoi.organisations.bulk import members_by_reference
 
     fund = _fund(request, fund_id, Capability.MANAGE_MEMBERS)

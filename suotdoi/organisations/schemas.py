@@ -193,3 +193,8 @@ class MemberRefIn(Schema):
     phone: PlainText | None = Field(default=None, max_length=40)
     national_id: PlainText | None = Field(default=None, max_length=20)
     external_id: PlainText | None = Field(default=None, max_length=64)
+
+
+class PersonNameOut(Schema):
+    id: int
+    full_name: str

@@ -150,7 +150,7 @@ class DecisionOut(Schema):
         return obj.assessments.count()
 
 
-class RevokeIn(Schema):
+class DecisionRevokeIn(Schema):
     reason: PlainText = Field(min_length=1, max_length=500)
 
 
@@ -200,7 +200,7 @@ def decision_publish(request, decision_id: int):
 
 
 @router.post("/recognition/decisions/{decision_id}/revoke", response=DecisionOut)
-def decision_revoke(request, decision_id: int, payload: RevokeIn):
+def decision_revoke(request, decision_id: int, payload: DecisionRevokeIn):
     d = access_decision(request.auth, decision_id, Capability.MANAGE_UNITS)
     actions.decision_revoke(actor=request.auth, decision=d, reason=payload.reason)
     return access_decision(request.auth, decision_id)
