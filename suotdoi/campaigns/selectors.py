@@ -285,10 +285,3 @@ def upcoming_sessions_for(person, *, prefixes=None, days: int = 60) -> list:
         .order_by("starts_at", "pk")[:20]
     )
     return [s for s in rows if s.starts_at + dt.timedelta(hours=float(s.hours)) > now]
-
-
-def quiz_bank(campaign) -> list:
-    """A campaign's quiz questions, in the order they were written (contests copy them)."""
-    from .models import Question
-
-    return list(Question.objects.filter(campaign=campaign).order_by("pk"))

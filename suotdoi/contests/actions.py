@@ -74,30 +74,6 @@ def question_add(*, actor, contest: Contest, text: str, choices: list, correct: 
 
 
 @transaction.atomic
-def questions_from_campaign(*, actor, contest: Contest, category: str = "") -> int:
-    """Copy the linked campaign's quiz bank into the contest's (once per question text)."""
-    _may_organise(actor, contest)
-    if contest.campaign_id is None:
-        raise ValidationFailed(_("This contest has no campaign to take questions from."))
-    from suotdoi.campaigns.selectors import quiz_bank
-
-    have = set(contest.questions.values_list("text", flat=True))
-    new = [
-        Question(
-            contest=contest, category=category, text=q.text, choices=q.choices, correct=q.correct
-        )  # fmt: skip
-        for q in quiz_bank(contest.campaign)
-        if q.text not in have
-    ]
-    Question.objects.bulk_create(new)
-    audit_log(
-        actor=actor, verb="contests.question_add", target=contest, unit=contest.unit,
-        data={"from_campaign": contest.campaign_id, "n": len(new)},
-    )  # fmt: skip
-    return len(new)
-
-
-@transaction.atomic
 def round_add(*, actor, contest: Contest, opens_at, closes_at, draw: dict, **fields) -> Round:
     _may_organise(actor, contest)
     if closes_at <= opens_at:

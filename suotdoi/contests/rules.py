@@ -27,8 +27,8 @@ def draw(bank: dict[str, list[tuple[int, int]]], per_category: dict[str, int], s
             if category == ""
             else list(bank.get(category, []))
         )
-        pool.sort()
-        pool = [q for q in pool if q not in picked]
+        taken = set(picked)
+        pool = sorted(q for q in pool if q not in taken)
         picked += rng.sample(pool, min(n, len(pool)))
     rng.shuffle(picked)
     out = []

@@ -255,14 +255,6 @@ def ranking(request, round_id):
             .select_related("person", "reviewed_by")
             .order_by("pk")[:500]
         )
-    from suotdoi.people.models import Person
-
-    ranked = selectors.ranking(r)[:100]
-    names = dict(
-        Person.objects.filter(pk__in=[x.result.person_id for x in ranked]).values_list(
-            "pk", "full_name"
-        )
-    )
     return render(
         request,
         "contests/ranking.html",
@@ -271,12 +263,46 @@ def ranking(request, round_id):
             "c": c,
             "board": board,
             "flagged": flagged,
-            "rows": [
-                (x, names.get(x.result.person_id, ""), _clock(x.result.duration_ms)) for x in ranked
-            ],
+            "rows": _ranking_rows(r)[:100],
             "closed": timezone.now() >= r.closes_at,
         },
     )
+
+
+def _ranking_rows(r: Round) -> list[dict]:
+    """A published round's rows as they were signed at publication (read, not recomputed:
+    a round of 150,000 sittings takes over a second to rank); the board's preview ranks live."""
+    if r.published_at is not None and r.results:
+        return [
+            {
+                "rank": x["place"],
+                "name": x["name"],
+                "score": x["score"],
+                "off": x["predictionOffBy"],
+                "clock": _clock(x["timeMs"]),
+                "tied": x["tiedButForOrder"],
+            }  # fmt: skip
+            for x in r.results["credentialSubject"]["ranking"]
+        ]
+    from suotdoi.people.models import Person
+
+    ranked = selectors.ranking(r)[:100]
+    names = dict(
+        Person.objects.filter(pk__in=[x.result.person_id for x in ranked]).values_list(
+            "pk", "full_name"
+        )
+    )
+    return [
+        {
+            "rank": x.rank,
+            "name": names.get(x.result.person_id, ""),
+            "score": x.result.score,
+            "off": None if x.result.prediction is None else x.distance,
+            "clock": _clock(x.result.duration_ms),
+            "tied": x.tied,
+        }  # fmt: skip
+        for x in ranked
+    ]
 
 
 def _clock(ms: int) -> str:

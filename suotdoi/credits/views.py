@@ -394,7 +394,9 @@ def report(request, unit_id):
 
     unit = access_unit_by_id(request.user, unit_id, Capability.VIEW_MEMBERS)
     year = int_or(request.GET.get("year"), 0)
-    today = dt.date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     if not 2000 <= year <= today.year:
         year = 0
     since = dt.date(year, 1, 1) if year else None
