@@ -120,13 +120,15 @@ def generate(people: int) -> None:
             f"""
             INSERT INTO people_person (public_id, password, is_superuser, full_name, name_sort,
                 search_text,
-                gender, phone, national_id, language, is_active, is_staff, date_joined)
+                gender, phone, national_id_hash, national_id_cipher, email_sha1, phone_verified,
+                language, is_active, is_staff, date_joined)
             SELECT substr(md5(i::text || clock_timestamp()::text), 1, 22), '!', false,
                    f || ' ' || m || ' ' || g,
                    gf || ' ' || ff || ' ' || mf || '|' || lower(g || ' ' || f || ' ' || m),
                    ff || ' ' || mf || ' ' || gf || ' 09' || lpad(i::text, 8, '0'),
                    CASE WHEN i %% 2 = 0 THEN 'female' ELSE 'male' END,
-                   '+849' || lpad(i::text, 8, '0'), lpad(i::text, 12, '0'), 'vi', true, false,
+                   '+849' || lpad(i::text, 8, '0'), md5('cccd' || i::text), '', '', false,
+                   'vi', true, false,
                    now()
             FROM (
               SELECT i,
@@ -157,9 +159,9 @@ def generate(people: int) -> None:
             """
             INSERT INTO organisations_membership (created_at, updated_at, person_id, unit_id,
                 role, position_title, start_date, end_reason, unit_path, person_name_sort,
-                added_on_behalf, consent_note)
+                added_on_behalf, consent_note, external_id, income_group, occupation_group)
             SELECT now(), now(), p.id, g.id, 'member', '', '2024-01-01', '', g.path,
-                   p.name_sort, false, ''
+                   p.name_sort, false, '', '', '', ''
             FROM people_person p JOIN bench_groups g ON g.rn = p.id %% %s
         """,
             [n_groups],

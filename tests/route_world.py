@@ -213,7 +213,26 @@ def build_route_world() -> RouteWorld:
         closes_at=now + dt.timedelta(days=2), draw={"": 3},
     )  # fmt: skip
     sitting = contests.sitting_start(person=p["member"], round=contest_round)
+    from suotdoi.reports import actions as reports
+    from suotdoi.reports.models import Report
+
+    today = timezone.localdate()
+    report_period = reports.period_open(
+        actor=chair, unit=u["grassroots"], form=reports.latest_form("cong-doan-hoc-tap-suot-doi"),
+        title="Báo cáo năm", starts_on=today.replace(month=1, day=1), ends_on=today,
+        deadline=today + dt.timedelta(days=10), type_codes=["to-cong-doan"],
+    )  # fmt: skip
+    reports.period_prefill(period=report_period)
+    child_report = Report.objects.get(period=report_period, unit=u["group"])
+    reports.report_save(
+        actor=chair, report=child_report, values={"skill_classes": 0, "own_budget": 0},
+        notes={}, texts={}, signer="Trần Văn Hùng",
+    )  # fmt: skip
+    reports.report_submit(actor=chair, report=child_report)
     ids = {
+        "report_period": report_period.pk,
+        "report": Report.objects.get(period=report_period, unit=u["grassroots"]).pk,
+        "child_report": child_report.pk,
         "contest": contest.pk,
         "contest_round": contest_round.pk,
         "sitting": sitting.pk,

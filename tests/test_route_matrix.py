@@ -109,6 +109,8 @@ PUBLIC = {
     "api-v1:entry_list": "self: the caller's own entries",
     "api-v1:entry_declare": "self: declares in the caller's own record",
     "api-v1:credential_list": "self: the caller's own credentials",
+    "reports:forms": "report forms are published rules, like criteria sets",
+    "reports:form": "report forms are published rules, like criteria sets",
     "recognition:sets_import_public": "",
 }
 PUBLIC.pop("recognition:sets_import_public")
@@ -220,6 +222,13 @@ STAFF = {
     "contests:publish": {"round_id": "contest_round"},
     "contests:certificates": {"round_id": "contest_round"},
     "credits:report": U,
+    "reports:unit": U,
+    "reports:dashboard": U,
+    "reports:period": {"period_id": "report_period"},
+    "reports:report": {"report_id": "report"},
+    "reports:review": {"report_id": "child_report"},
+    "reports:pdf": {"report_id": "report"},
+    "reports:xlsx": {"report_id": "report"},
     "api-v1:credit_report": U,
     "credits:manage": {"programme_id": "programme"},
     "credits:accreditations": {},

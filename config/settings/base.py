@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "suotdoi.funding",
     "suotdoi.credits",
     "suotdoi.contests",
+    "suotdoi.reports",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",

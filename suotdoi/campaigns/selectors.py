@@ -285,3 +285,60 @@ def upcoming_sessions_for(person, *, prefixes=None, days: int = 60) -> list:
         .order_by("starts_at", "pk")[:20]
     )
     return [s for s in rows if s.starts_at + dt.timedelta(hours=float(s.hours)) > now]
+
+
+def campaign_work_by_unit(*, paths, start, end) -> dict[int, dict]:
+    """Per target unit under `paths`: sessions held in [start, end] with their check-ins, and
+    the tasks of campaigns that ended in the period with how many were done."""
+    from suotdoi.organisations.selectors import paths_q
+
+    from .models import Attendance, Session
+
+    out: dict[int, dict] = {}
+
+    def row(unit_id):
+        return out.setdefault(
+            unit_id, {"sessions": 0, "attendances": 0, "tasks": 0, "tasks_done": 0}
+        )
+
+    held = (
+        Session.objects.filter(
+            paths_q(paths, "task__unit_path"),
+            held=True,
+            starts_at__date__gte=start,
+            starts_at__date__lte=end,
+        )
+        .values("task__unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for r in held:
+        row(r["task__unit_id"])["sessions"] = r["n"]
+    present = (
+        Attendance.objects.filter(
+            paths_q(paths, "session__task__unit_path"),
+            status=Attendance.PRESENT,
+            session__held=True,
+            session__starts_at__date__gte=start,
+            session__starts_at__date__lte=end,
+        )
+        .values("session__task__unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for r in present:
+        row(r["session__task__unit_id"])["attendances"] = r["n"]
+    tasks = (
+        Task.objects.filter(
+            paths_q(paths),
+            campaign__ends_on__gte=start,
+            campaign__ends_on__lte=end,
+            campaign__launched_at__isnull=False,
+        )
+        .values("unit_id")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(done=True)))
+        .order_by()
+    )
+    for r in tasks:
+        row(r["unit_id"]).update(tasks=r["n"], tasks_done=r["done"])
+    return out

@@ -110,3 +110,22 @@ def absent_members(contest, unit):
         .select_related("person")
         .order_by("person_name_sort")
     )
+
+
+def contestants_by_path(*, paths, start, end) -> dict[str, int]:
+    """Distinct people who submitted a sitting in [start, end], per home unit path under
+    `paths` (sittings the board excluded do not count)."""
+    from suotdoi.organisations.selectors import paths_q
+
+    rows = (
+        Sitting.objects.filter(
+            paths_q(paths),
+            submitted_at__date__gte=start,
+            submitted_at__date__lte=end,
+            excluded=False,
+        )
+        .values("unit_path")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    return {r["unit_path"]: r["n"] for r in rows}

@@ -159,3 +159,16 @@ def account(person, limit: int | None = 50) -> dict:
         "hours": hours,
         "equivalent": rules.credit_equivalent(hours),
     }
+
+
+def credits_by_person(*, start, end) -> dict[int, Decimal]:
+    """Recognised credit awarded in [start, end] and not revoked, per person."""
+    rows = (
+        CreditAward.objects.filter(
+            awarded_on__gte=start, awarded_on__lte=end, revoked_at__isnull=True
+        )
+        .values("person_id")
+        .annotate(c=Sum("credits"))
+        .order_by()
+    )
+    return {r["person_id"]: r["c"] for r in rows}

@@ -157,3 +157,26 @@ def fund_month(fund: Fund, first: dt.date) -> dict:
         "problems": problems,
         "current": end > timezone.now(),
     }
+
+
+def spending_by_unit(*, paths, start, end) -> dict[int, dict]:
+    """Per fund-owning unit under `paths`: what its funds paid to providers in [start, end]
+    (a spend later refunded or clawed back no longer counts) and for how many people."""
+    from suotdoi.organisations.selectors import paths_q
+
+    from .models import Spend
+
+    rows = (
+        Spend.objects.filter(
+            paths_q(paths, "fund__unit__path"),
+            status=Spend.PAID,
+            settled_at__date__gte=start,
+            settled_at__date__lte=end,
+        )
+        .values("fund__unit_id")
+        .annotate(amount=Sum("amount"), people=Count("person_id", distinct=True))
+        .order_by()
+    )
+    return {
+        r["fund__unit_id"]: {"fund_paid": r["amount"], "fund_people": r["people"]} for r in rows
+    }

@@ -15,6 +15,7 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     EVALUATE = "evaluate"
     ISSUE_CREDENTIALS = "issue_credentials"  # issue, revoke, endorse, keys
+    REPORT = "report"  # prepare and submit periodic reports, review those of the units below
 
 
 POLICY: dict[str, frozenset[Capability]] = {
@@ -26,10 +27,11 @@ POLICY: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_MEMBERS,
             Capability.VIEW_AUDIT,
             Capability.ISSUE_CREDENTIALS,
+            Capability.REPORT,
         }
     ),
     Role.EVALUATOR: frozenset({Capability.VIEW, Capability.VIEW_MEMBERS, Capability.EVALUATE}),
-    Role.REPORTER: frozenset({Capability.VIEW, Capability.VIEW_MEMBERS}),
+    Role.REPORTER: frozenset({Capability.VIEW, Capability.VIEW_MEMBERS, Capability.REPORT}),
     Role.MEMBER: frozenset(),
 }
 

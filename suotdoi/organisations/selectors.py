@@ -266,3 +266,62 @@ def invitations_sent(*, unit: Unit):
     return MembershipInvitation.objects.filter(unit=unit, status=InvitationStatus.PENDING).order_by(
         "-created_at"
     )
+
+
+def parent_map_at(*, tree_key: str, on) -> dict[int, int | None]:
+    """Each unit of a tree with its parent on a date: the parent history where it was kept,
+    the present tree for units without history (bulk-loaded ones)."""
+    from .models import UnitParentPeriod
+
+    rows = list(Unit.objects.filter(tree_key=tree_key).values_list("pk", "path"))
+    by_path = {path: pk for pk, path in rows}
+    step = Unit.steplen
+    parents: dict[int, int | None] = {pk: by_path.get(path[:-step]) for pk, path in rows}
+    chosen: dict[int, tuple] = {}
+    periods = UnitParentPeriod.objects.filter(unit__tree_key=tree_key).values_list(
+        "unit_id", "parent_id", "valid_from", "valid_to"
+    )
+    for unit_id, parent_id, start, end in periods:
+        valid = start <= on and (end is None or end > on)
+        best = chosen.get(unit_id)
+        if valid:
+            chosen[unit_id] = (0, start, parent_id)
+        elif best is None or (best[0] == 1 and start < best[1]):
+            chosen[unit_id] = (1, start, parent_id)
+    for unit_id, (_rank, _start, parent_id) in chosen.items():
+        parents[unit_id] = parent_id
+    return parents
+
+
+def paths_q(paths, field: str = "unit_path") -> Q:
+    """Rows under any of the given unit paths (a few prefixes, not a list of ids)."""
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def members_by_unit_at(*, paths, on) -> dict[int, int]:
+    """Memberships active on a date, counted per unit, for the units under `paths`."""
+    active = Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gt=on))
+    rows = (
+        Membership.objects.filter(active, paths_q(paths))
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["unit_id"]: row["n"] for row in rows}
+
+
+def memberships_at(*, paths, on, person_ids) -> list[tuple[int, int]]:
+    """(person, unit) of the memberships active on a date under `paths`, for these people."""
+    active = Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gt=on))
+    ids = sorted(set(person_ids))
+    out: list[tuple[int, int]] = []
+    for i in range(0, len(ids), 900):
+        out += list(
+            Membership.objects.filter(
+                active, paths_q(paths), person_id__in=ids[i : i + 900]
+            ).values_list("person_id", "unit_id")
+        )
+    return out

@@ -99,3 +99,37 @@ def round_for(a: Assessment):
         title_code=a.criteria_set.code, year=a.year, unit_path__in=path_prefixes([a.unit_path])
     )
     return max(rounds, key=lambda r: len(r.unit_path), default=None)
+
+
+def titles_by_unit(*, paths, start, end) -> dict[int, dict]:
+    """Titles recognised by decisions dated in [start, end], per deciding unit under `paths`,
+    by who holds them: people, families, and collectives (clans, villages, units, communes)."""
+    from django.db.models import Count
+
+    from suotdoi.organisations.selectors import paths_q
+
+    from .models import Holding, SubjectType
+
+    rows = (
+        Holding.objects.filter(
+            paths_q(paths, "decision__unit__path"),
+            decision__date__gte=start,
+            decision__date__lte=end,
+            decision__published_at__isnull=False,
+            decision__revoked_at__isnull=True,
+        )
+        .values("decision__unit_id", "decision__criteria_set__subject_type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    out: dict[int, dict] = {}
+    for r in rows:
+        kind = r["decision__criteria_set__subject_type"]
+        key = {SubjectType.PERSON: "titles_person", SubjectType.FAMILY: "titles_family"}.get(
+            kind, "titles_collective"
+        )
+        d = out.setdefault(
+            r["decision__unit_id"], {"titles_person": 0, "titles_family": 0, "titles_collective": 0}
+        )
+        d[key] += r["n"]
+    return out

@@ -75,3 +75,28 @@ def unit_year_hours(*, unit, year: int) -> dict:
         hours=Sum("hours"), verified=Sum("verified_hours"), entries=Sum("entries")
     )
     return {k: v or 0 for k, v in agg.items()}
+
+
+def learning_by_unit(*, paths, start, end) -> dict[int, dict]:
+    """Counting entries dated in [start, end] per unit they belong to, under `paths`:
+    distinct learners, entries, hours and verified hours (for periodic reports)."""
+    from suotdoi.organisations.selectors import paths_q
+
+    rows = (
+        LearningEntry.objects.filter(paths_q(paths), start_date__gte=start, start_date__lte=end)
+        .exclude(status__in=NOT_COUNTING)
+        .values("unit_id")
+        .annotate(
+            n_learners=Count("person_id", distinct=True),
+            n_entries=Count("pk"),
+            n_hours=Sum("hours"),
+            n_verified_hours=Sum("hours", filter=Q(status=EntryStatus.VERIFIED)),
+            n_verified_learners=Count(
+                "person_id", distinct=True, filter=Q(status=EntryStatus.VERIFIED)
+            ),
+        )
+        .order_by()
+    )
+    return {
+        r.pop("unit_id"): {k[2:]: v for k, v in r.items()} for r in rows if r["unit_id"] is not None
+    }
