@@ -26,10 +26,17 @@ UNION_FORM = "cong-doan-hoc-tap-suot-doi"
 
 def _entry(person, unit, day, hours, status=EntryStatus.VERIFIED, key=""):
     return LearningEntry.objects.create(
-        person=person, title="Học an toàn lao động", kind="course", start_date=day,
-        hours=Decimal(hours), provenance=Provenance.UNIT_VERIFIED, status=status, unit=unit,
-        unit_path=unit.path, source_key=f"test:{key or unit.code}:{day}:{hours}",
-    )  # fmt: skip
+        person=person,
+        title="Học an toàn lao động",
+        kind="course",
+        start_date=day,
+        hours=Decimal(hours),
+        provenance=Provenance.UNIT_VERIFIED,
+        status=status,
+        unit=unit,
+        unit_path=unit.path,
+        source_key=f"test:{key or unit.code}:{day}:{hours}",
+    )
 
 
 def _members_of(unit):
@@ -59,16 +66,22 @@ def reorganised(world, people, units, django_capture_on_commit_callbacks):
             _entry(person, group, start, 1, EntryStatus.PENDING, key=f"{n}{i}p")
     merged_only = _members_of(g[3])[0]
     _entry(merged_only, g[3], start, 7, key="merged-unit")  # kept by the merged unit itself
-    org.unit_move(actor=admin, unit=g[4], new_parent=Unit.objects.get(code="CD-HOALU"),
-                  effective_date=today)  # fmt: skip
+    org.unit_move(
+        actor=admin, unit=g[4], new_parent=Unit.objects.get(code="CD-HOALU"), effective_date=today
+    )
     org.unit_merge(actor=admin, source=g[3], target=g[2], effective_date=today)
     fed = units["federation"]
     with django_capture_on_commit_callbacks(execute=True):
         period = actions.period_open(
-            actor=officer, unit=fed, form=actions.latest_form(UNION_FORM),
-            title=f"Báo cáo năm {today.year}", starts_on=start, ends_on=dt.date(today.year, 12, 31),
-            deadline=dt.date(today.year, 12, 31), type_codes=["cdct-truc-tiep", "cdcs"],
-        )  # fmt: skip
+            actor=officer,
+            unit=fed,
+            form=actions.latest_form(UNION_FORM),
+            title=f"Báo cáo năm {today.year}",
+            starts_on=start,
+            ends_on=dt.date(today.year, 12, 31),
+            deadline=dt.date(today.year, 12, 31),
+            type_codes=["cdct-truc-tiep", "cdcs"],
+        )
     period.refresh_from_db()
     return period, g
 
@@ -79,9 +92,14 @@ def _by_code(period):
 
 def _fill_and_submit(actor, report, **typed):
     report = actions.report_save(
-        actor=actor, report=report, values={"skill_classes": 1, "own_budget": 500000, **typed},
-        notes={}, texts={"context": "Ổn định"}, signer="Nguyễn Văn Ký", signer_title="Chủ tịch",
-    )  # fmt: skip
+        actor=actor,
+        report=report,
+        values={"skill_classes": 1, "own_budget": 500000, **typed},
+        notes={},
+        texts={"context": "Ổn định"},
+        signer="Nguyễn Văn Ký",
+        signer_title="Chủ tịch",
+    )
     return actions.report_submit(actor=actor, report=report)
 
 
@@ -89,8 +107,15 @@ def test_who_reports_follows_the_tree_at_the_period_end(reorganised):
     period, g = reorganised
     reports = _by_code(period)
     assert period.status == "open" and period.reports_total == len(reports)
-    assert set(reports) == {"LDLD-NB", "CD-KCN", "CD-HOALU", "CD-YTE", "CDCS-001", "CDCS-002",
-                            "CDCS-004"}  # fmt: skip
+    assert set(reports) == {
+        "LDLD-NB",
+        "CD-KCN",
+        "CD-HOALU",
+        "CD-YTE",
+        "CDCS-001",
+        "CDCS-002",
+        "CDCS-004",
+    }
     # The moved union reports to its new superior; the merged one reports through the union
     # that absorbed it, with its own unit and former groups in that union's own rows.
     assert reports["CDCS-004"].parent == reports["CD-HOALU"]
@@ -130,7 +155,7 @@ def test_consolidation_is_own_rows_plus_accepted_children_at_every_level(reorgan
     top = selectors.consolidation(reports["LDLD-NB"])["values"]
     subtree = Unit.objects.filter(path__startswith=period.unit.path).values_list("pk", flat=True)
     direct = selectors.own_figures(
-        owners={pk: period.unit_id for pk in subtree}, start=period.starts_on, end=period.ends_on
+        owners=dict.fromkeys(subtree, period.unit_id), start=period.starts_on, end=period.ends_on
     )[period.unit_id]
     for item in items:
         if item["kind"] == "computed":
@@ -174,8 +199,16 @@ def test_a_returned_report_is_left_out_until_accepted_again(reorganised, people)
     assert child.pk in again.included
     assert rules.dec(again.consolidated["hours"]) == rules.dec(with_child)
     kinds = list(child.events.values_list("kind", flat=True))
-    assert kinds == ["prepared", "saved", "submitted", "accepted", "returned", "saved",
-                     "submitted", "accepted"]  # fmt: skip
+    assert kinds == [
+        "prepared",
+        "saved",
+        "submitted",
+        "accepted",
+        "returned",
+        "saved",
+        "submitted",
+        "accepted",
+    ]
 
 
 def test_submit_needs_typed_figures_explanations_and_a_signer(reorganised, people):
@@ -187,13 +220,23 @@ def test_submit_needs_typed_figures_explanations_and_a_signer(reorganised, peopl
     assert set(exc.value.extra["problems"]) == {"skill_classes", "own_budget"}
     # A computed figure changed by hand needs a reason.
     changed = rules.dec(r.computed["members"]) + 5
-    r = actions.report_save(actor=officer, report=r, values={"members": changed,
-                            "skill_classes": 0, "own_budget": 0}, notes={}, texts={})  # fmt: skip
+    r = actions.report_save(
+        actor=officer,
+        report=r,
+        values={"members": changed, "skill_classes": 0, "own_budget": 0},
+        notes={},
+        texts={},
+    )
     with pytest.raises(ValidationFailed) as exc:
         actions.report_submit(actor=officer, report=r)
     assert set(exc.value.extra["problems"]) == {"members"}
-    r = actions.report_save(actor=officer, report=r, values={},
-                            notes={"members": "5 người mới chưa nhập hệ thống"}, texts={})  # fmt: skip
+    r = actions.report_save(
+        actor=officer,
+        report=r,
+        values={},
+        notes={"members": "5 người mới chưa nhập hệ thống"},
+        texts={},
+    )
     with pytest.raises(ValidationFailed) as exc:
         actions.report_submit(actor=officer, report=r)
     assert exc.value.code == "no_signer"
@@ -209,8 +252,9 @@ def test_refresh_keeps_corrected_figures_and_updates_the_others(reorganised, peo
     officer = people["provincial_officer"]
     r = _by_code(period)["CDCS-001"]
     before_hours = rules.dec(r.computed["hours"])
-    actions.report_save(actor=officer, report=r, values={"members": 999}, notes={"members": "x"},
-                        texts={})  # fmt: skip
+    actions.report_save(
+        actor=officer, report=r, values={"members": 999}, notes={"members": "x"}, texts={}
+    )
     person = _members_of(g[1])[0]
     _entry(person, g[1], period.starts_on, 10, key="late")
     r = actions.report_refresh(actor=officer, report=Report.objects.get(pk=r.pk))
@@ -228,13 +272,28 @@ def test_a_new_form_version_leaves_old_reports_readable(reorganised, people, cli
         {"code": "digital_classes", "label": "Số lớp kỹ năng số", "kind": "typed", "unit": "lớp"}
     )
     with pytest.raises(ValidationFailed):
-        actions.form_new_version(actor=officer, form=old, sections=[{"number": "I", "title": "x",
-            "items": [{"code": "a", "label": "a", "kind": "computed", "source": "nope"}]}],
-            title=old.title, issuer_name=old.issuer_name, document_number="x")  # fmt: skip
+        actions.form_new_version(
+            actor=officer,
+            form=old,
+            sections=[
+                {
+                    "number": "I",
+                    "title": "x",
+                    "items": [{"code": "a", "label": "a", "kind": "computed", "source": "nope"}],
+                }
+            ],
+            title=old.title,
+            issuer_name=old.issuer_name,
+            document_number="x",
+        )
     new = actions.form_new_version(
-        actor=officer, form=old, sections=sections, title=old.title,
-        issuer_name=old.issuer_name, document_number="Mẫu SĐ-CĐ-02",
-    )  # fmt: skip
+        actor=officer,
+        form=old,
+        sections=sections,
+        title=old.title,
+        issuer_name=old.issuer_name,
+        document_number="Mẫu SĐ-CĐ-02",
+    )
     assert new.version == 2 and actions.latest_form(UNION_FORM) == new
     assert ReportForm.objects.get(pk=old.pk).items() == old.items()  # untouched
     client = client_for(officer)
@@ -245,9 +304,15 @@ def test_a_new_form_version_leaves_old_reports_readable(reorganised, people, cli
     # A period opened now uses the new version; the same dates twice are refused.
     with pytest.raises(Conflict):
         actions.period_open(
-            actor=officer, unit=period.unit, form=new, title="x", starts_on=period.starts_on,
-            ends_on=period.ends_on, deadline=period.deadline, type_codes=["cdcs"],
-        )  # fmt: skip
+            actor=officer,
+            unit=period.unit,
+            form=new,
+            title="x",
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            deadline=period.deadline,
+            type_codes=["cdcs"],
+        )
 
 
 def test_parse_value_reads_vietnamese_and_english_numbers():
@@ -261,17 +326,26 @@ def test_parse_value_reads_vietnamese_and_english_numbers():
 
 def test_a_large_change_from_the_previous_period_needs_an_explanation():
     items = [{"code": "x", "kind": "typed", "label": "x"}]
-    ask = rules.submit_problems(items, computed={}, values={"x": "100"}, notes={}, texts={},
-                                previous={"x": "20"})  # fmt: skip
+    ask = rules.submit_problems(
+        items, computed={}, values={"x": "100"}, notes={}, texts={}, previous={"x": "20"}
+    )
     assert "x" in ask
-    assert not rules.submit_problems(items, computed={}, values={"x": "24"}, notes={}, texts={},
-                                     previous={"x": "20"})  # fmt: skip
-    assert not rules.submit_problems(items, computed={}, values={"x": "100"},
-                                     notes={"x": "mở thêm lớp"}, texts={}, previous={"x": "20"})  # fmt: skip
+    assert not rules.submit_problems(
+        items, computed={}, values={"x": "24"}, notes={}, texts={}, previous={"x": "20"}
+    )
+    assert not rules.submit_problems(
+        items,
+        computed={},
+        values={"x": "100"},
+        notes={"x": "mở thêm lớp"},
+        texts={},
+        previous={"x": "20"},
+    )
 
 
-def test_pages_fill_submit_review_and_export(reorganised, people, client_for,
-                                             django_assert_max_num_queries):  # fmt: skip
+def test_pages_fill_submit_review_and_export(
+    reorganised, people, client_for, django_assert_max_num_queries
+):
     from openpyxl import load_workbook
 
     period, g = reorganised
@@ -281,9 +355,15 @@ def test_pages_fill_submit_review_and_export(reorganised, people, client_for,
     url = f"/reports/{r.pk}/"
     page = client.get(url)
     assert page.status_code == 200 and 'class="freshness"' in page.content.decode()
-    data = {"v_members": r.computed["members"], "v_skill_classes": "abc", "v_own_budget": "1.500.000",
-            "t_context": "=HYPERLINK(\"http://x\")", "signer": "Lê Thị Hương",
-            "signer_title": "Chủ tịch", "save": "1"}  # fmt: skip
+    data = {
+        "v_members": r.computed["members"],
+        "v_skill_classes": "abc",
+        "v_own_budget": "1.500.000",
+        "t_context": '=HYPERLINK("http://x")',
+        "signer": "Lê Thị Hương",
+        "signer_title": "Chủ tịch",
+        "save": "1",
+    }
     for item in period.form.items():
         if item["kind"] == "computed" and f"v_{item['code']}" not in data:
             data[f"v_{item['code']}"] = r.computed[item["code"]]
@@ -323,17 +403,20 @@ def test_pages_fill_submit_review_and_export(reorganised, people, client_for,
     assert foreign.post(f"/reports/{r.pk}/review/", {"comment": "x"}).status_code == 404
 
 
-def test_dashboard_compares_children_by_rates_and_size_bands(reorganised, people, client_for,
-                                                            django_assert_max_num_queries):  # fmt: skip
+def test_dashboard_compares_children_by_rates_and_size_bands(
+    reorganised, people, client_for, django_assert_max_num_queries
+):
     period, g = reorganised
     fed = period.unit
     actions.snapshot_year(root=fed, year=timezone.localdate().year)
     d = selectors.dashboard(unit=fed, year=timezone.localdate().year)
     direct = selectors.own_figures(
-        owners={pk: fed.pk for pk in Unit.objects.filter(path__startswith=fed.path)
-                .values_list("pk", flat=True)},
-        start=dt.date(timezone.localdate().year, 1, 1), end=timezone.localdate(),
-    )[fed.pk]  # fmt: skip
+        owners=dict.fromkeys(
+            Unit.objects.filter(path__startswith=fed.path).values_list("pk", flat=True), fed.pk
+        ),
+        start=dt.date(timezone.localdate().year, 1, 1),
+        end=timezone.localdate(),
+    )[fed.pk]
     assert d["total"]["hours"] == direct["hours"] and d["total"]["members"] == direct["members"]
     assert {c["unit"].code for c in d["children"]} == {"CD-KCN", "CD-HOALU", "CD-YTE"}
     for c in d["children"]:
