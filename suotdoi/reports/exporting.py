@@ -63,6 +63,7 @@ def report_pdf(*, report: Report, base_url: str) -> bytes:
             "sections": _lines(report, whole),
             "whole": whole,
             "parent_name": parent_name,
+            "accepted": len(whole["children"]) - len(whole["missing"]),
             "now": timezone.localtime(),
         },
     )

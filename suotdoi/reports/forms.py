@@ -30,6 +30,9 @@ class PeriodOpenForm(forms.Form):
         for f in ReportForm.objects.filter(tree_kind=kind).order_by("code", "-version"):
             latest.setdefault(f.code, f.pk)
         self.fields["form"].queryset = ReportForm.objects.filter(pk__in=latest.values())
+        if len(latest) == 1:
+            self.fields["form"].initial = next(iter(latest.values()))
+            self.fields["form"].empty_label = None
         types = UnitType.objects.filter(tree_kind=kind, order__gt=unit.unit_type.order).order_by(
             "order"
         )

@@ -176,6 +176,7 @@ def report(request, report_id):
             "problems": problems,
             "events": r.events.select_related("actor").order_by("-at")[:30],
             "reviewer": reviewer and r.status in (Report.SUBMITTED, Report.ACCEPTED),
+            "parent_visible": reviewer,
             "return_form": ReturnForm(),
             "may_reopen": r.status == Report.SUBMITTED,
         },

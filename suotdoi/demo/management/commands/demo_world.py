@@ -28,4 +28,7 @@ class Command(BaseCommand):
         from suotdoi.demo.accounts_seed import seed_accounts
 
         seed_accounts(world)
+        from suotdoi.demo.reports_seed import seed_reports
+
+        seed_reports(world)
         self.stdout.write(f"Demo world built: {len(world.units)} named units.")
