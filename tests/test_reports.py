@@ -430,3 +430,56 @@ def test_dashboard_compares_children_by_rates_and_size_bands(
     assert (
         client_for(people["member"]).get(f"/reports/units/{fed.pk}/dashboard/").status_code == 404
     )
+
+
+def test_opening_a_period_from_the_page_checks_its_input(
+    world, people, units, client_for, django_capture_on_commit_callbacks
+):
+    from suotdoi.reports.models import Period
+
+    fed = units["federation"]
+    client = client_for(people["provincial_officer"])
+    url = f"/reports/units/{fed.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form_id = actions.latest_form(UNION_FORM).pk
+    year = timezone.localdate().year
+    base = {"form": form_id, "title": "Báo cáo năm", "starts_on": f"{year}-01-01",
+            "ends_on": f"{year}-06-30", "deadline": f"{year}-07-15",
+            "type_codes": ["cdcs"]}  # fmt: skip
+    for bad in (
+        {"deadline": f"{year}-06-01"},  # before the period ends
+        {"ends_on": f"{year - 2}-06-30"},  # backwards
+        {"type_codes": ["xa"]},  # a commune is not a kind of union
+        {"form": actions.latest_form("xa-xay-dung-xa-hoi-hoc-tap").pk},  # the commune's form
+        {"starts_on": "31/02/2026"},
+    ):
+        response = client.post(url, {**base, **bad})
+        assert response.status_code == 200, bad
+    assert not Period.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, base).status_code == 302
+    period = Period.objects.get()
+    assert period.status == Period.OPEN and period.reports_total == 5  # 4 grassroots + itself
+    # Officers of another tree and plain members cannot open one here.
+    assert client_for(people["foreign_officer"]).post(url, base).status_code == 404
+    assert client_for(people["member"]).post(url, base).status_code == 404
+    assert Period.objects.count() == 1
+
+
+def test_the_daily_command_computes_figures_and_reminds_late_units(reorganised, people):
+    from django.core.management import call_command
+
+    from suotdoi.notifications.models import Notification
+    from suotdoi.reports.models import Period, UnitYear
+
+    period, g = reorganised
+    Period.objects.filter(pk=period.pk).update(deadline=timezone.localdate())
+    out = io.StringIO()
+    call_command("reports_daily", stdout=out)
+    assert UnitYear.objects.filter(unit=period.unit).exists()
+    reminded = Notification.objects.filter(kind="reports.due", title__startswith="Nhắc việc")
+    assert reminded.exists()
+    n = reminded.count()
+    call_command("reports_daily", stdout=out)  # once a day each
+    assert reminded.count() == n

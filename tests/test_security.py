@@ -187,7 +187,7 @@ def test_every_xlsx_writer_goes_through_the_safe_sheet_helpers():
         text = path.read_text(encoding="utf-8")
         if path.name == "sheets.py" or "Workbook(" not in text:
             continue
-        if "add_row" not in text and path.name != "importing.py":
+        if "add_row" not in text and "put_cell" not in text and path.name != "importing.py":
             offenders.append(str(path))
         if "csv.writer" in text:
             offenders.append(str(path))

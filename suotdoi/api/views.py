@@ -34,6 +34,7 @@ CAPABILITY_LABELS = {
     Capability.VIEW_AUDIT: gettext_lazy("read the audit log"),
     Capability.EVALUATE: gettext_lazy("evaluate assessments"),
     Capability.ISSUE_CREDENTIALS: gettext_lazy("issue and revoke credentials"),
+    Capability.REPORT: gettext_lazy("prepare, submit and review periodic reports"),
 }
 
 

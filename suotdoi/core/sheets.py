@@ -56,3 +56,35 @@ def add_sheet(wb, title: str, header: Sequence[str], widths: Sequence[int] | Non
 
 def add_row(ws, values: Iterable) -> None:
     ws.append([cell(ws, v) for v in values])
+
+
+def put_cell(ws, row: int, col: int, value, *, bold: bool = False, number: str | None = None):
+    """One cell of a formatted (not write-only) sheet, for exports laid out for printing;
+    text that looks like a formula stays text, like everything written here."""
+    from decimal import Decimal
+
+    from openpyxl.styles import Alignment, Font
+
+    c = ws.cell(row=row, column=col)
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
+    c.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        c.data_type = "s"
+    if bold:
+        c.font = Font(bold=True)
+    if number:
+        c.number_format = number
+    c.alignment = Alignment(wrap_text=isinstance(value, str), vertical="top")
+    return c
+
+
+def print_setup(ws, *, title_row: int) -> None:
+    """A4 landscape, one page wide, grid lines, the heading row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.freeze_panes = f"A{title_row + 1}"
+    ws.print_title_rows = f"{title_row}:{title_row}"

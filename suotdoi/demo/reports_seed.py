@@ -46,5 +46,5 @@ def seed_reports(world) -> None:
         signer_title="Chủ tịch Công đoàn cơ sở",
     )
     actions.report_submit(actor=people["grassroots_chair"], report=report)
-    for root in Unit.get_root_nodes():
+    for root in Unit.objects.get_root_nodes():
         actions.snapshot_year(root=root, year=today.year)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from suotdoi.core.pdf import render_pdf
-from suotdoi.core.sheets import FORMULA_STARTS
+from suotdoi.core.sheets import print_setup
+from suotdoi.core.sheets import put_cell as _put
 
 from . import rules, selectors
 from .models import Report
@@ -70,33 +70,6 @@ def report_pdf(*, report: Report, base_url: str) -> bytes:
     return render_pdf(html, base_url=base_url)
 
 
-def _put(ws, row: int, col: int, value, *, bold=False, number=None):
-    from openpyxl.styles import Alignment, Font
-
-    c = ws.cell(row=row, column=col)
-    if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() else float(value)
-    c.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        c.data_type = "s"  # typed text is shown, never evaluated
-    if bold:
-        c.font = Font(bold=True)
-    if number:
-        c.number_format = number
-    c.alignment = Alignment(wrap_text=isinstance(value, str), vertical="top")
-    return c
-
-
-def _print_setup(ws, columns: int) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = True
-    ws.freeze_panes = "A5"
-    ws.print_title_rows = "4:4"
-
-
 def report_xlsx(*, report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -147,7 +120,7 @@ def report_xlsx(*, report: Report) -> bytes:
             row += 1
     for i, width in enumerate([6, 60, 12, 18, 22, 40], 1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    _print_setup(ws, 6)
+    print_setup(ws, title_row=4)
     # One sheet per level below: every unit's report, its status and figures.
     by_type: dict[tuple, list[Report]] = defaultdict(list)
     for r in reports:
@@ -183,7 +156,7 @@ def report_xlsx(*, report: Report) -> bytes:
         sheet.column_dimensions["B"].width = 40
         for col in range(3, len(heads) + 1):
             sheet.column_dimensions[get_column_letter(col)].width = 16
-        _print_setup(sheet, len(heads))
+        print_setup(sheet, title_row=4)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

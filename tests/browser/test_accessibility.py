@@ -273,3 +273,48 @@ def test_accounts_credits_and_contests_pages_pass_axe(world, axe_page):
         f"/contests/rounds/{rnd.pk}/",
     ]:
         check(officer, url)
+
+
+def test_report_and_dashboard_pages_pass_axe(world, axe_page):
+    """A grassroots union's periodic report (editable, then sent), the period's status, the
+    forms, and the dashboards of a federation and a grassroots union, at 360 px and desktop."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from suotdoi.reports import actions
+    from suotdoi.reports.models import Report
+
+    people, units = world.people, world.units
+    fed, g = units["federation"], units["grassroots"]
+    today = timezone.localdate()
+    period = actions.period_open(
+        actor=people["provincial_officer"], unit=fed,
+        form=actions.latest_form("cong-doan-hoc-tap-suot-doi"), title="Báo cáo năm",
+        starts_on=dt.date(today.year, 1, 1), ends_on=today, deadline=today,
+        type_codes=["cdct-truc-tiep", "cdcs"],
+    )  # fmt: skip
+    actions.period_prefill(period=period)
+    actions.snapshot_year(root=fed, year=today.year)
+    mine = Report.objects.get(period=period, unit=g)
+    top = Report.objects.get(period=period, unit=fed)
+    for width in (360, 1280):
+        page = axe_page(width=width)
+        sign_in(page, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+        for url in [
+            f"/reports/{mine.pk}/",
+            f"/reports/units/{g.pk}/",
+            f"/reports/units/{g.pk}/dashboard/",
+            "/reports/forms/",
+            f"/reports/forms/{period.form_id}/",
+        ]:
+            check(page, url)
+    officer = axe_page(width=360)
+    sign_in(officer, "0912000004", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    for url in [
+        f"/reports/{top.pk}/",
+        f"/reports/periods/{period.pk}/",
+        f"/reports/units/{fed.pk}/",
+        f"/reports/units/{fed.pk}/dashboard/",
+    ]:
+        check(officer, url)

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         year = options["year"] or today.year
         units = 0
         if not options["no_figures"]:
-            for root in Unit.get_root_nodes():
+            for root in Unit.objects.get_root_nodes():
                 units += snapshot_year(root=root, year=year)
         reminded = 0
         due = Period.objects.filter(
