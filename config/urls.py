@@ -28,6 +28,7 @@ urlpatterns = [
     path("credits/", include("suotdoi.credits.urls")),
     path("contests/", include("suotdoi.contests.urls")),
     path("reports/", include("suotdoi.reports.urls")),
+    path("stories/", include("suotdoi.stories.urls")),
     path("xapi/", include("suotdoi.records.lrs.urls")),
     path("vc-api/", include("suotdoi.credentials.vcapi_urls")),
     path("api/v1/", include("suotdoi.api.router")),

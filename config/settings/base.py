@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "suotdoi.credits",
     "suotdoi.contests",
     "suotdoi.reports",
+    "suotdoi.stories",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",

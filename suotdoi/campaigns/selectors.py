@@ -342,3 +342,15 @@ def campaign_work_by_unit(*, paths, start, end) -> dict[int, dict]:
     for r in tasks:
         row(r["unit_id"]).update(tasks=r["n"], tasks_done=r["done"])
     return out
+
+
+def open_campaigns_of(*, unit, today) -> list:
+    """Launched campaigns still running that the unit issued or takes part in (public)."""
+    from .models import Campaign, CampaignStatus
+
+    return list(
+        Campaign.objects.filter(Q(issuer=unit) | Q(tasks__unit=unit))
+        .filter(status=CampaignStatus.LAUNCHED, ends_on__gte=today)
+        .distinct()
+        .order_by("ends_on")[:10]
+    )

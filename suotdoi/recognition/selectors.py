@@ -133,3 +133,15 @@ def titles_by_unit(*, paths, start, end) -> dict[int, dict]:
         )
         d[key] += r["n"]
     return out
+
+
+def public_titles_of(*, unit, year: int) -> list[dict]:
+    """How many in the unit's subtree hold each title this year (counts only, for its public
+    page)."""
+    titles = {s.code: s.title for s in CriteriaSet.objects.order_by("code", "-version")}
+    return [
+        {"title": titles.get(f.title_code, f.title_code), "holders": f.holders}
+        for f in UnitYearFigure.objects.filter(unit=unit, year=year, holders__gt=0).order_by(
+            "title_code"
+        )
+    ]
