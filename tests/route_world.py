@@ -229,7 +229,15 @@ def build_route_world() -> RouteWorld:
         notes={}, texts={}, signer="Trần Văn Hùng",
     )  # fmt: skip
     reports.report_submit(actor=chair, report=child_report)
+    from suotdoi.stories import actions as stories
+
+    story = stories.story_nominate(
+        actor=chair, unit=u["grassroots"], subject_kind="person", subject=p["member"],
+        topic="workplace", title="Chị Mai học sau ca", body="<p>x</p>", short_text="x",
+    )  # fmt: skip
+    story = stories.consent_ask(actor=chair, story=story)
     ids = {
+        "story": story.pk,
         "report_period": report_period.pk,
         "report": Report.objects.get(period=report_period, unit=u["grassroots"]).pk,
         "child_report": child_report.pk,
