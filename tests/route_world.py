@@ -235,9 +235,15 @@ def build_route_world() -> RouteWorld:
         actor=chair, unit=u["grassroots"], subject_kind="person", subject=p["member"],
         topic="workplace", title="Chị Mai học sau ca", body="<p>x</p>", short_text="x",
     )  # fmt: skip
+    from tests.test_stories import jpeg_with_gps
+
+    story_photo = stories.photo_add(
+        actor=chair, story=story, upload=jpeg_with_gps(), caption="Ảnh", alt_text="Ảnh lớp học"
+    )
     story = stories.consent_ask(actor=chair, story=story)
     ids = {
         "story": story.pk,
+        "story_photo": story_photo.pk,
         "report_period": report_period.pk,
         "report": Report.objects.get(period=report_period, unit=u["grassroots"]).pk,
         "child_report": child_report.pk,

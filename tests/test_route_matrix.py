@@ -141,6 +141,7 @@ OWN = {
     "funding:spend_cancel": {"spend_id": "spend"},
     "credits:rpl": {"request_id": "rpl_request"},
     "stories:consent": {"story_id": "story"},
+    "stories:photo": {"story_id": "story", "photo_id": "story_photo", "size": "thumb"},
     "contests:sitting": {"sitting_id": "sitting"},
     "contests:result": {"sitting_id": "sitting"},
     "api-v1:credential_document": {"uid": "credential_uid"},

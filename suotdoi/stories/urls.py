@@ -17,4 +17,5 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("<int:story_id>/", views.edit, name="edit"),
     path("<int:story_id>/consent/", views.consent, name="consent"),
+    path("<int:story_id>/photos/<int:photo_id>/<str:size>.jpg", views.photo, name="photo"),
 ]

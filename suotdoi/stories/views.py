@@ -17,6 +17,7 @@ from suotdoi.core.parsing import int_or
 from suotdoi.organisations.access import (
     access_membership_by_id,
     access_unit_by_id,
+    can,
     grants_for,
 )
 from suotdoi.organisations.models import Unit
@@ -208,6 +209,26 @@ def consent(request, story_id):
         "stories/consent.html",
         {"s": story, "photos": list(story.photos.all()), "mine": mine},
     )
+
+
+@login_required
+def photo(request, story_id, photo_id, size):
+    """A photo before (or whatever) its publication: for the subject, the guardian and the
+    unit's officers only, never cached by a shared cache."""
+    story = Story.objects.select_related("unit").filter(pk=int_or(story_id)).first()
+    if story is None or size not in ("full", "thumb"):
+        raise NotFound()
+    if request.user.pk not in (story.subject_id, story.guardian_id) and not can(
+        request.user, story.unit, Capability.MANAGE_MEMBERS
+    ):
+        raise NotFound()
+    p = story.photos.filter(pk=int_or(photo_id)).first()
+    if p is None:
+        raise NotFound()
+    response = FileResponse((p.image if size == "full" else p.thumb).open("rb"),
+                            content_type="image/jpeg")  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
