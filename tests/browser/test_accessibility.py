@@ -217,32 +217,51 @@ def test_accounts_credits_and_contests_pages_pass_axe(world, axe_page):
     funding.fund_deposit(actor=chair, fund=fund, amount=5_000_000, key="a11y")
     funding.grant(actor=chair, fund=fund, person=people["member"], round_label="2026")
     credits.accreditation_grant(
-        actor=people["admin"], provider=provider, reference="1/QĐ", issued_by="Sở",
+        actor=people["admin"],
+        provider=provider,
+        reference="1/QĐ",
+        issued_by="Sở",
         document=SimpleUploadedFile("qd.pdf", b"%PDF-1.4 a11y"),
-    )  # fmt: skip
+    )
     programme = credits.programme_create(
-        actor=chair, provider=provider, code="MAY-1", title="May công nghiệp", vqf_level=1,
-        min_credits=Decimal(6), transfer_cap_pct=50,
-    )  # fmt: skip
+        actor=chair,
+        provider=provider,
+        code="MAY-1",
+        title="May công nghiệp",
+        vqf_level=1,
+        min_credits=Decimal(6),
+        transfer_cap_pct=50,
+    )
     for code in ("M1", "M2", "M3"):
         credits.module_add(
-            actor=chair, programme=programme, code=code, title=f"Học phần {code}",
-            area="trades", credits=Decimal(2), mandatory=code == "M1",
-        )  # fmt: skip
+            actor=chair,
+            programme=programme,
+            code=code,
+            title=f"Học phần {code}",
+            area="trades",
+            credits=Decimal(2),
+            mandatory=code == "M1",
+        )
     credits.programme_publish(actor=chair, programme=programme)
     contest = contests.contest_create(
         actor=chair, unit=g, title="Tìm hiểu Luật Công đoàn", rules_text="5 câu, 1 câu dự đoán"
     )
     for i in range(5):
         contests.question_add(
-            actor=chair, contest=contest, text=f"Câu hỏi {i + 1}?", choices=["Có", "Không"],
+            actor=chair,
+            contest=contest,
+            text=f"Câu hỏi {i + 1}?",
+            choices=["Có", "Không"],
             correct=0,
-        )  # fmt: skip
+        )
     now = timezone.now()
     rnd = contests.round_add(
-        actor=chair, contest=contest, opens_at=now - dt.timedelta(hours=1),
-        closes_at=now + dt.timedelta(days=1), draw={"": 5},
-    )  # fmt: skip
+        actor=chair,
+        contest=contest,
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=1),
+        draw={"": 5},
+    )
     sitting = contests.sitting_start(person=people["member"], round=rnd)
 
     page = axe_page()
@@ -289,11 +308,15 @@ def test_report_and_dashboard_pages_pass_axe(world, axe_page):
     fed, g = units["federation"], units["grassroots"]
     today = timezone.localdate()
     period = actions.period_open(
-        actor=people["provincial_officer"], unit=fed,
-        form=actions.latest_form("cong-doan-hoc-tap-suot-doi"), title="Báo cáo năm",
-        starts_on=dt.date(today.year, 1, 1), ends_on=today, deadline=today,
+        actor=people["provincial_officer"],
+        unit=fed,
+        form=actions.latest_form("cong-doan-hoc-tap-suot-doi"),
+        title="Báo cáo năm",
+        starts_on=dt.date(today.year, 1, 1),
+        ends_on=today,
+        deadline=today,
         type_codes=["cdct-truc-tiep", "cdcs"],
-    )  # fmt: skip
+    )
     actions.period_prefill(period=period)
     actions.snapshot_year(root=fed, year=today.year)
     mine = Report.objects.get(period=period, unit=g)
@@ -318,3 +341,51 @@ def test_report_and_dashboard_pages_pass_axe(world, axe_page):
         f"/reports/units/{fed.pk}/dashboard/",
     ]:
         check(officer, url)
+
+
+def test_story_pages_pass_axe(world, axe_page):
+    """The public stories (list, a story, a unit's page, the 410 note), the consent page and
+    the officer's page, at 360 px."""
+    from suotdoi.stories import actions
+    from suotdoi.stories.models import Story
+    from tests.test_stories import jpeg_with_gps
+
+    people, units = world.people, world.units
+    chair, mai = people["grassroots_chair"], people["member"]
+    s = actions.story_nominate(
+        actor=chair,
+        unit=units["grassroots"],
+        subject_kind=Story.PERSON,
+        subject=mai,
+        topic="workplace",
+        title="Chị Mai học sau ca",
+        body="<p>Chị học mỗi tối.</p>",
+        short_text="Học sau ca làm.",
+    )
+    photo = actions.photo_add(
+        actor=chair,
+        story=s,
+        upload=jpeg_with_gps(),
+        caption="Ở lớp",
+        alt_text="Một phụ nữ ngồi trước máy tính",
+    )
+    s = actions.consent_ask(actor=chair, story=s)
+    page = axe_page(width=360)
+    sign_in(page, "0912000001", DEMO_PASSWORD)
+    check(page, f"/stories/{s.pk}/consent/")
+    actions.consent_give(person=mai, story=s, photos=[photo.pk], facts=["name"])
+    s = actions.story_approve(actor=chair, story=Story.objects.get(pk=s.pk))
+    visitor = axe_page(width=360)
+    for url in [
+        "/stories/",
+        f"/stories/s/{s.public_id}/",
+        f"/stories/units/{units['grassroots'].pk}/",
+    ]:
+        check(visitor, url)
+    officer = axe_page(width=360)
+    sign_in(officer, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    check(officer, f"/stories/{s.pk}/")
+    check(officer, f"/stories/units/{units['grassroots'].pk}/manage/?q=mai")
+    actions.consent_withdraw(person=mai, story=s)
+    visitor.goto(f"/stories/s/{s.public_id}/")
+    assert not violations(visitor)
