@@ -231,6 +231,7 @@ STAFF = {
     "credits:report": U,
     "reports:unit": U,
     "stories:manage": U,
+    "stories:nominate_unit": U,
     "stories:nominate": {"membership_id": "membership"},
     "stories:edit": {"story_id": "story"},
     "reports:dashboard": U,

@@ -233,3 +233,55 @@ def test_featuring_is_for_units_above_and_pages_are_scoped(story, people, client
         foreign.post(f"/stories/{story.pk}/", {"take_down": "1", "reason": "x"}).status_code == 404
     )
     assert Story.objects.get(pk=story.pk).status == Story.PUBLISHED
+
+
+def test_a_units_story_needs_no_personal_consent_and_a_family_one_does(people, units, client_for):
+    chair, mai = people["grassroots_chair"], people["member"]
+    client = client_for(chair)
+    g = units["grassroots"]
+    r = client.post(
+        f"/stories/units/{g.pk}/nominate/",
+        {
+            "kind": "model",
+            "topic": "model",
+            "title": "Tủ sách công nhân",
+            "short_text": "x",
+            "body": "<p>Mỗi tổ một tủ sách.</p>",
+        },
+    )
+    assert r.status_code == 302
+    s = Story.objects.get(title="Tủ sách công nhân")
+    assert s.subject_id is None and s.facts[0]["value"] == g.name
+    s = actions.consent_ask(actor=chair, story=s)
+    assert s.status == Story.CONSENTED  # the approving officer answers for it
+    s = actions.story_approve(actor=chair, story=s)
+    assert client.get(f"/stories/s/{s.public_id}/").status_code == 200
+    # A person cannot be made the subject of a model's story; a family's story is consented
+    # by the member who speaks for it.
+    with pytest.raises(ValidationFailed):
+        actions.story_nominate(
+            actor=chair,
+            unit=g,
+            subject_kind="model",
+            subject=mai,
+            topic="model",
+            title="x",
+            body="x",
+            short_text="x",
+        )
+    f = actions.story_nominate(
+        actor=chair,
+        unit=g,
+        subject_kind="family",
+        subject=mai,
+        topic="family",
+        title="Gia đình chị Mai",
+        body="x",
+        short_text="x",
+    )
+    f = actions.consent_ask(actor=chair, story=f)
+    assert f.status == Story.ASKED
+    assert (
+        client_for(people["foreign_officer"]).get(f"/stories/units/{g.pk}/nominate/").status_code
+        == 404
+    )

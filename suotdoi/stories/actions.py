@@ -51,6 +51,10 @@ def story_nominate(
     """Nominate someone (or a family, a unit, a model) with the facts the system holds."""
     if subject_kind in (Story.PERSON, Story.FAMILY) and subject is None:
         raise ValidationFailed(_("Choose the person the story is about."), code="no_subject")
+    if subject_kind in (Story.UNIT, Story.MODEL) and subject is not None:
+        raise ValidationFailed(
+            _("A unit's or a model's story is about no single person."), code="subject_person"
+        )
     story = Story(
         unit=unit,
         unit_path=unit.path,
@@ -63,7 +67,9 @@ def story_nominate(
         body=_clean(body),
         short_text=short_text.strip()[:280],
         source=source[:40],
-        facts=selectors.facts_for(person=subject) if subject is not None else [],
+        facts=selectors.facts_for(person=subject)
+        if subject is not None
+        else selectors.facts_for_unit(unit=subject_unit or unit),
         created_by=actor,
     )
     story.search_text = _search(story)

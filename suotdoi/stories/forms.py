@@ -7,6 +7,7 @@ from .models import Topic
 
 
 class StoryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("The story is about"), choices=[])
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     title = forms.CharField(label=_("Title"), max_length=160)
     short_text = forms.CharField(
@@ -20,6 +21,15 @@ class StoryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Paragraphs, bold, lists and links are kept; anything else is removed."),
     )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Story
+
+        allowed = kinds or [Story.PERSON, Story.FAMILY]
+        self.fields["kind"].choices = [(k, v) for k, v in Story.SUBJECTS if k in allowed]
+        if kinds is None and len(allowed) == 1:
+            del self.fields["kind"]
 
 
 class PhotoForm(forms.Form):

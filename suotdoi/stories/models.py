@@ -33,8 +33,13 @@ class Story(models.Model):
         (MODEL, _("a model")),
     ]
     DRAFT, ASKED, CONSENTED, PUBLISHED, WITHDRAWN, TAKEN_DOWN = (
-        "draft", "asked", "consented", "published", "withdrawn", "taken_down",
-    )  # fmt: skip
+        "draft",
+        "asked",
+        "consented",
+        "published",
+        "withdrawn",
+        "taken_down",
+    )
     STATUSES = [
         (DRAFT, _("being written")),
         (ASKED, _("waiting for consent")),

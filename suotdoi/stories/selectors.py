@@ -16,7 +16,7 @@ def facts_for(*, person) -> list[dict]:
     """What a story may quote about a person: name, verified hours this year and in all,
     titles held, credentials earned. Each is shown only if the person agrees."""
     from suotdoi.credentials.models import Credential
-    from suotdoi.recognition.models import Holding
+    from suotdoi.recognition.models import Commendation, Holding
     from suotdoi.records.models import EntryStatus, LearningEntry
 
     year = timezone.localdate().year
@@ -44,6 +44,16 @@ def facts_for(*, person) -> list[dict]:
                 "value": f"{h.decision.criteria_set.title} {h.year}",
             }
         )
+    for c in Commendation.objects.filter(person=person, status=Commendation.APPROVED).order_by(
+        "-year"
+    )[:5]:
+        facts.append(
+            {
+                "key": f"commendation:{c.pk}",
+                "label": _("Commendation"),
+                "value": f"{c.label} {c.year}",
+            }
+        )
     for c in (
         Credential.objects.filter(person=person, revoked_at__isnull=True)
         .select_related("achievement")
@@ -51,6 +61,28 @@ def facts_for(*, person) -> list[dict]:
     ):
         facts.append(
             {"key": f"credential:{c.pk}", "label": _("Credential"), "value": c.achievement.name}
+        )
+    return facts
+
+
+def facts_for_unit(*, unit) -> list[dict]:
+    """What a unit's or a model's story may quote: its commendations and the titles its
+    members hold this year (counts)."""
+    from suotdoi.recognition.models import Commendation
+    from suotdoi.recognition.selectors import public_titles_of
+
+    facts = [{"key": "unit", "label": _("Unit"), "value": unit.name}]
+    for c in Commendation.objects.filter(subject_unit=unit, status=Commendation.APPROVED)[:5]:
+        facts.append(
+            {
+                "key": f"commendation:{c.pk}",
+                "label": _("Commendation"),
+                "value": f"{c.label} {c.year}",
+            }
+        )
+    for t in public_titles_of(unit=unit, year=timezone.localdate().year):
+        facts.append(
+            {"key": f"titles:{t['title']}", "label": t["title"], "value": str(t["holders"])}
         )
     return facts
 

@@ -10,10 +10,11 @@ urlpatterns = [
         "s/<str:public_id>/photos/<int:photo_id>/<str:size>.jpg",
         views.public_photo,
         name="public_photo",
-    ),  # fmt: skip
+    ),
     path("units/<int:unit_id>/", views.unit_public, name="unit_public"),
     path("units/<int:unit_id>/manage/", views.manage, name="manage"),
     path("nominate/<int:membership_id>/", views.nominate, name="nominate"),
+    path("units/<int:unit_id>/nominate/", views.nominate_unit, name="nominate_unit"),
     path("mine/", views.mine, name="mine"),
     path("<int:story_id>/", views.edit, name="edit"),
     path("<int:story_id>/consent/", views.consent, name="consent"),

@@ -70,6 +70,36 @@ def nominate(request, membership_id):
     )
 
 
+@login_required
+def nominate_unit(request, unit_id):
+    """A story about the unit itself or a model it runs: no single person consents; the
+    approving officer answers for it."""
+    unit = access_unit_by_id(request.user, unit_id, Capability.MANAGE_MEMBERS)
+    form = StoryForm(request.POST or None, kinds=[Story.UNIT, Story.MODEL])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with action_errors(request, form=form) as outcome:
+            story = actions.story_nominate(
+                actor=request.user,
+                unit=unit,
+                subject_kind=d["kind"],
+                subject_unit=unit,
+                topic=d["topic"],
+                title=d["title"],
+                body=d["body"],
+                short_text=d["short_text"],
+                source="unit",
+            )
+        if outcome.ok:
+            messages.success(request, _("The story is drafted. Add photos, then ask for consent."))
+            return redirect("stories:edit", story_id=story.pk)
+    return render(
+        request,
+        "stories/nominate_unit.html",
+        {"unit": unit, "form": form, "facts": selectors.facts_for_unit(unit=unit)},
+    )
+
+
 def _feature_units(actor, story):
     """The units above (or at) the story's unit where the actor may feature it."""
     paths = {g.path for g in grants_for(actor) if g.allows(Capability.MANAGE_MEMBERS)}
@@ -225,8 +255,9 @@ def photo(request, story_id, photo_id, size):
     p = story.photos.filter(pk=int_or(photo_id)).first()
     if p is None:
         raise NotFound()
-    response = FileResponse((p.image if size == "full" else p.thumb).open("rb"),
-                            content_type="image/jpeg")  # fmt: skip
+    response = FileResponse(
+        (p.image if size == "full" else p.thumb).open("rb"), content_type="image/jpeg"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

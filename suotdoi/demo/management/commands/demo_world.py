@@ -31,4 +31,7 @@ class Command(BaseCommand):
         from suotdoi.demo.reports_seed import seed_reports
 
         seed_reports(world)
+        from suotdoi.demo.stories_seed import seed_stories
+
+        seed_stories(world)
         self.stdout.write(f"Demo world built: {len(world.units)} named units.")
