@@ -483,3 +483,35 @@ def test_the_daily_command_computes_figures_and_reminds_late_units(reorganised, 
     n = reminded.count()
     call_command("reports_daily", stdout=out)  # once a day each
     assert reminded.count() == n
+
+
+def test_platform_staff_publish_a_form_version_from_json(world, people, client_for):
+    import json
+
+    old = actions.latest_form(UNION_FORM)
+    url = f"/reports/forms/{old.pk}/"
+    assert client_for(people["provincial_officer"]).post(url, {"sections": "[]"}).status_code == 404
+    admin = client_for(people["admin"])
+    page = admin.get(url).content.decode()
+    assert "Số đoàn viên" in page
+    for bad in (
+        "{not json",
+        "[1, 2]",
+        json.dumps(
+            [
+                {
+                    "number": "I",
+                    "title": "x",
+                    "items": [{"code": "a", "label": "a", "kind": "computed", "source": "nope"}],
+                }
+            ]
+        ),
+        "[" * 5000 + "]" * 5000,
+    ):
+        assert admin.post(url, {"sections": bad}).status_code == 200, bad[:30]
+    assert ReportForm.objects.filter(code=UNION_FORM).count() == 1
+    sections = old.sections[:2]
+    r = admin.post(url, {"sections": json.dumps(sections), "document_number": "Mẫu 02"})
+    assert r.status_code == 302
+    new = actions.latest_form(UNION_FORM)
+    assert new.version == 2 and new.document_number == "Mẫu 02" and new.sections == sections

@@ -108,3 +108,35 @@ def submit_problems(items, *, computed, values, notes, texts, previous) -> dict[
                     "before": previous.get(code, "0")
                 }
     return out
+
+
+def parse_sections(text: str) -> list[dict]:
+    """A form's sections from the JSON an editor pasted, in the expected shape (sections with
+    a number, a title and items; each item a code, a label and a kind), or ValidationFailed
+    saying what is wrong."""
+    import json
+
+    from suotdoi.core.errors import ValidationFailed
+
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ValidationFailed(_("The sections are not valid JSON."), code="bad_json") from exc
+    fields = {"code", "label", "kind", "unit", "source", "num", "den", "scale"}
+    ok = isinstance(data, list) and 0 < len(data) <= 30
+    for section in data if ok else []:
+        ok = ok and isinstance(section, dict) and isinstance(section.get("items"), list)
+        ok = ok and isinstance(section.get("number"), str) and isinstance(section.get("title"), str)
+        for item in section.get("items", []) if ok else []:
+            ok = ok and isinstance(item, dict) and set(item) <= fields
+            ok = ok and all(isinstance(item.get(k), str) for k in ("code", "label", "kind"))
+            ok = ok and isinstance(item.get("scale", 1), int)
+    if not ok:
+        raise ValidationFailed(
+            _(
+                "Each section needs a number, a title and a list of items; each item a code, a "
+                "label and a kind."
+            ),
+            code="bad_shape",
+        )
+    return data

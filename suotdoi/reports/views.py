@@ -235,12 +235,38 @@ def forms_list(request):
 
 @login_required
 def form_detail(request, form_id):
+    """A form version; platform staff publish the next version from its sections as JSON."""
+    import json
+
     from suotdoi.core.errors import NotFound
 
     f = ReportForm.objects.filter(pk=int_or(form_id)).first()
     if f is None:
         raise NotFound()
-    return render(request, "reports/form.html", {"f": f})
+    editor = request.user.is_superuser
+    text = json.dumps(f.sections, ensure_ascii=False, indent=1)
+    if request.method == "POST":
+        if not editor:
+            raise NotFound()
+        text = request.POST.get("sections", "")[:200_000]
+        with action_errors(request) as outcome:
+            new = actions.form_new_version(
+                actor=request.user,
+                form=f,
+                sections=rules.parse_sections(text),
+                title=request.POST.get("title", "").strip()[:300] or f.title,
+                issuer_name=request.POST.get("issuer_name", "").strip()[:200] or f.issuer_name,
+                document_number=request.POST.get("document_number", "").strip()[:100],
+            )
+        if outcome.ok:
+            messages.success(request, _("Version %(v)s is published.") % {"v": new.version})
+            return redirect("reports:form", form_id=new.pk)
+    versions = ReportForm.objects.filter(code=f.code).order_by("-version")
+    return render(
+        request,
+        "reports/form.html",
+        {"f": f, "editor": editor, "text": text, "versions": versions},
+    )
 
 
 @login_required
