@@ -202,7 +202,7 @@ def _types() -> dict[str, UnitType]:
 
 
 def _reference_data() -> None:
-    """Competence tags and criteria sets come from migrations; a flushed test database (the
+    """Competence tags, criteria sets and report forms come from migrations; a flushed test database (the
     browser tests') loses them: seed them again (both seeds are idempotent)."""
     import importlib
 
@@ -218,6 +218,10 @@ def _reference_data() -> None:
         )
     if not CriteriaSet.objects.exists():
         seed_sets(CriteriaSet, Criterion, Indicator)
+    from suotdoi.reports.models import ReportForm
+    from suotdoi.reports.seeds import seed_forms
+
+    seed_forms(ReportForm)
 
 
 def _random_person(rng: random.Random, n: int) -> Person:

@@ -16,4 +16,5 @@ class StoriesConfig(AppConfig):
         from .models import Story
 
         register_path_copy(Story, "unit_path", meaning=CURRENT, note="a unit's stories")
+        register_path_copy(Story, "featured_path", meaning=CURRENT, note="featured by a unit")
         register_unit_panel(home.unit_panel)

@@ -321,9 +321,10 @@ def test_report_and_dashboard_pages_pass_axe(world, axe_page):
     actions.snapshot_year(root=fed, year=today.year)
     mine = Report.objects.get(period=period, unit=g)
     top = Report.objects.get(period=period, unit=fed)
-    for width in (360, 1280):
-        page = axe_page(width=width)
-        sign_in(page, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    page = axe_page(width=360)
+    sign_in(page, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    for width in (360, 1280):  # one sign-in: a one-time code is spent once
+        page.set_viewport_size({"width": width, "height": 780})
         for url in [
             f"/reports/{mine.pk}/",
             f"/reports/units/{g.pk}/",
