@@ -202,8 +202,8 @@ def _types() -> dict[str, UnitType]:
 
 
 def _reference_data() -> None:
-    """Competence tags, criteria sets and report forms come from migrations; a flushed test database (the
-    browser tests') loses them: seed them again (both seeds are idempotent)."""
+    """Competence tags, criteria sets and report forms come from migrations; a flushed test
+    database (the browser tests') loses them: seed them again (the seeds are idempotent)."""
     import importlib
 
     from django.apps import apps
