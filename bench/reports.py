@@ -24,17 +24,9 @@ import os
 import statistics
 import time
 
+from national_tree import median_ms
+
 PERIOD = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
-
-
-def median_ms(fn, n=20):
-    fn()
-    samples = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples), max(samples)
 
 
 def main() -> None:

@@ -29,19 +29,28 @@ def jpeg_with_gps(name="anh.jpg", size=(2400, 1600), color=(200, 40, 40)) -> Sim
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
-@pytest.fixture
-def story(people, units):
-    chair, mai = people["grassroots_chair"], people["member"]
-    s = actions.story_nominate(
-        actor=chair,
+def nominated(people, units, **kw):
+    """Mai's story, drafted by her grassroots union's chair."""
+    fields = {
+        "topic": "workplace",
+        "title": "Chị Mai học tin học sau ca làm",
+        "body": "<p>Chị học <strong>mỗi tối</strong>.</p><script>alert(1)</script>",
+        "short_text": "Công nhân may học tin học sau ca làm.",
+        **kw,
+    }
+    return actions.story_nominate(
+        actor=people["grassroots_chair"],
         unit=units["grassroots"],
         subject_kind=Story.PERSON,
-        subject=mai,
-        topic="workplace",
-        title="Chị Mai học tin học sau ca làm",
-        body="<p>Chị học <strong>mỗi tối</strong>.</p><script>alert(1)</script>",
-        short_text="Công nhân may học tin học sau ca làm.",
+        subject=people["member"],
+        **fields,
     )
+
+
+@pytest.fixture
+def story(people, units):
+    chair = people["grassroots_chair"]
+    s = nominated(people, units)
     actions.photo_add(
         actor=chair,
         story=s,
@@ -283,5 +292,28 @@ def test_a_units_story_needs_no_personal_consent_and_a_family_one_does(people, u
     assert f.status == Story.ASKED
     assert (
         client_for(people["foreign_officer"]).get(f"/stories/units/{g.pk}/nominate/").status_code
+        == 404
+    )
+
+
+def test_nominating_from_the_page_keeps_where_it_came_from(people, units, client_for):
+    from suotdoi.organisations.models import Membership
+
+    chair, mai = people["grassroots_chair"], people["member"]
+    m = Membership.objects.filter(person=mai, unit__path__startswith=units["grassroots"].path)[0]
+    client = client_for(chair)
+    data = {
+        "kind": "family",
+        "topic": "family",
+        "title": "Gia đình chị Mai",
+        "short_text": "x",
+        "body": "<p>x</p>",
+    }
+    assert client.post(f"/stories/nominate/{m.pk}/?from=decision:12", data).status_code == 302
+    assert client.post(f"/stories/nominate/{m.pk}/?from=javascript:1", data).status_code == 302
+    sources = list(Story.objects.order_by("pk").values_list("subject_kind", "source"))
+    assert sources == [("family", "decision:12"), ("family", "record")]
+    assert (
+        client_for(people["foreign_officer"]).post(f"/stories/nominate/{m.pk}/", data).status_code
         == 404
     )

@@ -5,6 +5,8 @@ with the previews social networks read."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
@@ -45,20 +47,25 @@ def manage(request, unit_id):
 
 @login_required
 def nominate(request, membership_id):
+    """A story about a member (or the family they speak for), from their record, a recognition
+    decision or a commendation (`?from=decision:12`): the facts come from the system."""
     m = access_membership_by_id(request.user, membership_id)
-    form = StoryForm(request.POST or None)
+    origin = request.GET.get("from", "")
+    source = origin if re.fullmatch(r"(decision|commendation):\d{1,12}", origin) else "record"
+    form = StoryForm(request.POST or None, kinds=[Story.PERSON, Story.FAMILY])
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         with action_errors(request, form=form) as outcome:
             story = actions.story_nominate(
                 actor=request.user,
                 unit=m.unit,
-                subject_kind=Story.PERSON,
+                subject_kind=d["kind"],
                 subject=m.person,
                 topic=d["topic"],
                 title=d["title"],
                 body=d["body"],
                 short_text=d["short_text"],
+                source=source,
             )
         if outcome.ok:
             messages.success(request, _("The story is drafted. Add photos, then ask for consent."))
@@ -288,7 +295,13 @@ def public_list(request):
     topic = topic if topic in Topic.values else ""
     under = Unit.objects.filter(pk=int_or(request.GET.get("unit"))).first()
     stories = list(selectors.public_stories(q=q, topic=topic, under=under)[:30])
-    areas = Unit.objects.filter(depth=1).order_by("path")
+    # Places to choose from: the trees and their provinces that have a published story.
+    step = Unit.steplen
+    paths = set(
+        Story.objects.filter(status=Story.PUBLISHED).values_list("unit_path", flat=True)[:5000]
+    )
+    prefixes = {p[:step] for p in paths} | {p[: 2 * step] for p in paths if len(p) >= 2 * step}
+    areas = Unit.objects.filter(path__in=prefixes).order_by("path")
     return render(
         request,
         "stories/public_list.html",

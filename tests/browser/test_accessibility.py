@@ -349,20 +349,11 @@ def test_story_pages_pass_axe(world, axe_page):
     the officer's page, at 360 px."""
     from suotdoi.stories import actions
     from suotdoi.stories.models import Story
-    from tests.test_stories import jpeg_with_gps
+    from tests.test_stories import jpeg_with_gps, nominated
 
     people, units = world.people, world.units
     chair, mai = people["grassroots_chair"], people["member"]
-    s = actions.story_nominate(
-        actor=chair,
-        unit=units["grassroots"],
-        subject_kind=Story.PERSON,
-        subject=mai,
-        topic="workplace",
-        title="Chị Mai học sau ca",
-        body="<p>Chị học mỗi tối.</p>",
-        short_text="Học sau ca làm.",
-    )
+    s = nominated(people, units)
     photo = actions.photo_add(
         actor=chair,
         story=s,

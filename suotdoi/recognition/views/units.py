@@ -176,16 +176,28 @@ def decision_detail(request, decision_id):
                     request, _("The decision is revoked, and so are its certificates.")
                 )
         return redirect("recognition:decision", decision_id=d.pk)
+    subjects = list(
+        d.assessments.select_related("person", "subject_unit").order_by("person__name_sort")
+    )
+    if may and d.published_at and not d.revoked_at:
+        # A recognised person can be nominated for a story from here (their membership here).
+        from suotdoi.organisations.models import Membership
+
+        ids = dict(
+            Membership.objects.filter(
+                person_id__in=[a.person_id for a in subjects if a.person_id],
+                unit_path__startswith=d.unit.path,
+                end_date__isnull=True,
+            )
+            .order_by("person_id", "-pk")
+            .values_list("person_id", "pk")
+        )
+        for a in subjects:
+            a.membership_id = ids.get(a.person_id)
     return render(
         request,
         "recognition/decision.html",
-        {
-            "d": d,
-            "subjects": d.assessments.select_related("person", "subject_unit").order_by(
-                "person__name_sort"
-            ),
-            "may": may,
-        },
+        {"d": d, "subjects": subjects, "may": may},
     )
 
 
