@@ -317,3 +317,32 @@ def test_nominating_from_the_page_keeps_where_it_came_from(people, units, client
         client_for(people["foreign_officer"]).post(f"/stories/nominate/{m.pk}/", data).status_code
         == 404
     )
+
+
+def test_a_commended_member_can_be_nominated_from_the_commendation(people, units, client_for):
+    import datetime as dt
+
+    from suotdoi.organisations.models import Membership
+    from suotdoi.recognition.models import Commendation
+
+    g, mai = units["grassroots"], people["member"]
+    c = Commendation.objects.create(
+        kind=Commendation.GIAY_KHEN,
+        year=2026,
+        person=mai,
+        proposed_by=units["group"],
+        deciding_unit=g,
+        deciding_path=g.path,
+        justification="Học tập tốt",
+        status=Commendation.APPROVED,
+        decision_number="12/QĐ-CĐCS",
+        decision_date=dt.date(2026, 5, 1),
+        created_by=people["grassroots_chair"],
+    )
+    m = Membership.objects.filter(person=mai, unit_path__startswith=g.path, end_date__isnull=True)
+    page = client_for(people["grassroots_chair"]).get(f"/recognition/units/{g.pk}/")
+    assert f"/stories/nominate/{m.order_by('-pk')[0].pk}/?from=commendation:{c.pk}" in (
+        page.content.decode()
+    )
+    facts = {f["key"] for f in selectors.facts_for(person=mai)}
+    assert f"commendation:{c.pk}" in facts

@@ -92,12 +92,26 @@ def _commendation_context(person, unit, year) -> dict:
 
     from ..models import Commendation
 
-    ctx = {
-        "commendations": Commendation.objects.filter(
-            deciding_unit=unit, status=Commendation.APPROVED
-        )
+    commendations = list(
+        Commendation.objects.filter(deciding_unit=unit, status=Commendation.APPROVED)
         .select_related("person", "subject_unit")
-        .order_by("-decision_date")[:100],
+        .order_by("-decision_date")[:100]
+    )
+    if can(person, unit, Capability.MANAGE_MEMBERS):
+        # A commended member can be nominated for a story from here (their membership here).
+        ids = dict(
+            Membership.objects.filter(
+                person_id__in=[c.person_id for c in commendations if c.person_id],
+                unit_path__startswith=unit.path,
+                end_date__isnull=True,
+            )
+            .order_by("person_id", "-pk")
+            .values_list("person_id", "pk")
+        )
+        for c in commendations:
+            c.membership_id = ids.get(c.person_id)
+    ctx = {
+        "commendations": commendations,
         "kinds": Commendation._meta.get_field("kind").choices,
     }
     if can(person, unit, Capability.MANAGE_UNITS):
