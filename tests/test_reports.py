@@ -444,9 +444,14 @@ def test_opening_a_period_from_the_page_checks_its_input(
     assert page.status_code == 200
     form_id = actions.latest_form(UNION_FORM).pk
     year = timezone.localdate().year
-    base = {"form": form_id, "title": "Báo cáo năm", "starts_on": f"{year}-01-01",
-            "ends_on": f"{year}-06-30", "deadline": f"{year}-07-15",
-            "type_codes": ["cdcs"]}  # fmt: skip
+    base = {
+        "form": form_id,
+        "title": "Báo cáo năm",
+        "starts_on": f"{year}-01-01",
+        "ends_on": f"{year}-06-30",
+        "deadline": f"{year}-07-15",
+        "type_codes": ["cdcs"],
+    }
     for bad in (
         {"deadline": f"{year}-06-01"},  # before the period ends
         {"ends_on": f"{year - 2}-06-30"},  # backwards
@@ -515,3 +520,35 @@ def test_platform_staff_publish_a_form_version_from_json(world, people, client_f
     assert r.status_code == 302
     new = actions.latest_form(UNION_FORM)
     assert new.version == 2 and new.document_number == "Mẫu 02" and new.sections == sections
+
+
+def test_a_union_moved_after_the_period_still_counts_where_it_was(
+    world, people, units, django_capture_on_commit_callbacks
+):
+    admin, officer = people["admin"], people["provincial_officer"]
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        period = actions.period_open(
+            actor=officer,
+            unit=units["federation"],
+            form=actions.latest_form(UNION_FORM),
+            title="Tháng trước",
+            starts_on=today - dt.timedelta(days=40),
+            ends_on=today - dt.timedelta(days=1),
+            deadline=today,
+            type_codes=["cdct-truc-tiep", "cdcs"],
+        )
+    g4 = Unit.objects.get(code="CDCS-004")
+    before = _by_code(period)
+    assert before["CDCS-004"].parent == before["CD-KCN"]
+    _fill_and_submit(officer, before["CDCS-004"], skill_classes=4)
+    actions.report_accept(actor=officer, report=before["CDCS-004"])
+    # After the period's end the union moves to another superior: its report still goes to
+    # the superior it had then, and counts there (and not in the new one).
+    org.unit_move(
+        actor=admin, unit=g4, new_parent=Unit.objects.get(code="CD-HOALU"), effective_date=today
+    )
+    old_sup = Report.objects.get(period=period, unit__code="CD-KCN")
+    new_sup = Report.objects.get(period=period, unit__code="CD-HOALU")
+    assert rules.dec(selectors.consolidation(old_sup)["values"]["skill_classes"]) == 4
+    assert rules.dec(selectors.consolidation(new_sup)["values"]["skill_classes"]) == 0

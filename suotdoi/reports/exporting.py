@@ -74,11 +74,7 @@ def report_xlsx(*, report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    reports = list(
-        Report.objects.filter(period_id=report.period_id, unit_path__startswith=report.unit_path)
-        .select_related("unit__unit_type")
-        .order_by("unit_path")
-    )
+    reports = sorted(selectors.subtree_reports(report), key=lambda r: r.unit_path)
     whole = selectors.consolidation(report, reports)
     period, items = report.period, report.period.form.items()
     wb = Workbook()

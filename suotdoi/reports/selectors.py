@@ -184,16 +184,27 @@ def totals(reports: list[Report], items) -> dict[int, dict]:
     return memo
 
 
+def subtree_reports(report: Report) -> list[Report]:
+    """The reports that go (directly or not) into `report`: those under its unit in today's
+    tree, plus any whose unit has moved out of it since the period's end (its report still
+    goes here, with its own subtree)."""
+    base = Report.objects.filter(period_id=report.period_id).select_related("unit__unit_type")
+    found = {r.pk: r for r in base.filter(unit_path__startswith=report.unit_path)}
+    moved = base.filter(parent__unit_path__startswith=report.unit_path).exclude(
+        unit_path__startswith=report.unit_path
+    )
+    for m in moved:
+        for r in base.filter(unit_path__startswith=m.unit_path):
+            found.setdefault(r.pk, r)
+    return list(found.values())
+
+
 def consolidation(report: Report, reports: list[Report] | None = None) -> dict:
     """The report's figures with its accepted children's: `values` (own plus accepted
     children), `children` (each child report with its figures), `missing` (children not
     accepted, left out)."""
     if reports is None:
-        reports = list(
-            Report.objects.filter(
-                period_id=report.period_id, unit_path__startswith=report.unit_path
-            ).select_related("unit")
-        )
+        reports = subtree_reports(report)
     if not any(r.pk == report.pk for r in reports):
         reports.append(report)
     sums = totals(reports, report.period.form.items())
