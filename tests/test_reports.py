@@ -552,3 +552,15 @@ def test_a_union_moved_after_the_period_still_counts_where_it_was(
     new_sup = Report.objects.get(period=period, unit__code="CD-HOALU")
     assert rules.dec(selectors.consolidation(old_sup)["values"]["skill_classes"]) == 4
     assert rules.dec(selectors.consolidation(new_sup)["values"]["skill_classes"]) == 0
+
+
+def test_year_choices_are_plain_numbers_and_choosing_one_works(world, people, units, client_for):
+    """A year is written 2026, never 2.026 (Vietnamese grouping), in a choice's value too."""
+    client = client_for(people["provincial_officer"])
+    last = timezone.localdate().year - 1
+    for url in (
+        f"/reports/units/{units['federation'].pk}/dashboard/?year={last}",
+        f"/credits/units/{units['federation'].pk}/report/?year={last}",
+    ):
+        html = client.get(url).content.decode()
+        assert f'<option value="{last}" selected>{last}</option>' in html, url
