@@ -83,7 +83,8 @@ def test_a_story_is_published_with_consent_and_withdrawn(
     mai.get_by_role("button", name="Tôi đồng ý đăng những mục đã chọn").click()
     expect(mai.locator("#story-status")).to_have_text("đã đồng ý, chờ duyệt")
 
-    chair.reload()
+    chair.goto(f"/stories/{story.pk}/")
+    expect(chair.locator("#story-status")).to_have_text("đã đồng ý, chờ duyệt")
     chair.get_by_role("button", name="Duyệt và đăng").click()
     expect(chair.locator("#story-status")).to_have_text("đã công bố")
 
