@@ -346,3 +346,8 @@ def test_a_commended_member_can_be_nominated_from_the_commendation(people, units
     )
     facts = {f["key"] for f in selectors.facts_for(person=mai)}
     assert f"commendation:{c.pk}" in facts
+
+
+def test_plain_text_keeps_its_paragraphs(people, units):
+    s = nominated(people, units, body="Đoạn một.\nDòng hai & ba.\n\nĐoạn hai.")
+    assert s.body == "<p>Đoạn một.<br>Dòng hai &amp; ba.</p><p>Đoạn hai.</p>"

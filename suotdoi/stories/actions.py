@@ -24,8 +24,16 @@ EDITABLE = (Story.DRAFT, Story.ASKED, Story.CONSENTED)
 
 
 def _clean(body: str) -> str:
+    """The story as safe HTML. Text typed without any tag (most officers) keeps its
+    paragraphs and line breaks."""
+    from django.utils.html import escape
+
     from suotdoi.catalog.rules import clean_html
 
+    body = body or ""
+    if "<" not in body:
+        paragraphs = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+        body = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return clean_html(body)[:20000]
 
 
