@@ -30,7 +30,7 @@ def test_numbers_in_attributes_are_never_localised():
     bare = re.compile(
         r'(value|content)="[^"{]*\{\{ [a-z_.]+\.(pk|id|[a-z_]*_id|year|width|height) \}\}'
         r'|value="\{\{ (y|year) \}\}"'
-        r'|[?&][a-z_]+=[a-z]*:?\{\{ [a-z_.]+\.(pk|id) \}\}'
+        r"|[?&][a-z_]+=[a-z]*:?\{\{ [a-z_.]+\.(pk|id) \}\}"
     )
     found = [
         f"{path.relative_to(root)}:{n}"

@@ -62,13 +62,17 @@ def rates_svg(children: list[dict], *, limit: int = 40) -> SafeString:
         value = r["rates"]["participation"]
         med = r["median"]["participation"]
         shown = "—" if value is None else f"{number_format(value, 1)} %"
-        parts.append(f'<text x="0" y="{y + 15}" font-size="16">{escape(name)}: {escape(shown)}</text>')
+        parts.append(
+            f'<text x="0" y="{y + 15}" font-size="16">{escape(name)}: {escape(shown)}</text>'
+        )
         parts.append(f'<rect x="0" y="{y + 22}" width="{span}" height="12" fill="#eef1f4"/>')
         if value is not None:
             w = span * min(float(value), 100.0) / 100
             parts.append(f'<rect x="0" y="{y + 22}" width="{w:.1f}" height="12" fill="#1d5c96"/>')
         if med is not None:
             mx = span * min(float(med), 100.0) / 100
-            parts.append(f'<line x1="{mx:.1f}" y1="{y + 19}" x2="{mx:.1f}" y2="{y + 37}" stroke="#c0392b" stroke-width="2"/>')
+            parts.append(
+                f'<line x1="{mx:.1f}" y1="{y + 19}" x2="{mx:.1f}" y2="{y + 37}" stroke="#c0392b" stroke-width="2"/>'
+            )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
