@@ -172,3 +172,16 @@ def test_units_are_upserted_by_code_inside_the_subtree_only(people, units):
     weak = _api(people, units, caps=("view", "manage_members"))
     r = weak.post(url, body, content_type="application/json")
     assert r.status_code == 404
+
+
+def test_a_null_unit_code_means_this_unit(people, units):
+    """A spreadsheet's empty cell often arrives as null: the document says so and it lands in
+    the unit the request is for (found by schemathesis in a CI rehearsal)."""
+    api = _api(people, units)
+    url = f"/api/v1/units/{units['grassroots'].pk}/memberships/bulk"
+    member = {**_members(1, start=40)[0], "unit_code": None}
+    r = api.post(url, {"members": [member], "consent": True}, content_type="application/json")
+    assert r.status_code == 200, r.content[:500]
+    assert Membership.objects.filter(
+        unit=units["grassroots"], person__full_name=member["full_name"]
+    ).exists()

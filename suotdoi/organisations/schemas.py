@@ -2,7 +2,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from suotdoi.core.apitypes import Date, Email, Flag, Id, PlainText
 
@@ -129,11 +129,11 @@ class MemberBulkItemIn(Schema):
     national_id: PlainText | None = Field(default=None, max_length=20)
     date_of_birth: Date | None = None
     gender: PlainText = Field(default="", max_length=10, description="male, female, other or empty")
-    unit_code: str = Field(
+    unit_code: str | None = Field(
         default="",
         max_length=40,
         pattern=r"^[A-Za-z0-9._-]*$",
-        description="A unit below this one; empty: this unit",
+        description="A unit below this one; empty or null: this unit",
     )
     role: PlainText = Field(default="", max_length=20, description="member (default) or officer…")
     position_title: PlainText = Field(default="", max_length=120)
@@ -146,6 +146,11 @@ class MemberBulkItemIn(Schema):
     )
     occupation_group: OccupationCode = Field(default="", description=OCCUPATION_HELP)
     income_group: IncomeCode = Field(default="", description=INCOME_HELP)
+
+    @field_validator("unit_code", mode="after")
+    @classmethod
+    def _no_null_code(cls, value):
+        return value or ""  # a spreadsheet's empty cell often arrives as null
 
 
 class MemberBulkIn(Schema):
