@@ -217,7 +217,9 @@ def _notify_units(period: Period, reports: dict[int, int], title: Say, key: str)
 
 def _locked(report: Report) -> Report:
     return (
-        Report.objects.select_for_update().select_related("period__form", "unit").get(pk=report.pk)
+        Report.objects.select_for_update(of=("self",))
+        .select_related("period__form", "unit")
+        .get(pk=report.pk)
     )
 
 

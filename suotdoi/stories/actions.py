@@ -94,7 +94,7 @@ def story_nominate(
 
 def _locked(story: Story) -> Story:
     return (
-        Story.objects.select_for_update()
+        Story.objects.select_for_update(of=("self",))
         .select_related("unit", "subject", "guardian")
         .get(pk=story.pk)
     )
