@@ -32,3 +32,16 @@ def access_story_subject(actor, story_id) -> Story:
     if story is None or actor.pk not in (story.subject_id, story.guardian_id):
         raise NotFound()
     return story
+
+
+def access_story_private(actor, story_id) -> Story:
+    """A story before or beside its publication (its photos): the subject, the guardian and
+    the officers of its unit."""
+    story = Story.objects.select_related("unit").filter(pk=int_or(story_id)).first()
+    if story is None:
+        raise NotFound()
+    if actor.pk not in (story.subject_id, story.guardian_id) and not can(
+        actor, story.unit, Capability.MANAGE_MEMBERS
+    ):
+        raise NotFound()
+    return story

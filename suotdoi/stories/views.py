@@ -19,7 +19,6 @@ from suotdoi.core.parsing import int_or
 from suotdoi.organisations.access import (
     access_membership_by_id,
     access_unit_by_id,
-    can,
     grants_for,
 )
 from suotdoi.organisations.models import Unit
@@ -27,7 +26,7 @@ from suotdoi.organisations.policies import Capability
 from suotdoi.web.flows import action_errors
 
 from . import actions, selectors
-from .access import access_story_officer, access_story_subject
+from .access import access_story_officer, access_story_private, access_story_subject
 from .forms import CodeConsentForm, PhotoForm, StoryForm, TakeDownForm
 from .models import Story, Topic
 
@@ -252,12 +251,8 @@ def consent(request, story_id):
 def photo(request, story_id, photo_id, size):
     """A photo before (or whatever) its publication: for the subject, the guardian and the
     unit's officers only, never cached by a shared cache."""
-    story = Story.objects.select_related("unit").filter(pk=int_or(story_id)).first()
-    if story is None or size not in ("full", "thumb"):
-        raise NotFound()
-    if request.user.pk not in (story.subject_id, story.guardian_id) and not can(
-        request.user, story.unit, Capability.MANAGE_MEMBERS
-    ):
+    story = access_story_private(request.user, story_id)
+    if size not in ("full", "thumb"):
         raise NotFound()
     p = story.photos.filter(pk=int_or(photo_id)).first()
     if p is None:
