@@ -29,6 +29,8 @@ urlpatterns = [
     path("contests/", include("suotdoi.contests.urls")),
     path("reports/", include("suotdoi.reports.urls")),
     path("stories/", include("suotdoi.stories.urls")),
+    path("packages/", include("suotdoi.packages.urls")),
+    path("pkg/", include("suotdoi.packages.content_urls")),
     path("xapi/", include("suotdoi.records.lrs.urls")),
     path("vc-api/", include("suotdoi.credentials.vcapi_urls")),
     path("api/v1/", include("suotdoi.api.router")),

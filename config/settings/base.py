@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "suotdoi.contests",
     "suotdoi.reports",
     "suotdoi.stories",
+    "suotdoi.packages",
     "suotdoi.web",
     "suotdoi.api",
     "suotdoi.demo",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "suotdoi.packages.hosts.ContentHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +156,15 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SUOTDOI_MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+# --- E-learning packages (suotdoi/packages/hosts.py) -------------------------------
+# The origin package content is served from: a host outside the platform's cookie domain.
+PACKAGE_ORIGIN = os.environ.get("SUOTDOI_PACKAGE_ORIGIN", "").strip().rstrip("/")
+# Without one (development, tests) the loopback names stand in for each other.
+PACKAGE_ORIGIN_SWAP: dict[str, str] = {}
+PACKAGE_MAX_BYTES = 300 * 1024 * 1024
+PACKAGE_MAX_UNPACKED = 800 * 1024 * 1024
+PACKAGE_MAX_FILES = 5000
 
 # --- Credentials -------------------------------------------------------------------
 

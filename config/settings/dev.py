@@ -6,6 +6,7 @@ DEBUG = True
 SUOTDOI_DEMO = True
 SECRET_KEY = "dev-only-not-secret-suotdoi"  # noqa: S105 - development only, refused by prod
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+PACKAGE_ORIGIN_SWAP = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

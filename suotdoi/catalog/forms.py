@@ -65,7 +65,9 @@ class ModuleForm(forms.Form):
 class LessonForm(forms.Form):
     module = forms.TypedChoiceField(label=_("Module"), coerce=int, choices=())
     title = forms.CharField(label=_("Lesson title"), max_length=250)
-    kind = forms.ChoiceField(label=_("Kind"), choices=LessonKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[c for c in LessonKind.choices if c[0] != LessonKind.PACKAGE]
+    )
     body = forms.CharField(
         label=_("Text (simple formatting is kept; scripts are removed)"),
         required=False,

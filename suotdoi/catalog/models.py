@@ -153,6 +153,7 @@ class LessonKind(models.TextChoices):
     PDF = "pdf", _("PDF document")
     IMAGE = "image", _("Image")
     LINK = "link", _("Link")
+    PACKAGE = "package", _("E-learning package (SCORM, cmi5)")
 
 
 class Lesson(models.Model):
@@ -161,6 +162,7 @@ class Lesson(models.Model):
     order = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(_("title"), max_length=250)
     kind = models.CharField(_("kind"), max_length=8, choices=LessonKind.choices, default="text")
+    # (a package lesson's content is its suotdoi.packages Package)
     body = models.TextField(_("text"), blank=True)  # sanitised HTML
     file = models.FileField(_("file"), upload_to="lessons/%Y/%m/", blank=True)
     url = models.URLField(_("link or video address"), blank=True)

@@ -151,6 +151,8 @@ def lesson(request, course_id, lesson_id):
     ls = Lesson.objects.filter(pk=_int(lesson_id), course=course).first()
     if ls is None:
         raise NotFound()
+    if ls.kind == "package":  # played and tracked by the package player, never ticked off here
+        return redirect("packages:play", lesson_id=ls.pk)
     if request.method == "POST":
         actions.lesson_done(person=request.user, enrolment=e, lesson=ls)
         e.refresh_from_db()

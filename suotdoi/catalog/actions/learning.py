@@ -171,7 +171,9 @@ def enrolment_cancel(*, actor, enrolment: Enrolment) -> Enrolment | None:
 
 
 @transaction.atomic
-def lesson_done(*, person, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
+def lesson_done(*, person, enrolment: Enrolment, lesson: Lesson, hours=None) -> Enrolment:
+    """A lesson is done; the course completes when everything is. `hours`: the time the
+    learner spent, when the provider counts that instead of the course's hours."""
     if enrolment.person_id != person.pk or enrolment.status not in (
         Enrolment.ACTIVE,
         Enrolment.COMPLETED,
@@ -186,7 +188,7 @@ def lesson_done(*, person, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
     except IntegrityError:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
     enrolment.refresh_from_db()
-    _maybe_complete(enrolment, actor=person)
+    _maybe_complete(enrolment, actor=person, hours=hours)
     return enrolment
 
 
@@ -248,7 +250,7 @@ def quiz_submit(*, person, enrolment: Enrolment, answers: dict) -> QuizAttempt:
     return attempt
 
 
-def _maybe_complete(enrolment: Enrolment, *, actor) -> bool:
+def _maybe_complete(enrolment: Enrolment, *, actor, hours=None) -> bool:
     e = enrolment
     if e.status != Enrolment.ACTIVE:
         return False
@@ -258,14 +260,15 @@ def _maybe_complete(enrolment: Enrolment, *, actor) -> bool:
         return False
     if Question.objects.filter(course=course).exists() and not e.quiz_passed:
         return False
-    complete(actor=actor, enrolment=e)
+    complete(actor=actor, enrolment=e, hours=hours)
     return True
 
 
 @transaction.atomic
-def complete(*, actor, enrolment: Enrolment) -> Enrolment:
+def complete(*, actor, enrolment: Enrolment, hours=None) -> Enrolment:
     """A completed course: the provider-issued learning entry (hours, credits), the
-    credential when the provider issues them, and an xAPI statement in the platform's LRS."""
+    credential when the provider issues them, and an xAPI statement in the platform's LRS.
+    `hours`: the tracked time, when the provider counts it instead of the course's hours."""
     e = (
         Enrolment.objects.select_for_update()
         .select_related("course__provider__unit", "person")
@@ -287,7 +290,7 @@ def complete(*, actor, enrolment: Enrolment) -> Enrolment:
         kind=EntryKind.COURSE,
         start_date=timezone.localtime(e.enrolled_at).date(),
         end_date=timezone.localtime(now).date(),
-        hours=course.hours,
+        hours=hours if hours is not None else course.hours,
         credits=course.credits,
         provenance=Provenance.ISSUED,
         unit=unit,

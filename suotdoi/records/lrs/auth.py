@@ -57,11 +57,24 @@ def forget_client(key: str) -> None:
             del _cache[memo]
 
 
+# Credentials other apps issue for one launch of their content (cmi5's auth token): a key
+# prefix → `resolve(key, secret) -> LrsClient | None`, the client carrying a `guard` that
+# limits what the token may do.
+_token_resolvers: dict[str, object] = {}
+
+
+def register_token_resolver(prefix: str, resolve) -> None:
+    _token_resolvers[prefix] = resolve
+
+
 def _lookup(header: str) -> LrsClient | None:
     try:
         key, _, secret = base64.b64decode(header[6:]).decode().partition(":")
     except (ValueError, UnicodeDecodeError):
         return None
+    for prefix, resolve in _token_resolvers.items():
+        if key.startswith(prefix):
+            return resolve(key, secret)
     client = (
         LrsClient.objects.select_related("unit").filter(key=key, revoked_at__isnull=True).first()
     )

@@ -26,6 +26,10 @@ class BadRequest(Exception):
     pass
 
 
+class Forbidden(Exception):
+    """Refused by the rules of the content a launch's token was issued for (403)."""
+
+
 def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 

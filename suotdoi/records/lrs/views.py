@@ -97,6 +97,8 @@ def _answer(request, resource: str):
         return error(400, str(exc), version), client
     except storage.Conflict as exc:
         return error(409, str(exc), version), client
+    except storage.Forbidden as exc:
+        return error(403, str(exc), version), client
 
 
 def _head(xr: XapiRequest, response):
@@ -129,7 +131,7 @@ def statements(xr: XapiRequest, client, version: str):
         if "id" in statements_ and statements_["id"].lower() != sid.lower():
             return error(400, "the statement id differs from statementId", version)
         statements_["id"] = sid.lower()
-        storage.store([statements_], client=client, version=version, attachments=attachments)
+        _store([statements_], client, version, attachments)
         return respond(204, version=version)
     if xr.method == "POST":
         if xr.params:
@@ -138,9 +140,27 @@ def statements(xr: XapiRequest, client, version: str):
         batch = statements_ if isinstance(statements_, list) else [statements_]
         if not batch:
             return error(400, "no statements", version)
-        ids = storage.store(batch, client=client, version=version, attachments=attachments)
+        ids = _store(batch, client, version, attachments)
         return respond(200, ids, version=version)
     return error(405, "statements answer GET, HEAD, PUT and POST", version)
+
+
+def _store(batch, client, version, attachments):
+    """Store a batch; a client acting for one launch of content (it carries a guard) has the
+    batch checked against the content's rules first, and the platform, not the LRS, decides
+    what reaches the record."""
+    guard = getattr(client, "guard", None)
+    if guard is None:
+        return storage.store(batch, client=client, version=version, attachments=attachments)
+    from django.db import transaction
+
+    with transaction.atomic():
+        guard.check(batch)
+        ids = storage.store(
+            batch, client=client, version=version, attachments=attachments, into_record=False
+        )
+        guard.stored(batch)
+    return ids
 
 
 def _read_statements(xr: XapiRequest, version: str):
@@ -229,6 +249,10 @@ def _get_statements(xr: XapiRequest, client, version: str):
     with_attachments = _bool(params.get("attachments"), "attachments")
     headers: dict[str, str] = {}
     single = params.get("statementId") or params.get("voidedStatementId")
+    guard = getattr(client, "guard", None)
+    if guard is not None and single is None and "more" not in params:
+        if str(params.get("registration", "")).lower() != guard.registration():
+            raise storage.Forbidden("a launch reads only the statements of its own registration")
     if single is not None:
         if "statementId" in params and "voidedStatementId" in params:
             return error(400, "statementId and voidedStatementId together", version)
@@ -236,6 +260,8 @@ def _get_statements(xr: XapiRequest, client, version: str):
             return error(400, "a single statement takes only format and attachments", version)
         uuid_str(single, "statementId")
         row = storage.get_one(client, single.lower(), voided="voidedStatementId" in params)
+        if row is not None and guard is not None and str(row.registration) != guard.registration():
+            row = None
         if row is None:
             return error(404, "no such statement", version)
         headers["Last-Modified"] = row.data.get("stored", "")

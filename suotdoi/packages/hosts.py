@@ -1,0 +1,64 @@
+"""Where package content is served: a host that is not the platform's, so that a package's
+scripts run in an origin that holds none of the platform's cookies and cannot read its pages.
+
+Production names it (`SUOTDOI_PACKAGE_ORIGIN`, e.g. https://noidung.example.vn, a host that
+shares no cookie domain with the platform). In development and tests the loopback names stand
+in for each other: a page on 127.0.0.1 frames content from localhost and the other way
+round — two hosts, two cookie jars."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Warning as CheckWarning
+from django.core.checks import register
+from django.http import HttpResponseNotFound
+
+CONTENT_PATHS = ("/pkg/", "/static/", "/xapi/", "/healthz")
+
+
+def origin_of(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def content_origin(request) -> str:
+    """The origin that serves content to pages of this request's host ("" when none can)."""
+    configured = (getattr(settings, "PACKAGE_ORIGIN", "") or "").rstrip("/")
+    if configured:
+        return configured
+    host = request.get_host()
+    name, sep, port = host.rpartition(":") if host.count(":") == 1 else (host, "", "")
+    other = (getattr(settings, "PACKAGE_ORIGIN_SWAP", {}) or {}).get(name)
+    if not other:
+        return ""
+    return f"{request.scheme}://{other}{sep}{port}"
+
+
+class ContentHostMiddleware:
+    """On the content host only content answers: the player, package files, the xAPI
+    endpoint cmi5 content talks to, static files. Everything else is 404 there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        configured = (getattr(settings, "PACKAGE_ORIGIN", "") or "").rstrip("/")
+        self.host = urlsplit(configured).netloc.lower() if configured else ""
+
+    def __call__(self, request):
+        if self.host and request.get_host().lower() == self.host:
+            if not request.path.startswith(CONTENT_PATHS):
+                return HttpResponseNotFound("not here")
+        return self.get_response(request)
+
+
+@register(deploy=True)
+def check_package_origin(app_configs, **kwargs):
+    if settings.DEBUG or getattr(settings, "PACKAGE_ORIGIN", ""):
+        return []
+    return [
+        CheckWarning(
+            "SUOTDOI_PACKAGE_ORIGIN is not set: e-learning packages cannot be played.",
+            hint="Name a host outside the platform's cookie domain, e.g. https://noidung.example.vn",
+            id="packages.W001",
+        )
+    ]
