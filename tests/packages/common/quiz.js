@@ -162,7 +162,7 @@
   function show() {
     var box = el("question");
     box.innerHTML = "";
-    if (state.at >= QUESTIONS.length) { return; }
+    if (state.at >= QUESTIONS.length) { el("status").textContent = "Bạn đã làm xong bài này."; return; }
     var item = QUESTIONS[state.at];
     el("status").textContent = "Câu " + (state.at + 1) + " / " + QUESTIONS.length;
     var h = document.createElement("h2");
