@@ -165,6 +165,17 @@ def build_route_world() -> RouteWorld:
         format="external", hours=Decimal(2), price=200_000, external_url="https://a.vn",
     )  # fmt: skip
     paid = catalog.course_publish(actor=chair, course=paid)
+    from suotdoi.packages.actions import package_upload
+    from tests.package_helpers import package_zip, upload
+
+    packaged = catalog.course_create(
+        actor=chair, provider=prov, title="Khoá gói SCORM", summary="Gói e-learning",
+        category="digital", format="online", hours=Decimal(1),
+    )  # fmt: skip
+    package = package_upload(actor=chair, course=packaged, upload=upload(package_zip("scorm12")))
+    catalog.course_submit(actor=chair, course=packaged)
+    catalog.course_publish(actor=chair, course=packaged)
+    catalog.enrol(person=p["member"], course=packaged)
     fund = funding.fund_create(
         actor=chair, unit=u["grassroots"], name="Quỹ học tập", per_person=500_000,
         providers=[prov],
@@ -259,6 +270,9 @@ def build_route_world() -> RouteWorld:
         ).pk,
         "spend": spend.pk,
         "paid_course": paid.pk,
+        "package_course": packaged.pk,
+        "package": package.pk,
+        "package_lesson": package.lesson_id,
         "webhook": webhook.pk,
         "api_token": api_token.pk,
         "unit": u["grassroots"].pk,

@@ -144,6 +144,7 @@ def test_check_deploy_is_clean_with_prod_settings(tmp_path):
         "SUOTDOI_KEY_ENCRYPTION_KEYS": "m4GSh0a4nC3mYQp7v4d8sJ2nqz8o0N1cV6wB5eR9tUk=",
         "SUOTDOI_PERSONAL_DATA_KEYS": "yYqJ1b8l0bq2pC8b3cHzDkO0Zt0q6lC0r8oU1t9Qm3s=",
         "SUOTDOI_LOOKUP_KEYS": "a-lookup-key-for-the-deploy-check-only",
+        "SUOTDOI_PACKAGE_ORIGIN": "https://noidung.example.vn",
     }
     # Without an SMS gateway the deploy check refuses (codes could never reach a phone).
     r = subprocess.run(

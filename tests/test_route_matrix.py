@@ -116,6 +116,11 @@ PUBLIC = {
     "stories:unit_public": "a unit's public page: published stories, title counts, campaigns",
     "stories:mine": "self: the stories about the caller",
     "reports:form": "report forms are published rules, like criteria sets",
+    "pkg:player": "content host: an unguessable launch token for one attempt, on its origin only "
+    "(test_packages)",
+    "pkg:file": "content host: a package file under a launch token (test_packages)",
+    "pkg:commit": "content host: tracking data for the token's own attempt (test_packages)",
+    "pkg:fetch": "content host: cmi5's one-time auth token of the launch (test_packages)",
     "recognition:sets_import_public": "",
 }
 PUBLIC.pop("recognition:sets_import_public")
@@ -143,6 +148,7 @@ OWN = {
     "stories:consent": {"story_id": "story"},
     "stories:photo": {"story_id": "story", "photo_id": "story_photo", "size": "thumb"},
     "contests:sitting": {"sitting_id": "sitting"},
+    "packages:play": {"lesson_id": "package_lesson"},
     "contests:result": {"sitting_id": "sitting"},
     "api-v1:credential_document": {"uid": "credential_uid"},
 }
@@ -311,6 +317,10 @@ STAFF = {
     "campaigns:session_minutes": {"session_id": "session"},
     "catalog:manage": {"unit_id": "clc"},
     "catalog:manage_course": {"course_id": "course"},
+    "packages:upload": {"course_id": "package_course"},
+    "packages:report": {"package_id": "package"},
+    "packages:report_xlsx": {"package_id": "package"},
+    "packages:delete": {"package_id": "package"},
     "recognition:review": {"assessment_id": "assessment"},
     "recognition:unit": U,
     "recognition:decision_new": U,

@@ -27,6 +27,12 @@ KEY_ENCRYPTION_KEYS = [
 PERSONAL_DATA_KEYS = [k.strip() for k in _env("SUOTDOI_PERSONAL_DATA_KEYS").split(",") if k.strip()]
 LOOKUP_KEYS = [k.strip() for k in _env("SUOTDOI_LOOKUP_KEYS").split(",") if k.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
+# The host e-learning packages are served from answers too (only content there: hosts.py),
+# and is never a trusted origin for the platform's forms.
+if os.environ.get("SUOTDOI_PACKAGE_ORIGIN", "").strip():
+    from urllib.parse import urlsplit as _split
+
+    ALLOWED_HOSTS.append(_split(os.environ["SUOTDOI_PACKAGE_ORIGIN"].strip()).hostname or "")
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true") == "true"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -123,7 +123,8 @@ class LessonIn(Schema):
 
     module_id: Id
     title: PlainText = Field(min_length=1, max_length=250)
-    kind: _choice(LessonKind)
+    # A package lesson comes only from an uploaded, checked package (suotdoi.packages).
+    kind: Literal[tuple(v for v in LessonKind.values if v != LessonKind.PACKAGE)]
     body: Text = Field(default="", max_length=100_000, description="Simple HTML; scripts go")
     url: WebUrl = ""
     minutes: Int = Field(default=10, ge=1, le=600)

@@ -53,12 +53,32 @@ class ContentHostMiddleware:
 
 @register(deploy=True)
 def check_package_origin(app_configs, **kwargs):
-    if settings.DEBUG or getattr(settings, "PACKAGE_ORIGIN", ""):
+    from django.core.checks import Error
+
+    if settings.DEBUG:
         return []
-    return [
-        CheckWarning(
-            "SUOTDOI_PACKAGE_ORIGIN is not set: e-learning packages cannot be played.",
-            hint="Name a host outside the platform's cookie domain, e.g. https://noidung.example.vn",
-            id="packages.W001",
-        )
-    ]
+    configured = getattr(settings, "PACKAGE_ORIGIN", "")
+    if not configured:
+        return [
+            CheckWarning(
+                "SUOTDOI_PACKAGE_ORIGIN is not set: e-learning packages cannot be played.",
+                hint="Name a host outside the platform's cookie domain, e.g. https://noidung.example.vn",
+                id="packages.W001",
+            )
+        ]
+    host = (urlsplit(configured).hostname or "").lower()
+    platform = (urlsplit(settings.PUBLIC_URL).hostname or "").lower()
+    cookie_domain = (settings.SESSION_COOKIE_DOMAIN or "").lower().lstrip(".")
+    if (
+        urlsplit(configured).scheme != "https"
+        or host == platform
+        or (cookie_domain and (host == cookie_domain or host.endswith("." + cookie_domain)))
+    ):
+        return [
+            Error(
+                "SUOTDOI_PACKAGE_ORIGIN must be an https host that does not receive the "
+                "platform's cookies (not the platform's host, not under SESSION_COOKIE_DOMAIN).",
+                id="packages.E001",
+            )
+        ]
+    return []

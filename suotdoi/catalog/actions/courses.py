@@ -173,6 +173,8 @@ def lesson_add(
     upload=None,
     minutes: int = 10,
 ) -> Lesson:
+    if kind == "package":
+        raise ValidationFailed(_("E-learning packages are added by uploading the package."))
     if upload is not None:
         if kind not in ("video", "pdf", "image"):
             raise ValidationFailed(_("Only video, PDF and image lessons take a file."))

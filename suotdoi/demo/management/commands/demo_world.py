@@ -34,4 +34,7 @@ class Command(BaseCommand):
         from suotdoi.demo.stories_seed import seed_stories
 
         seed_stories(world)
+        from suotdoi.demo.packages_seed import seed_packages
+
+        seed_packages(world)
         self.stdout.write(f"Demo world built: {len(world.units)} named units.")
