@@ -99,7 +99,7 @@ def serve_production(url: str, port: int, *, static: bool = False):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=log,
         stderr=log,
     )
     base = f"http://127.0.0.1:{port}"

@@ -227,6 +227,49 @@ def launch_create(*, person, attempt: Attempt, ident: str, origin: str, parent_o
     return launch, token
 
 
+class CommitLaunch:
+    """What a commit needs to know of its launch (fixed when the launch was made), kept in
+    the cache for a minute so a commit reads no launch row."""
+
+    __slots__ = ("attempt_id", "expires_at", "ident", "items", "origin", "standard")
+
+    def __init__(self, **kw):
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+
+def _launch_cache_key(digest: str) -> str:
+    return f"packages:launch:{digest}"
+
+
+def commit_launch(token: str) -> CommitLaunch | None:
+    from django.core.cache import cache
+
+    digest = token_hash(token)
+    row = cache.get(_launch_cache_key(digest))
+    if row is None:
+        row = (
+            Launch.objects.filter(token_hash=digest)
+            .values("attempt_id", "expires_at", "ident", "origin", "attempt__package__standard", "attempt__package__items")
+            .first()
+        )
+        if row is None:
+            return None
+        row["items"] = len(row.pop("attempt__package__items") or [])
+        row["standard"] = row.pop("attempt__package__standard")
+        cache.set(_launch_cache_key(digest), row, 60)
+    hit = CommitLaunch(**row)
+    if hit.expires_at < timezone.now():
+        return None
+    return hit
+
+
+def forget_launches(digests) -> None:
+    from django.core.cache import cache
+
+    cache.delete_many([_launch_cache_key(d) for d in digests])
+
+
 def launch_for_token(token: str) -> Launch | None:
     launch = (
         Launch.objects.select_related("attempt__package__lesson__course__provider__unit", "attempt__person")
@@ -241,26 +284,67 @@ def launch_for_token(token: str) -> Launch | None:
 # --- SCORM commits --------------------------------------------------------------------------
 
 
-def scorm_commit(*, launch: Launch, body: bytes) -> ItemState:
+_STATE_FIELDS = [
+    "cmi", "location", "commits", "completion", "success", "score", "seconds", "satisfied",
+    "updated_at",
+]  # fmt: skip
+
+
+def scorm_commit(*, launch: Launch | CommitLaunch, body: bytes) -> ItemState:
     """Keep what the content committed for its item; finish the attempt when every item is
-    done. Raises tracking.BadCommit for a body that is not a data model."""
-    attempt = launch.attempt
-    parsed = tracking.parse(attempt.package.standard, body)
+    done. Raises tracking.BadCommit for a body that is not a data model.
+
+    Most commits change no status: they are written with one conditional UPDATE (the row's
+    commit count must still be the one read, else it is read again), in no transaction of
+    their own. A commit that starts the item, finishes it or fails it is written under the
+    row's lock, and the attempt is rolled up in the same transaction."""
+    parsed = tracking.parse(launch.standard, body)
+    for _try in range(8):
+        state = ItemState.objects.get(attempt_id=launch.attempt_id, ident=launch.ident)
+        before = (state.commits, state.satisfied, state.success)
+        _apply(state, parsed)
+        if before[0] == 0 or (state.satisfied, state.success) != before[1:]:
+            return _commit_locked(launch, parsed)
+        state.updated_at = timezone.now()
+        values = {f: getattr(state, f) for f in _STATE_FIELDS}
+        if ItemState.objects.filter(pk=state.pk, commits=before[0]).update(**values):
+            return state
+    return _commit_locked(launch, parsed)  # a learner's two tabs kept racing: take the lock
+
+
+def _apply(state: ItemState, parsed: dict) -> None:
+    done_before = state.satisfied
+    state.cmi = parsed["cmi"]
+    state.location = parsed["location"]
+    state.commits += 1
+    if not done_before:  # a finished item keeps its result; later sessions are review
+        state.completion = parsed["completion"] or state.completion
+        state.success = parsed["success"] or state.success
+        if parsed["score"] is not None:
+            state.score = max(parsed["score"], state.score if state.score is not None else -1)
+    state.seconds = max(state.seconds, state.base_seconds + parsed["session"])
+    state.satisfied = done_before or tracking.satisfied(state)
+
+
+def _commit_locked(launch, parsed: dict) -> ItemState:
     with transaction.atomic():
-        state = ItemState.objects.select_for_update().get(attempt=attempt, ident=launch.ident)
-        done_before = state.satisfied
-        state.cmi = parsed["cmi"]
-        state.location = parsed["location"]
-        state.commits += 1
-        if not done_before:  # a finished item keeps its result; later sessions are review
-            state.completion = parsed["completion"] or state.completion
-            state.success = parsed["success"] or state.success
-            if parsed["score"] is not None:
-                state.score = max(parsed["score"], state.score if state.score is not None else -1)
-        state.seconds = max(state.seconds, state.base_seconds + parsed["session"])
-        state.satisfied = done_before or tracking.satisfied(state)
-        state.save()
-        _roll_up(attempt)
+        state = ItemState.objects.select_for_update().get(
+            attempt_id=launch.attempt_id, ident=launch.ident
+        )
+        first = state.commits == 0
+        _apply(state, parsed)
+        state.save(update_fields=_STATE_FIELDS)
+        _roll_up(Attempt(pk=launch.attempt_id))
+        if first and launch.standard != Standard.CMI5:
+            others = ItemState.objects.filter(attempt_id=launch.attempt_id, commits__gt=0)
+            if not others.exclude(pk=state.pk).exists():
+                from .statements import attempted
+
+                attempted(
+                    Attempt.objects.select_related("package__lesson", "person").get(
+                        pk=launch.attempt_id
+                    )
+                )
     return state
 
 
@@ -268,7 +352,13 @@ def _roll_up(attempt: Attempt) -> None:
     """The attempt's status, score and time from its items; at the moment every item is done,
     the lesson is done in the course (which writes the record entry when the course is
     complete) and the statements go to the LRS."""
-    attempt = Attempt.objects.select_for_update().select_related("package__lesson__course", "person").get(pk=attempt.pk)
+    # Only the attempt's own row is locked: every learner's commit joins the same package,
+    # lesson and course rows, which must not serialise them.
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("package__lesson__course", "person")
+        .get(pk=attempt.pk)
+    )
     package = attempt.package
     states = {s.ident: s for s in ItemState.objects.filter(attempt=attempt)}
     idents = [i["ident"] for i in package.items]
@@ -285,10 +375,6 @@ def _roll_up(attempt: Attempt) -> None:
         elif any(s.success == "failed" and not s.satisfied for s in states.values()):
             attempt.status = Attempt.FAILED
     attempt.save(update_fields=["score", "seconds", "status", "ended_at", "updated_at"])
-    if package.standard != Standard.CMI5 and sum(s.commits for s in states.values()) == 1:
-        from .statements import attempted
-
-        attempted(attempt)  # the first commit of the attempt
     if all_done and not was_done:
         _finish(attempt)
 

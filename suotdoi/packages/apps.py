@@ -48,5 +48,9 @@ def _forget(person, actor) -> None:
     attempts' figures stay for the provider's counts, without the person's data."""
     from .models import ItemState, Launch
 
+    from .actions import forget_launches
+
+    launches = Launch.objects.filter(attempt__person=person)
+    forget_launches(list(launches.values_list("token_hash", flat=True)))
+    launches.delete()
     ItemState.objects.filter(attempt__person=person).update(cmi={}, location="")
-    Launch.objects.filter(attempt__person=person).delete()

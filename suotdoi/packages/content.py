@@ -86,12 +86,12 @@ def package_file(request, token, path):
 @csrf_exempt
 def commit(request, token):
     """scorm-again's commit: {"cmi": {...}} → {"result": true, "errorCode": 0}."""
-    launch = actions.launch_for_token(token)
+    launch = actions.commit_launch(token)
     if launch is None or launch.origin != origin_of(request):
         return JsonResponse({"result": False, "errorCode": 101, "reason": "launch expired"}, status=403)
     if request.method != "POST":
         return JsonResponse({"result": False, "errorCode": 101}, status=405)
-    if launch.attempt.package.standard == Standard.CMI5:
+    if launch.standard == Standard.CMI5:
         raise Http404()
     try:
         actions.scorm_commit(launch=launch, body=request.body)

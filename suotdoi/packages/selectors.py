@@ -3,7 +3,7 @@ status, score and time, how many attempts they made."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 
 from .models import Attempt, Package
 
@@ -16,15 +16,26 @@ def learner_rows(package: Package, *, limit: int | None = None) -> list[dict]:
         .order_by()
     )
     counts = {r["person"]: (r["n"], r["last"]) for r in latest}
+    # Score, time and last activity from the items: commits write only their item's row.
     attempts = (
         Attempt.objects.filter(package=package)
         .select_related("person")
+        .annotate(
+            item_score=Max("states__score"),
+            item_seconds=Sum("states__seconds"),
+            last_commit=Max("states__updated_at"),
+        )
         .order_by("person__full_name", "person_id", "-number")
     )
     rows, seen = [], set()
     best: dict[int, float] = {}
-    for a in Attempt.objects.filter(package=package, score__isnull=False).values("person", "score"):
-        best[a["person"]] = max(best.get(a["person"], -1), a["score"])
+    for a in (
+        Attempt.objects.filter(package=package)
+        .values("pk", "person")
+        .annotate(s=Max("states__score"))
+        .filter(s__isnull=False)
+    ):
+        best[a["person"]] = max(best.get(a["person"], -1), a["s"])
     for a in attempts.iterator():
         if a.person_id in seen:
             continue
@@ -35,11 +46,11 @@ def learner_rows(package: Package, *, limit: int | None = None) -> list[dict]:
                 "person": a.person,
                 "status": a.status,
                 "status_label": a.get_status_display(),
-                "score_pct": round(a.score * 100) if a.score is not None else None,
+                "score_pct": round(a.item_score * 100) if a.item_score is not None else None,
                 "best_pct": round(best[a.person_id] * 100) if a.person_id in best else None,
-                "minutes": round(a.seconds / 60),
+                "minutes": round((a.item_seconds or 0) / 60),
                 "attempts": n,
-                "updated_at": a.updated_at,
+                "updated_at": max(filter(None, [a.updated_at, a.last_commit])),
                 "ended_at": a.ended_at,
             }
         )

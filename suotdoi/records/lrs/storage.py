@@ -218,11 +218,17 @@ def _remember_activities(statements: list[dict]) -> None:
             partial(_SEEN_DEFINITIONS.__setitem__, k, json.dumps(v, sort_keys=True))
         )
     known = {a.activity_id: a for a in Activity.objects.filter(activity_id__in=list(defs))}
+    # New activities in one statement: two batches naming the same new activity at once must
+    # both be stored (the second one's definition is merged on a later statement).
+    Activity.objects.bulk_create(
+        [Activity(activity_id=k, definition=v) for k, v in defs.items() if k not in known],
+        ignore_conflicts=True,
+    )
     for activity_id, definition in defs.items():
         a = known.get(activity_id)
         if a is None:
-            Activity.objects.create(activity_id=activity_id, definition=definition)
-        elif definition:
+            continue
+        if definition:
             merged = merge_definition(a.definition, definition)
             if merged != a.definition:
                 a.definition = merged
