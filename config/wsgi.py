@@ -15,6 +15,7 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 class _LrsHandler(WSGIHandler):
     MIDDLEWARE = (
         "django.middleware.security.SecurityMiddleware",
+        "suotdoi.packages.hosts.ContentHostMiddleware",
         "suotdoi.audit.middleware.AuditContextMiddleware",
     )
 

@@ -485,3 +485,16 @@ def test_report_and_xlsx_show_each_learner_and_are_the_providers_alone(people, u
         assert client_for(people[who]).get(f"/packages/{package.pk}/report/").status_code == 404
         assert client_for(people[who]).get(f"/packages/{package.pk}/report.xlsx").status_code == 404
     Document.objects.all()  # (documents untouched by the report)
+
+
+def test_cmi5_libraries_that_add_their_own_slash_reach_the_lrs(people, units, client_for):
+    """Rustici's cmi5.js (in ADL's CATAPULT samples) joins endpoint and resource with a slash
+    of its own: ".../xapi//activities/state" must answer as ".../xapi/activities/state"."""
+    course, package = with_package(people, units, "cmi5")
+    catalog.enrol(person=people["member"], course=course)
+    c = client_for(people["member"])
+    au = Au(c, launch(c, package))
+    au.auth = "Basic " + au.fetch()["auth-token"]
+    r = c.get(au.endpoint + "/activities/state", {"activityId": au.q["activityId"], "agent": au.q["actor"],
+              "registration": au.q["registration"], "stateId": "LMS.LaunchData"}, **au.h())
+    assert r.status_code == 200 and r.json()["moveOn"] == "CompletedAndPassed"

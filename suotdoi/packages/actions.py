@@ -156,9 +156,9 @@ def _listing(folder: str) -> list[str]:
     return out
 
 
-def open_file(package: Package, path: str):
-    """(file, content type) of a package's file, or None."""
-    name = f"packages/{package.key}/{path}"
+def open_file(key: str, path: str):
+    """(file, content type) of a file of the package stored under `key`, or None."""
+    name = f"packages/{key}/{path}"
     if manifest._clean_name(path) is None or not default_storage.exists(name):
         return None
     ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
@@ -231,7 +231,9 @@ class CommitLaunch:
     """What a commit needs to know of its launch (fixed when the launch was made), kept in
     the cache for a minute so a commit reads no launch row."""
 
-    __slots__ = ("attempt_id", "expires_at", "ident", "items", "origin", "standard")
+    __slots__ = (
+        "attempt_id", "expires_at", "ident", "items", "key", "origin", "parent_origin", "standard",
+    )  # fmt: skip
 
     def __init__(self, **kw):
         for k, v in kw.items():
@@ -250,13 +252,18 @@ def commit_launch(token: str) -> CommitLaunch | None:
     if row is None:
         row = (
             Launch.objects.filter(token_hash=digest)
-            .values("attempt_id", "expires_at", "ident", "origin", "attempt__package__standard", "attempt__package__items")
+            .values(
+                "attempt_id", "expires_at", "ident", "origin", "parent_origin",
+                "attempt__package__standard",
+                "attempt__package__items", "attempt__package__key",
+            )  # fmt: skip
             .first()
         )
         if row is None:
             return None
         row["items"] = len(row.pop("attempt__package__items") or [])
         row["standard"] = row.pop("attempt__package__standard")
+        row["key"] = row.pop("attempt__package__key")
         cache.set(_launch_cache_key(digest), row, 60)
     hit = CommitLaunch(**row)
     if hit.expires_at < timezone.now():

@@ -72,8 +72,11 @@ def player(request, token):
 
 @xframe_options_exempt
 def package_file(request, token, path):
-    launch = _launch(request, token)
-    found = actions.open_file(launch.attempt.package, path)
+    """A file of the package (a course has hundreds: the launch comes from the cache)."""
+    launch = actions.commit_launch(token)
+    if launch is None or launch.origin != origin_of(request):
+        raise Http404()
+    found = actions.open_file(launch.key, path)
     if found is None:
         raise Http404()
     fh, ctype = found

@@ -8,6 +8,7 @@ round — two hosts, two cookie jars."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -45,6 +46,10 @@ class ContentHostMiddleware:
         self.host = urlsplit(configured).netloc.lower() if configured else ""
 
     def __call__(self, request):
+        if request.path_info.startswith("/xapi//"):
+            # cmi5 libraries join the endpoint and the resource with a slash of their own:
+            # ".../xapi//activities/state" is the same resource.
+            request.path_info = re.sub("/{2,}", "/", request.path_info)
         if self.host and request.get_host().lower() == self.host:
             if not request.path.startswith(CONTENT_PATHS):
                 return HttpResponseNotFound("not here")
