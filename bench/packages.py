@@ -71,9 +71,14 @@ def commit_body() -> bytes:
     """A SCORM 2004 commit as scorm-again sends it mid-course: ~4 KB."""
     interactions = {
         str(i): {
-            "id": f"q{i + 1}", "type": "choice", "learner_response": f"c{i % 3}",
-            "result": "correct" if i % 2 else "incorrect", "timestamp": "2026-12-03T19:00:00",
-            "correct_responses": {"0": {"pattern": "c1"}}, "weighting": "1", "latency": "PT12S",
+            "id": f"q{i + 1}",
+            "type": "choice",
+            "learner_response": f"c{i % 3}",
+            "result": "correct" if i % 2 else "incorrect",
+            "timestamp": "2026-12-03T19:00:00",
+            "correct_responses": {"0": {"pattern": "c1"}},
+            "weighting": "1",
+            "latency": "PT12S",
         }  # fmt: skip
         for i in range(12)
     }
@@ -120,9 +125,11 @@ def main() -> None:
     from suotdoi.people.models import Person
 
     t0 = time.perf_counter()
-    officer = Person.objects.create_user(full_name="Cán bộ đào tạo", password=None, is_superuser=True)
+    officer = Person.objects.create_user(
+        full_name="Cán bộ đào tạo", password=None, is_superuser=True
+    )
     unit_type = UnitType.objects.order_by("pk").first()
-    unit = Unit.add_root(name="Trung tâm học tập cộng đồng", unit_type=unit_type)
+    unit = Unit.objects.add_root(name="Trung tâm học tập cộng đồng", unit_type=unit_type)
     provider = catalog.provider_enable(actor=officer, unit=unit)
     course = catalog.course_create(
         actor=officer, provider=provider, title="Gói SCORM 2004", summary="Bench",
@@ -153,7 +160,16 @@ def main() -> None:
     with open(f"{work}/body.json", "wb") as fh:
         fh.write(commit_body())
     with open(f"{work}/commit.lua", "w") as fh:
-        fh.write(LUA % {"tokens": f"{work}/tokens", "body": f"{work}/body.json", "threads": args.threads, "host": host, "interval": args.interval})
+        fh.write(
+            LUA
+            % {
+                "tokens": f"{work}/tokens",
+                "body": f"{work}/body.json",
+                "threads": args.threads,
+                "host": host,
+                "interval": args.interval,
+            }
+        )
     with serve_production(url, args.port, static=True) as base:
         import urllib.error
         import urllib.request

@@ -37,5 +37,6 @@ if os.environ.get("BENCH_DATABASE_URL"):
     run("funding.py", "--accounts", rows)
     run("credits.py")
     run("contests.py")
+    run("packages.py")
 else:
     print("BENCH_DATABASE_URL not set: PostgreSQL benchmarks skipped")

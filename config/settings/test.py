@@ -6,7 +6,11 @@ DEBUG = False
 SUOTDOI_DEMO = True
 SECRET_KEY = "test-only-not-secret-suotdoi"  # noqa: S105 - tests only
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-PACKAGE_ORIGIN_SWAP = {"127.0.0.1": "localhost", "localhost": "127.0.0.1", "testserver": "localhost"}
+PACKAGE_ORIGIN_SWAP = {
+    "127.0.0.1": "localhost",
+    "localhost": "127.0.0.1",
+    "testserver": "localhost",
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "suotdoi.core.sms.MemoryBackend"

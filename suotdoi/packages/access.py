@@ -31,7 +31,11 @@ def access_package_lesson(person, lesson_id) -> tuple[Package, bool]:
             course=course, person=person, status__in=[Enrolment.ACTIVE, Enrolment.COMPLETED]
         ).exists():
             raise NotFound()
-    package = Package.objects.filter(lesson=lesson).select_related("lesson__course__provider__unit").first()
+    package = (
+        Package.objects.filter(lesson=lesson)
+        .select_related("lesson__course__provider__unit")
+        .first()
+    )
     if package is None:
         raise NotFound()
     return package, staff

@@ -10,7 +10,6 @@ import secrets
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -111,7 +110,12 @@ def _unpack(upload, checked, key: str) -> list[str]:
                 if len(data) != info.file_size:
                     raise ValidationFailed(
                         _("The package was refused; nothing was stored."),
-                        errors=[{"message": _("%(name)s is not what the zip says it is.") % {"name": info.filename}}],
+                        errors=[
+                            {
+                                "message": _("%(name)s is not what the zip says it is.")
+                                % {"name": info.filename}
+                            }
+                        ],
                     )
                 name = f"packages/{key}/{info.filename}"
                 saved.append(default_storage.save(name, ContentFile(data)))
@@ -135,11 +139,19 @@ def _remove(names: list[str]) -> None:
 def package_delete(*, actor, package: Package) -> None:
     """Take a package out of its course (only while nobody has started it)."""
     if package.attempts.exists():
-        raise ValidationFailed(_("Learners have started this package; it can no longer be removed."))
+        raise ValidationFailed(
+            _("Learners have started this package; it can no longer be removed.")
+        )
     lesson = package.lesson
     unit = lesson.course.provider.unit
     files = _listing(f"packages/{package.key}")
-    audit_log(actor=actor, verb="package.delete", target=package, unit=unit, data={"course": lesson.course_id})
+    audit_log(
+        actor=actor,
+        verb="package.delete",
+        target=package,
+        unit=unit,
+        data={"course": lesson.course_id},
+    )
     lesson.delete()
     transaction.on_commit(lambda: _remove(files))
 
@@ -253,9 +265,14 @@ def commit_launch(token: str) -> CommitLaunch | None:
         row = (
             Launch.objects.filter(token_hash=digest)
             .values(
-                "attempt_id", "expires_at", "ident", "origin", "parent_origin",
+                "attempt_id",
+                "expires_at",
+                "ident",
+                "origin",
+                "parent_origin",
                 "attempt__package__standard",
-                "attempt__package__items", "attempt__package__key",
+                "attempt__package__items",
+                "attempt__package__key",
             )  # fmt: skip
             .first()
         )
@@ -279,7 +296,9 @@ def forget_launches(digests) -> None:
 
 def launch_for_token(token: str) -> Launch | None:
     launch = (
-        Launch.objects.select_related("attempt__package__lesson__course__provider__unit", "attempt__person")
+        Launch.objects.select_related(
+            "attempt__package__lesson__course__provider__unit", "attempt__person"
+        )
         .filter(token_hash=token_hash(token))
         .first()
     )
@@ -394,15 +413,17 @@ def _finish(attempt: Attempt) -> None:
     finished(attempt)
     lesson = attempt.package.lesson
     enrolment = Enrolment.objects.filter(
-        course_id=lesson.course_id, person=attempt.person, status__in=[Enrolment.ACTIVE, Enrolment.COMPLETED]
+        course_id=lesson.course_id,
+        person=attempt.person,
+        status__in=[Enrolment.ACTIVE, Enrolment.COMPLETED],
     ).first()
     if enrolment is None:
         return  # the provider's staff trying their own package: no record
     hours = None
     if attempt.package.use_tracked_time:
-        hours = max(
-            Decimal(attempt.seconds) / Decimal(3600), Decimal("0.1")
-        ).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        hours = max(Decimal(attempt.seconds) / Decimal(3600), Decimal("0.1")).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
     lesson_done(person=attempt.person, enrolment=enrolment, lesson=lesson, hours=hours)
     enrolment.refresh_from_db()
     if enrolment.status == Enrolment.COMPLETED:

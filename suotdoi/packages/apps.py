@@ -34,21 +34,27 @@ def _attempts_of(person) -> list:
             "started_at": a.started_at.isoformat(),
             "ended_at": a.ended_at.isoformat() if a.ended_at else None,
             "items": [
-                {"item": s.ident, "completion": s.completion, "success": s.success,
-                 "location": s.location, "data": s.cmi}
+                {
+                    "item": s.ident,
+                    "completion": s.completion,
+                    "success": s.success,
+                    "location": s.location,
+                    "data": s.cmi,
+                }
                 for s in a.states.all()
             ],
         }
-        for a in Attempt.objects.filter(person=person).select_related("package").prefetch_related("states")
+        for a in Attempt.objects.filter(person=person)
+        .select_related("package")
+        .prefetch_related("states")
     ]
 
 
 def _forget(person, actor) -> None:
     """What the content tracked about the person (their answers, suspend data) goes; the
     attempts' figures stay for the provider's counts, without the person's data."""
-    from .models import ItemState, Launch
-
     from .actions import forget_launches
+    from .models import ItemState, Launch
 
     launches = Launch.objects.filter(attempt__person=person)
     forget_launches(list(launches.values_list("token_hash", flat=True)))

@@ -27,9 +27,16 @@ from .statements import (
 V = "http://adlnet.gov/expapi/verbs/"
 INITIALIZED, TERMINATED = V + "initialized", V + "terminated"
 COMPLETED, PASSED, FAILED = V + "completed", V + "passed", V + "failed"
-LMS_ONLY = {V + "launched", V + "abandoned", V + "waived", "https://w3id.org/xapi/adl/verbs/satisfied", "https://w3id.org/xapi/adl/verbs/abandoned", "https://w3id.org/xapi/adl/verbs/waived"}
+LMS_ONLY = {
+    V + "launched",
+    V + "abandoned",
+    V + "waived",
+    "https://w3id.org/xapi/adl/verbs/satisfied",
+    "https://w3id.org/xapi/adl/verbs/abandoned",
+    "https://w3id.org/xapi/adl/verbs/waived",
+}
 DEFINED = {INITIALIZED, TERMINATED, COMPLETED, PASSED, FAILED}
-TOKEN_PREFIX = "cmi5-"
+TOKEN_PREFIX = "cmi5-"  # noqa: S105 - the key prefix of a launch's credentials, not a secret
 
 
 class Refused(Forbidden):
@@ -130,11 +137,11 @@ def client_for_token(key: str, secret: str):
     """The LRS hook: the packages client of the launch's provider, guarded by the launch."""
     import hmac
 
-    if not key.startswith(TOKEN_PREFIX) or not key[len(TOKEN_PREFIX):].isdigit():
+    if not key.startswith(TOKEN_PREFIX) or not key[len(TOKEN_PREFIX) :].isdigit():
         return None
     launch = (
         Launch.objects.select_related("attempt__package__lesson__course__provider__unit")
-        .filter(pk=int(key[len(TOKEN_PREFIX):]))
+        .filter(pk=int(key[len(TOKEN_PREFIX) :]))
         .first()
     )
     if launch is None or not launch.auth_hash or launch.expires_at < timezone.now():
@@ -181,8 +188,15 @@ class Guard:
         state = ItemState.objects.select_for_update().get(attempt=attempt, ident=launch.ident)
         me = agent_key(actor(attempt.person))
         au = au_iri(package, launch.ident)
-        initialized, terminated = launch.initialized_at is not None, launch.terminated_at is not None
-        completed, passed, failed = state.completion == "completed", state.success == "passed", state.success == "failed"
+        initialized, terminated = (
+            launch.initialized_at is not None,
+            launch.terminated_at is not None,
+        )
+        completed, passed, failed = (
+            state.completion == "completed",
+            state.success == "passed",
+            state.success == "failed",
+        )
         mastery = item.get("mastery")
         for i, s in enumerate(batch):
             where = f"statement {i}: "
@@ -192,7 +206,9 @@ class Guard:
                 raise Refused(where + "the actor is not the launched learner")
             if str(ctx.get("registration", "")).lower() != str(attempt.registration):
                 raise Refused(where + "the registration is not the launch's")
-            if str((ctx.get("extensions") or {}).get(SESSION_EXT, "")).lower() != str(launch.session):
+            if str((ctx.get("extensions") or {}).get(SESSION_EXT, "")).lower() != str(
+                launch.session
+            ):
                 raise Refused(where + "the session id is not the launch's")
             if v in LMS_ONLY:
                 raise Refused(where + "only the LMS sends this verb")
@@ -231,7 +247,9 @@ class Guard:
                     raise Refused(where + "passed has result.success true, failed false")
                 if mastery is not None:
                     if scaled is None:
-                        raise Refused(where + "with a masteryScore, passed and failed carry a scaled score")
+                        raise Refused(
+                            where + "with a masteryScore, passed and failed carry a scaled score"
+                        )
                     if (v == PASSED) != (scaled >= mastery):
                         raise Refused(where + "the score does not agree with the masteryScore")
                 passed, failed = v == PASSED, v == FAILED
@@ -242,7 +260,9 @@ class Guard:
         from .tracking import seconds_of
 
         launch = self._launch(lock=True)
-        state = ItemState.objects.select_for_update().get(attempt=launch.attempt, ident=launch.ident)
+        state = ItemState.objects.select_for_update().get(
+            attempt=launch.attempt, ident=launch.ident
+        )
         item = launch.attempt.package.item(launch.ident) or {}
         now = timezone.now()
         for s in batch:
@@ -253,7 +273,9 @@ class Guard:
                 launch.initialized_at = now
             elif v == TERMINATED:
                 launch.terminated_at = now
-                state.seconds = max(state.seconds, state.base_seconds + seconds_of(result.get("duration")))
+                state.seconds = max(
+                    state.seconds, state.base_seconds + seconds_of(result.get("duration"))
+                )
             elif v == COMPLETED:
                 state.completion = "completed"
             elif v in (PASSED, FAILED):
@@ -262,7 +284,9 @@ class Guard:
                 state.score = max(float(scaled), state.score if state.score is not None else -1)
             state.commits += 1
         launch.save(update_fields=["initialized_at", "terminated_at"])
-        state.satisfied = state.satisfied or move_on_met(item.get("move_on") or "NotApplicable", state)
+        state.satisfied = state.satisfied or move_on_met(
+            item.get("move_on") or "NotApplicable", state
+        )
         state.save()
         _roll_up(launch.attempt)
 

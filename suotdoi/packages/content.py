@@ -91,7 +91,9 @@ def commit(request, token):
     """scorm-again's commit: {"cmi": {...}} → {"result": true, "errorCode": 0}."""
     launch = actions.commit_launch(token)
     if launch is None or launch.origin != origin_of(request):
-        return JsonResponse({"result": False, "errorCode": 101, "reason": "launch expired"}, status=403)
+        return JsonResponse(
+            {"result": False, "errorCode": 101, "reason": "launch expired"}, status=403
+        )
     if request.method != "POST":
         return JsonResponse({"result": False, "errorCode": 101}, status=405)
     if launch.standard == Standard.CMI5:
@@ -109,8 +111,14 @@ def fetch(request, token):
     from .cmi5 import fetch_token
 
     launch = actions.launch_for_token(token)
-    if launch is None or launch.origin != origin_of(request) or launch.attempt.package.standard != Standard.CMI5:
-        return JsonResponse({"error-code": "2", "error-text": "unknown or expired launch"}, status=404)
+    if (
+        launch is None
+        or launch.origin != origin_of(request)
+        or launch.attempt.package.standard != Standard.CMI5
+    ):
+        return JsonResponse(
+            {"error-code": "2", "error-text": "unknown or expired launch"}, status=404
+        )
     if request.method != "POST":
         return JsonResponse({"error-code": "3", "error-text": "POST to fetch"}, status=405)
     value = fetch_token(launch)

@@ -20,7 +20,16 @@ def report_workbook(package: Package) -> io.BytesIO:
     ws = add_sheet(
         wb,
         _("Learners"),
-        [_("Learner"), _("Status"), _("Score (%)"), _("Best score (%)"), _("Minutes"), _("Attempts"), _("Last activity"), _("Finished")],
+        [
+            _("Learner"),
+            _("Status"),
+            _("Score (%)"),
+            _("Best score (%)"),
+            _("Minutes"),
+            _("Attempts"),
+            _("Last activity"),
+            _("Finished"),
+        ],
         widths=[32, 16, 12, 14, 10, 10, 18, 18],
     )
     for r in selectors.learner_rows(package):
@@ -34,7 +43,9 @@ def report_workbook(package: Package) -> io.BytesIO:
                 r["minutes"],
                 r["attempts"],
                 timezone.localtime(r["updated_at"]).strftime("%d/%m/%Y %H:%M"),
-                timezone.localtime(r["ended_at"]).strftime("%d/%m/%Y %H:%M") if r["ended_at"] else "",
+                timezone.localtime(r["ended_at"]).strftime("%d/%m/%Y %H:%M")
+                if r["ended_at"]
+                else "",
             ],
         )
     about = add_sheet(wb, _("Package"), [_("Item"), _("Value")], widths=[24, 60])

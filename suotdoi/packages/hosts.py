@@ -50,9 +50,9 @@ class ContentHostMiddleware:
             # cmi5 libraries join the endpoint and the resource with a slash of their own:
             # ".../xapi//activities/state" is the same resource.
             request.path_info = re.sub("/{2,}", "/", request.path_info)
-        if self.host and request.get_host().lower() == self.host:
-            if not request.path.startswith(CONTENT_PATHS):
-                return HttpResponseNotFound("not here")
+        on_content_host = self.host and request.get_host().lower() == self.host
+        if on_content_host and not request.path.startswith(CONTENT_PATHS):
+            return HttpResponseNotFound("not here")
         return self.get_response(request)
 
 

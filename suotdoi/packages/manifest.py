@@ -20,9 +20,54 @@ SCORM12, SCORM2004, CMI5 = "scorm12", "scorm2004", "cmi5"
 
 # Types a package never needs and a browser or an operating system would run.
 FORBIDDEN_SUFFIXES = frozenset(
-    ".exe .dll .com .bat .cmd .msi .msp .scr .pif .cpl .sys .vbs .vbe .jse .wsf .wsh .ps1 .psm1"
-    " .sh .bash .csh .ksh .jar .class .apk .app .dmg .deb .rpm .php .phtml .php5 .asp .aspx"
-    " .jsp .cgi .pl .py .rb .lnk .reg .hta .so .dylib .elf .bin".split()
+    [
+        ".exe",
+        ".dll",
+        ".com",
+        ".bat",
+        ".cmd",
+        ".msi",
+        ".msp",
+        ".scr",
+        ".pif",
+        ".cpl",
+        ".sys",
+        ".vbs",
+        ".vbe",
+        ".jse",
+        ".wsf",
+        ".wsh",
+        ".ps1",
+        ".psm1",
+        ".sh",
+        ".bash",
+        ".csh",
+        ".ksh",
+        ".jar",
+        ".class",
+        ".apk",
+        ".app",
+        ".dmg",
+        ".deb",
+        ".rpm",
+        ".php",
+        ".phtml",
+        ".php5",
+        ".asp",
+        ".aspx",
+        ".jsp",
+        ".cgi",
+        ".pl",
+        ".py",
+        ".rb",
+        ".lnk",
+        ".reg",
+        ".hta",
+        ".so",
+        ".dylib",
+        ".elf",
+        ".bin",
+    ]
 )
 MANIFEST_MAX = 2 * 1024 * 1024
 
@@ -163,16 +208,27 @@ def check_zip(zf: zipfile.ZipFile, size: int) -> tuple[list[zipfile.ZipInfo], in
         )
     if bad_types:
         problems.append(
-            _("Files of a type a package may not contain (programs, scripts for a server): %(names)s")
+            _(
+                "Files of a type a package may not contain (programs, scripts for a server): "
+                "%(names)s"
+            )
             % {"names": ", ".join(bad_types[:5])}
         )
     if links:
-        problems.append(_("Symbolic links are not accepted: %(names)s") % {"names": ", ".join(links[:5])})
+        problems.append(
+            _("Symbolic links are not accepted: %(names)s") % {"names": ", ".join(links[:5])}
+        )
     if encrypted:
-        problems.append(_("Password-protected files cannot be read: %(names)s") % {"names": ", ".join(encrypted[:5])})
+        problems.append(
+            _("Password-protected files cannot be read: %(names)s")
+            % {"names": ", ".join(encrypted[:5])}
+        )
     if bombs or total > lim["unpacked"]:
         problems.append(
-            _("The package unpacks to far more than it weighs (a “zip bomb”) or to more than %(max)s MB; it was not unpacked.")
+            _(
+                "The package unpacks to far more than it weighs (a “zip bomb”) or to more than "
+                "%(max)s MB; it was not unpacked."
+            )
             % {"max": lim["unpacked"] // 2**20}
         )
     return files, total, problems
@@ -185,7 +241,9 @@ def _read_xml(zf: zipfile.ZipFile, name: str):
     with zf.open(info) as fh:
         raw = fh.read(MANIFEST_MAX + 1)
     if b"<!DOCTYPE" in raw.upper() or b"<!ENTITY" in raw.upper():
-        raise PackageInvalid([_("%(name)s declares a DOCTYPE or entities, which are not accepted.") % {"name": name}])
+        raise PackageInvalid(
+            [_("%(name)s declares a DOCTYPE or entities, which are not accepted.") % {"name": name}]
+        )
     try:
         return ET.fromstring(raw)  # noqa: S314 - no DOCTYPE, no entities (checked above)
     except ET.ParseError as exc:
@@ -204,15 +262,25 @@ def _launch_path(base: str, href: str) -> tuple[str, str]:
 def _scorm(root, names: set[str], problems: list[str]) -> Manifest:
     meta = _child(root, "metadata")
     version = _text(_child(meta, "schemaversion")) if meta is not None else ""
-    if version == "1.2" or (not version and "adlcp_rootv1p2" in ET.tostring(root, encoding="unicode")[:4000]):
+    if version == "1.2" or (
+        not version and "adlcp_rootv1p2" in ET.tostring(root, encoding="unicode")[:4000]
+    ):
         standard, edition = SCORM12, "1.2"
     elif version.startswith("2004") or version == "CAM 1.3":
         standard, edition = SCORM2004, version
         if "2nd" in version or version == "CAM 1.3":
-            problems.append(_("SCORM 2004 2nd edition is not supported; publish it as 3rd or 4th edition or as SCORM 1.2."))
+            problems.append(
+                _(
+                    "SCORM 2004 2nd edition is not supported; publish it as 3rd or 4th edition or "
+                    "as SCORM 1.2."
+                )
+            )
     else:
         problems.append(
-            _("imsmanifest.xml names schema version “%(v)s”; SCORM 1.2 or SCORM 2004 3rd/4th edition is needed.")
+            _(
+                "imsmanifest.xml names schema version “%(v)s”; SCORM 1.2 or SCORM 2004 3rd/4th "
+                "edition is needed."
+            )
             % {"v": version or "—"}
         )
         standard, edition = SCORM12, version
@@ -239,14 +307,19 @@ def _scorm(root, names: set[str], problems: list[str]) -> Manifest:
             if ref:
                 if ref not in resources:
                     problems.append(
-                        _("Item “%(item)s” points to resource “%(ref)s”, which the manifest does not define.")
+                        _(
+                            "Item “%(item)s” points to resource “%(ref)s”, which the "
+                            "manifest does not define."
+                        )
                         % {"item": _attr(it, "identifier"), "ref": ref}
                     )
                     continue
                 res, base = resources[ref]
                 href = _attr(res, "href")
                 if not href:
-                    problems.append(_("Resource “%(ref)s” has no launch file (href).") % {"ref": ref})
+                    problems.append(
+                        _("Resource “%(ref)s” has no launch file (href).") % {"ref": ref}
+                    )
                     continue
                 path, query = _launch_path(base, href)
                 if path not in names:
@@ -261,7 +334,10 @@ def _scorm(root, names: set[str], problems: list[str]) -> Manifest:
                     try:
                         mastery = max(0.0, min(float(raw) / 100, 1.0))
                     except ValueError:
-                        problems.append(_("Item “%(item)s” has a mastery score that is not a number.") % {"item": ref})
+                        problems.append(
+                            _("Item “%(item)s” has a mastery score that is not a number.")
+                            % {"item": ref}
+                        )
                 seq = _child(it, "sequencing")
                 objs = _child(seq, "objectives") if seq is not None else None
                 primary = _child(objs, "primaryObjective") if objs is not None else None
@@ -284,12 +360,17 @@ def _scorm(root, names: set[str], problems: list[str]) -> Manifest:
 
     walk(org)
     if not items and not problems:
-        problems.append(_("The manifest's organization launches nothing (no item points to a resource)."))
+        problems.append(
+            _("The manifest's organization launches nothing (no item points to a resource).")
+        )
     for res, base in resources.values():
         for f in _children(res, "file"):
             path = posixpath.normpath(posixpath.join(base, unquote(_attr(f, "href"))))
             if _attr(f, "href") and path not in names:
-                problems.append(_("The manifest lists “%(path)s”, which is not in the package.") % {"path": path})
+                problems.append(
+                    _("The manifest lists “%(path)s”, which is not in the package.")
+                    % {"path": path}
+                )
                 break
     return Manifest(standard, edition, title, items=items)
 
@@ -332,14 +413,23 @@ def _cmi5(root, names: set[str], problems: list[str]) -> Manifest:
                     problems.append(_("An AU in cmi5.xml has no id."))
                     continue
                 if move_on not in MOVE_ON:
-                    problems.append(_("AU “%(au)s” has an unknown moveOn “%(m)s”.") % {"au": au_title, "m": move_on})
+                    problems.append(
+                        _("AU “%(au)s” has an unknown moveOn “%(m)s”.")
+                        % {"au": au_title, "m": move_on}
+                    )
                 parts = urlsplit(url)
                 if not url:
                     problems.append(_("AU “%(au)s” has no launch URL.") % {"au": au_title})
                     continue
                 if parts.scheme:
                     if parts.scheme != "https":
-                        problems.append(_("AU “%(au)s” launches from %(url)s; only https addresses outside the package are accepted.") % {"au": au_title, "url": url})
+                        problems.append(
+                            _(
+                                "AU “%(au)s” launches from %(url)s; only https addresses "
+                                "outside the package are accepted."
+                            )
+                            % {"au": au_title, "url": url}
+                        )
                         continue
                     href = url
                 else:
@@ -358,7 +448,9 @@ def _cmi5(root, names: set[str], problems: list[str]) -> Manifest:
                         if not 0 <= mastery <= 1:
                             raise ValueError
                     except ValueError:
-                        problems.append(_("AU “%(au)s” has a mastery score outside 0 to 1.") % {"au": au_title})
+                        problems.append(
+                            _("AU “%(au)s” has a mastery score outside 0 to 1.") % {"au": au_title}
+                        )
                         mastery = None
                 items.append(
                     Item(
@@ -402,7 +494,14 @@ def read_package(fileobj, size: int) -> Checked:
             nested = [n for n in names if n.endswith(("/imsmanifest.xml", "/cmi5.xml"))]
             problems.append(
                 _("No imsmanifest.xml or cmi5.xml at the top of the zip%(hint)s.")
-                % {"hint": (_(" (found %(n)s: zip the folder's contents, not the folder)") % {"n": nested[0]}) if nested else ""}
+                % {
+                    "hint": (
+                        _(" (found %(n)s: zip the folder's contents, not the folder)")
+                        % {"n": nested[0]}
+                    )
+                    if nested
+                    else ""
+                }
             )
             raise PackageInvalid(problems)
         if problems:

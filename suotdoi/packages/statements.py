@@ -86,7 +86,9 @@ def _course_object(package: Package) -> dict:
 def _statement(attempt: Attempt, name: str, *, result=None, key: str) -> dict:
     base = settings.PUBLIC_URL.rstrip("/")
     s = {
-        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}/packages/attempt/{attempt.registration}/{key}")),
+        "id": str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"{base}/packages/attempt/{attempt.registration}/{key}")
+        ),
         "actor": actor(attempt.person),
         "verb": verb(name),
         "object": _course_object(attempt.package),

@@ -107,7 +107,16 @@ def satisfied(state) -> bool:
 
 
 # Elements the LMS sets itself or the content may only write: left out of what is loaded back.
-_DROP_12 = {"session_time", "exit", "entry", "total_time", "student_id", "student_name", "credit", "lesson_mode"}
+_DROP_12 = {
+    "session_time",
+    "exit",
+    "entry",
+    "total_time",
+    "student_id",
+    "student_name",
+    "credit",
+    "lesson_mode",
+}
 _DROP_2004 = {
     "session_time", "exit", "entry", "total_time", "learner_id", "learner_name", "credit",
     "mode", "completion_threshold", "scaled_passing_score", "launch_data", "time_limit_action",

@@ -51,7 +51,8 @@ def play(request, lesson_id):
     items = package.items
     wanted = request.GET.get("item")
     item = next((i for i in items if i["ident"] == wanted), None) or next(
-        (i for i in items if not (states.get(i["ident"]) and states[i["ident"]].satisfied)), items[0]
+        (i for i in items if not (states.get(i["ident"]) and states[i["ident"]].satisfied)),
+        items[0],
     )
     launch, token = actions.launch_create(
         person=request.user,

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - long literal verb lists
 """Issue 25 journeys at 360 × 740: a learner opens a packaged course (SCORM 1.2, SCORM 2004,
 cmi5), answers half the quiz, closes the browser, resumes on a second browser context at the
 same question and passes; the record shows one entry, the LRS the statements, the provider's
@@ -43,7 +44,11 @@ def answered(package, person, n: int) -> bool:
         from suotdoi.records.lrs.models import Document
 
         doc = Document.objects.filter(doc_id="progress").first()
-        return doc is not None and bytes(doc.content).count(b",") + 1 >= n and b'"at":%d' % n in bytes(doc.content)
+        return (
+            doc is not None
+            and bytes(doc.content).count(b",") + 1 >= n
+            and b'"at":%d' % n in bytes(doc.content)
+        )
     state = ItemState.objects.filter(attempt__package=package, attempt__person=person).first()
     return state is not None and state.location == str(n)
 
@@ -51,7 +56,9 @@ def answered(package, person, n: int) -> bool:
 @pytest.mark.parametrize("kind", ["scorm12", "scorm2004", "cmi5"])
 def test_half_close_resume_elsewhere_pass(world, new_page, shot, kind):
     people = world.people
-    provider = catalog.provider_enable(actor=people["grassroots_chair"], unit=world.units["grassroots"])
+    provider = catalog.provider_enable(
+        actor=people["grassroots_chair"], unit=world.units["grassroots"]
+    )
     course = catalog.course_create(
         actor=people["grassroots_chair"], provider=provider, title=f"Học tập suốt đời ({kind})",
         summary="Khóa học nhập từ gói e-learning.", category="digital", format="online",
@@ -105,11 +112,20 @@ def test_half_close_resume_elsewhere_pass(world, new_page, shot, kind):
     other.get_by_text(course.title).first.wait_for()
     # The statements in the LRS, under the attempt's registration.
     attempt = Attempt.objects.get(package=package, person=learner)
-    verbs = set(Statement.objects.filter(registration=attempt.registration).values_list("verb_id", flat=True))
+    verbs = set(
+        Statement.objects.filter(registration=attempt.registration).values_list(
+            "verb_id", flat=True
+        )
+    )
     if kind == "cmi5":
-        assert {"http://adlnet.gov/expapi/verbs/" + v for v in ("launched", "initialized", "answered", "passed", "completed", "terminated")} <= verbs
+        assert {
+            "http://adlnet.gov/expapi/verbs/" + v
+            for v in ("launched", "initialized", "answered", "passed", "completed", "terminated")
+        } <= verbs
     else:
-        assert {"http://adlnet.gov/expapi/verbs/" + v for v in ("attempted", "completed", "passed")} <= verbs
+        assert {
+            "http://adlnet.gov/expapi/verbs/" + v for v in ("attempted", "completed", "passed")
+        } <= verbs
     assert attempt.score == 1.0
 
     # The provider's report shows the score.

@@ -52,9 +52,9 @@ def documents(kind: str):
             else ""
         )
         guard = getattr(client, "guard", None)
-        if guard is not None and kind != Document.ACTIVITY_PROFILE:
-            if key["agent_key"] != guard.agent_key():
-                return error(403, "a launch reads and writes only its own learner's documents", version)
+        own = kind == Document.ACTIVITY_PROFILE or guard is None
+        if not own and key["agent_key"] != guard.agent_key():
+            return error(403, "a launch reads and writes only its own learner's documents", version)
         doc_id = params.get(id_param)
         if doc_id is None:
             if xr.method in ("PUT", "POST"):

@@ -250,9 +250,13 @@ def _get_statements(xr: XapiRequest, client, version: str):
     headers: dict[str, str] = {}
     single = params.get("statementId") or params.get("voidedStatementId")
     guard = getattr(client, "guard", None)
-    if guard is not None and single is None and "more" not in params:
-        if str(params.get("registration", "")).lower() != guard.registration():
-            raise storage.Forbidden("a launch reads only the statements of its own registration")
+    if (
+        guard is not None
+        and single is None
+        and "more" not in params
+        and str(params.get("registration", "")).lower() != guard.registration()
+    ):
+        raise storage.Forbidden("a launch reads only the statements of its own registration")
     if single is not None:
         if "statementId" in params and "voidedStatementId" in params:
             return error(400, "statementId and voidedStatementId together", version)
