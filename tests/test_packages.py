@@ -795,18 +795,37 @@ MULTI_SCO = """<?xml version="1.0"?>
 
 def test_a_package_of_two_scos_finishes_when_both_are_done(people, units, client_for):
     course = empty_course(people, units)
-    data = zip_of({"imsmanifest.xml": MULTI_SCO, "content/one.html": b"<p>1</p>", "content/two.html": b"<p>2</p>"})
-    package = actions.package_upload(actor=people["grassroots_chair"], course=course, upload=upload(data))
-    assert [(i["ident"], i["href"]) for i in package.items] == [("a", "content/one.html?part=1"), ("b", "content/two.html")]
+    data = zip_of(
+        {
+            "imsmanifest.xml": MULTI_SCO,
+            "content/one.html": b"<p>1</p>",
+            "content/two.html": b"<p>2</p>",
+        }
+    )
+    package = actions.package_upload(
+        actor=people["grassroots_chair"], course=course, upload=upload(data)
+    )
+    assert [(i["ident"], i["href"]) for i in package.items] == [
+        ("a", "content/one.html?part=1"),
+        ("b", "content/two.html"),
+    ]
     published(people, course)
     learner = people["member"]
     catalog.enrol(person=learner, course=course)
     c = client_for(learner)
     first = launch(c, package)  # the first part not done
-    done = {"completion_status": "completed", "success_status": "passed", "score": {"scaled": "0.9"}, "session_time": "PT10M"}
+    done = {
+        "completion_status": "completed",
+        "success_status": "passed",
+        "score": {"scaled": "0.9"},
+        "session_time": "PT10M",
+    }
     commit(c, first, done)
     attempt = Attempt.objects.get(package=package, person=learner)
-    assert attempt.status == "in_progress" and not LearningEntry.objects.filter(person=learner, title=course.title).exists()
+    assert (
+        attempt.status == "in_progress"
+        and not LearningEntry.objects.filter(person=learner, title=course.title).exists()
+    )
     second = launch(c, package)  # now the second part
     assert ItemState.objects.get(attempt=attempt, ident="b").commits == 0
     commit(c, second, done | {"score": {"scaled": "0.5"}, "session_time": "PT20M"})
@@ -818,7 +837,9 @@ def test_a_package_of_two_scos_finishes_when_both_are_done(people, units, client
     assert "Phần một" in html and "Phần hai" in html
 
 
-def test_the_report_reads_a_fixed_number_of_queries(people, units, client_for, django_assert_max_num_queries):
+def test_the_report_reads_a_fixed_number_of_queries(
+    people, units, client_for, django_assert_max_num_queries
+):
     from suotdoi.people.models import Person
 
     course, package = with_package(people, units, "scorm12")
@@ -826,7 +847,9 @@ def test_the_report_reads_a_fixed_number_of_queries(people, units, client_for, d
         p = Person.objects.create_user(full_name=f"Học viên {i}", password=None)
         catalog.enrol(person=p, course=course)
         attempt = actions.current_attempt(person=p, package=package)
-        ItemState.objects.create(attempt=attempt, ident="item1", score=i / 12, seconds=60 * i, commits=1)
+        ItemState.objects.create(
+            attempt=attempt, ident="item1", score=i / 12, seconds=60 * i, commits=1
+        )
     staff = client_for(people["grassroots_chair"])
     staff.get(f"/packages/{package.pk}/report/")
     with django_assert_max_num_queries(14):
