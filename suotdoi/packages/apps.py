@@ -19,6 +19,20 @@ class PackagesConfig(AppConfig):
         register_token_resolver(TOKEN_PREFIX, client_for_token)
         register_personal_data("elearning_packages", _attempts_of)
         register_erasure_step(_forget)
+        from suotdoi.core.retention import register_retention
+
+        register_retention("expired e-learning launches", _expired_launches)
+
+
+def _expired_launches() -> int:
+    """Launch tokens end after 12 hours; their rows go a day later (attempts stay)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import Launch
+
+    return Launch.objects.filter(expires_at__lt=timezone.now() - dt.timedelta(days=1)).delete()[0]
 
 
 def _attempts_of(person) -> list:

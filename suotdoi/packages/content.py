@@ -5,8 +5,6 @@ the origin it was issued for."""
 
 from __future__ import annotations
 
-import json
-
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.csp import CSP
@@ -55,7 +53,7 @@ def player(request, token):
     response = render(
         request,
         "packages/player.html",
-        {"config": json.dumps(config), "title": item.get("title") or package.title},
+        {"config": config, "title": item.get("title") or package.title},
     )
     return _frameable(
         response,
