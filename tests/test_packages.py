@@ -876,3 +876,31 @@ def test_expired_launches_are_removed_by_retention(people, units, client_for):
     Launch.objects.update(expires_at="2020-01-01T00:00:00Z")
     assert apply_retention()["expired e-learning launches"] == 1
     assert Attempt.objects.count() == 1
+
+
+def test_a_whole_course_from_one_package_or_nothing(people, units, client_for):
+    from suotdoi.catalog.models import Course
+
+    provider = provider_of(people, units)
+    staff = client_for(people["grassroots_chair"])
+    url = f"/packages/providers/{provider.unit_id}/new/"
+    fields = {"category": "life", "hours": "1.5"}
+    before = Course.objects.count()
+    r = staff.post(url, fields | {"file": upload(package_zip("scorm12", drop=("quiz.js",)))})
+    assert r.status_code == 400 and "quiz.js" in r.content.decode()
+    assert Course.objects.count() == before and Package.objects.count() == 0
+    r = staff.post(url, fields | {"file": upload(package_zip("cmi5"))})
+    course = Course.objects.get(pk=Package.objects.get().lesson.course_id)
+    assert r.status_code == 302 and r["Location"] == f"/catalog/manage/courses/{course.pk}/"
+    assert (course.title, course.status, course.hours, course.format) == (
+        "Học tập suốt đời (cmi5)", "draft", Decimal("1.5"), "online",
+    )  # fmt: skip
+    assert [lesson.kind for lesson in course.lessons.all()] == ["package"]
+    for who in ("member", "group_leader", "foreign_officer"):
+        assert (
+            client_for(people[who])
+            .post(url, fields | {"file": upload(package_zip("cmi5"))})
+            .status_code
+            == 404
+        )
+    assert Package.objects.count() == 1

@@ -318,6 +318,7 @@ STAFF = {
     "catalog:manage": {"unit_id": "clc"},
     "catalog:manage_course": {"course_id": "course"},
     "packages:upload": {"course_id": "package_course"},
+    "packages:new_course": U,
     "packages:report": {"package_id": "package"},
     "packages:report_xlsx": {"package_id": "package"},
     "packages:delete": {"package_id": "package"},

@@ -95,6 +95,33 @@ def package_upload(*, actor, course, upload, title: str = "", use_tracked_time=F
     return package
 
 
+def course_from_package(
+    *, actor, provider, file, title="", category, hours, use_tracked_time=False
+) -> Package:
+    """A draft course made of one package (its title from the package unless given): the
+    course and the package land together, or neither does."""
+    from suotdoi.catalog.actions import course_create
+
+    with transaction.atomic():
+        course = course_create(
+            actor=actor,
+            provider=provider,
+            title=(title or "…")[:250],
+            summary=_("A course imported from an e-learning package."),
+            category=category,
+            format="online",
+            hours=hours,
+        )
+        package = package_upload(
+            actor=actor, course=course, upload=file, use_tracked_time=use_tracked_time
+        )
+        if not title:
+            course.title = package.title[:250]
+            course.save(update_fields=["title"])
+            Lesson.objects.filter(pk=package.lesson_id).update(title=package.title[:250])
+        return package
+
+
 def _unpack(upload, checked, key: str) -> list[str]:
     """Write each member into storage, reading no more than it declared (a zip that lies about
     its sizes stops here); on any failure what was written is removed."""

@@ -17,7 +17,7 @@ from suotdoi.core.errors import ValidationFailed
 
 from . import actions, selectors
 from .access import access_package_lesson, access_package_manage
-from .forms import UploadForm
+from .forms import NewCourseForm, UploadForm
 from .hosts import content_origin, origin_of
 from .manifest import limits
 from .models import ItemState, Standard
@@ -156,6 +156,50 @@ def upload(request, course_id):
             "max_mb": limits()["bytes"] // 2**20,
         },
         status=status,
+    )
+
+
+@login_required
+def new_course(request, unit_id):
+    """A provider makes a whole course from one package: a draft course whose only lesson is
+    the package, created together or not at all."""
+    from suotdoi.catalog.access import provider_of_unit
+    from suotdoi.organisations.policies import Capability
+
+    provider = provider_of_unit(request.user, unit_id, Capability.MANAGE_MEMBERS)
+    form = NewCourseForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > limits()["bytes"] + 2**20:
+            form = NewCourseForm()
+            problems = [
+                _("The package is larger than %(max)s MB; nothing was stored.")
+                % {"max": limits()["bytes"] // 2**20}
+            ]
+        elif form.is_valid():
+            try:
+                package = actions.course_from_package(
+                    actor=request.user, provider=provider, **form.cleaned_data
+                )
+            except ValidationFailed as exc:
+                problems = [str(exc.message)] + [e["message"] for e in exc.extra.get("errors", [])]
+            else:
+                messages.success(
+                    request,
+                    _("The course “%(title)s” was made from the package as a draft.")
+                    % {"title": package.lesson.course.title},
+                )
+                return redirect("catalog:manage_course", course_id=package.lesson.course_id)
+    return render(
+        request,
+        "packages/new_course.html",
+        {
+            "provider": provider,
+            "form": form,
+            "problems": problems,
+            "max_mb": limits()["bytes"] // 2**20,
+        },
+        status=400 if problems else 200,
     )
 
 
