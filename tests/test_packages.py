@@ -50,6 +50,15 @@ def with_package(people, units, kind, **kw):
     return course, package
 
 
+def started(people, units, client_for, kind, **kw):
+    """A published course of one package, Mai enrolled and signed in, the package launched."""
+    course, package = with_package(people, units, kind, **kw)
+    learner = people["member"]
+    catalog.enrol(person=learner, course=course)
+    c = client_for(learner)
+    return course, package, learner, c, launch(c, package)
+
+
 def stored_files(key=""):
     """Every file under packages/ (or one package's folder), recursively."""
     folder = f"packages/{key}".rstrip("/")
@@ -270,11 +279,7 @@ def scorm12_cmi(
 
 
 def test_scorm12_attempt_saves_as_it_goes_resumes_and_completes_once(people, units, client_for):
-    course, package = with_package(people, units, "scorm12")
-    learner = people["member"]
-    catalog.enrol(person=learner, course=course)
-    c = client_for(learner)
-    frame = launch(c, package)
+    course, package, learner, c, frame = started(people, units, client_for, "scorm12")
     assert urlsplit(frame).netloc == CONTENT and frame.endswith("/")
     # The player page is on the content host only, with the runtime loaded and nothing of ours.
     player = c.get(urlsplit(frame).path, HTTP_HOST=CONTENT)
@@ -331,11 +336,9 @@ def test_scorm12_attempt_saves_as_it_goes_resumes_and_completes_once(people, uni
 
 
 def test_scorm2004_tracked_time_counts_when_the_provider_says_so(people, units, client_for):
-    course, package = with_package(people, units, "scorm2004", use_tracked_time=True)
-    learner = people["member"]
-    catalog.enrol(person=learner, course=course)
-    c = client_for(learner)
-    frame = launch(c, package)
+    course, package, learner, c, frame = started(
+        people, units, client_for, "scorm2004", use_tracked_time=True
+    )
     cfg = player_config(c, frame)
     assert cfg["cmi"]["scaled_passing_score"] == "0.75" and cfg["cmi"]["entry"] == "ab-initio"
     cmi = {
@@ -358,11 +361,7 @@ def test_scorm2004_tracked_time_counts_when_the_provider_says_so(people, units, 
 def test_a_failed_attempt_leaves_the_record_alone_and_a_new_one_can_start(
     people, units, client_for
 ):
-    course, package = with_package(people, units, "scorm2004")
-    learner = people["member"]
-    catalog.enrol(person=learner, course=course)
-    c = client_for(learner)
-    frame = launch(c, package)
+    course, package, learner, c, frame = started(people, units, client_for, "scorm2004")
     commit(
         c,
         frame,
@@ -525,11 +524,7 @@ class Au:
 
 
 def test_cmi5_launch_follows_the_spec_and_completes_on_move_on(people, units, client_for):
-    course, package = with_package(people, units, "cmi5")
-    learner = people["member"]
-    catalog.enrol(person=learner, course=course)
-    c = client_for(learner)
-    frame = launch(c, package)
+    course, package, learner, c, frame = started(people, units, client_for, "cmi5")
     au = Au(c, frame)
     assert set(au.q) == {"endpoint", "fetch", "registration", "activityId", "actor"}
     assert au.actor["account"] == learner.xapi_account
@@ -718,11 +713,7 @@ def test_a_cmi5_token_reaches_only_its_own_learner_and_registration(people, unit
 def test_report_and_xlsx_show_each_learner_and_are_the_providers_alone(people, units, client_for):
     from openpyxl import load_workbook
 
-    course, package = with_package(people, units, "scorm2004")
-    learner = people["member"]
-    catalog.enrol(person=learner, course=course)
-    c = client_for(learner)
-    frame = launch(c, package)
+    course, package, learner, c, frame = started(people, units, client_for, "scorm2004")
     commit(
         c,
         frame,
@@ -904,3 +895,16 @@ def test_a_whole_course_from_one_package_or_nothing(people, units, client_for):
             == 404
         )
     assert Package.objects.count() == 1
+
+
+def test_a_request_larger_than_any_package_is_refused_unread(people, units, client_for, settings):
+    import os
+
+    settings.PACKAGE_MAX_BYTES = 2 * 2**20
+    course = empty_course(people, units)
+    big = package_zip("scorm12", extra={"video.mp4": os.urandom(4 * 2**20)})
+    r = client_for(people["grassroots_chair"]).post(
+        f"/packages/courses/{course.pk}/", {"file": upload(big)}
+    )
+    assert r.status_code == 400 and "2 MB" in r.content.decode()
+    assert Package.objects.count() == 0

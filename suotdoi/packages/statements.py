@@ -47,21 +47,13 @@ def actor(person) -> dict:
 
 def client_for(package: Package):
     """The LRS client a provider's packages write through (one per provider unit)."""
-    import hashlib
-    import secrets
+    from suotdoi.records.lrs.actions import platform_client
 
-    from suotdoi.records.lrs.models import LrsClient
-
-    unit = package.lesson.course.provider.unit
-    client, _created = LrsClient.objects.get_or_create(
-        key=f"packages-{unit.pk}",
-        defaults={
-            "unit": unit,
-            "name": "Suốt Đời e-learning packages",
-            "secret_hash": hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
-        },
+    return platform_client(
+        unit=package.lesson.course.provider.unit,
+        purpose="packages",
+        name="Suốt Đời e-learning packages",
     )
-    return client
 
 
 def write(package: Package, statements: list[dict]) -> None:

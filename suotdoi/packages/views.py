@@ -111,6 +111,16 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _too_big(request) -> list[str]:
+    """A request larger than any package may be is refused before its body is read."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) <= limits()["bytes"] + 2**20:
+        return []
+    return [
+        _("The package is larger than %(max)s MB; nothing was stored.")
+        % {"max": limits()["bytes"] // 2**20}
+    ]
+
+
 @login_required
 def upload(request, course_id):
     """A provider adds a package to a course, as one of its lessons or as the whole course."""
@@ -118,13 +128,9 @@ def upload(request, course_id):
     form = UploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST":
-        too_big = int(request.META.get("CONTENT_LENGTH") or 0) > limits()["bytes"] + 2**20
-        if too_big:
+        problems = _too_big(request)
+        if problems:
             form = UploadForm()
-            problems = [
-                _("The package is larger than %(max)s MB; nothing was stored.")
-                % {"max": limits()["bytes"] // 2**20}
-            ]
         elif form.is_valid():
             d = form.cleaned_data
             try:
@@ -170,12 +176,9 @@ def new_course(request, unit_id):
     form = NewCourseForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > limits()["bytes"] + 2**20:
+        problems = _too_big(request)
+        if problems:
             form = NewCourseForm()
-            problems = [
-                _("The package is larger than %(max)s MB; nothing was stored.")
-                % {"max": limits()["bytes"] // 2**20}
-            ]
         elif form.is_valid():
             try:
                 package = actions.course_from_package(

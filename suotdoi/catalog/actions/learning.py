@@ -329,20 +329,9 @@ def _issue_credential(entry_id: int, actor_id: int) -> None:
 
 def platform_lrs_client(unit):
     """The LRS client the catalogue writes through for a provider (one per provider unit)."""
-    import hashlib
-    import secrets
+    from suotdoi.records.lrs.actions import platform_client
 
-    from suotdoi.records.lrs.models import LrsClient
-
-    client, _created = LrsClient.objects.get_or_create(
-        key=f"catalog-{unit.pk}",
-        defaults={
-            "unit": unit,
-            "name": "Suốt Đời catalogue",
-            "secret_hash": hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
-        },
-    )
-    return client
+    return platform_client(unit=unit, purpose="catalog", name="Suốt Đời catalogue")
 
 
 def _emit_statement(e: Enrolment, course: Course, when) -> None:

@@ -104,3 +104,20 @@ def reported_dismiss(*, actor, entry_id: int):
     e.save(update_fields=["status", "reject_reason", "updated_at"])
     audit_log(actor=actor, verb="entry.report_dismiss", target=e, data={"from": e.issued_by})
     return e
+
+
+def platform_client(*, unit, purpose: str, name: str) -> LrsClient:
+    """The client the platform itself writes statements through for a unit (the catalogue's
+    completions, e-learning packages): key `<purpose>-<unit id>`, a secret nobody holds."""
+    import hashlib
+    import secrets
+
+    client, _created = LrsClient.objects.get_or_create(
+        key=f"{purpose}-{unit.pk}",
+        defaults={
+            "unit": unit,
+            "name": name,
+            "secret_hash": hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+        },
+    )
+    return client
