@@ -908,3 +908,28 @@ def test_a_request_larger_than_any_package_is_refused_unread(people, units, clie
     )
     assert r.status_code == 400 and "2 MB" in r.content.decode()
     assert Package.objects.count() == 0
+
+
+def test_a_provider_that_issues_credentials_issues_one_for_a_finished_package(
+    people, units, client_for, django_capture_on_commit_callbacks
+):
+    from suotdoi.credentials.actions import issuer_enable
+    from suotdoi.credentials.models import Credential
+
+    issuer_enable(actor=people["grassroots_chair"], unit=units["grassroots"])
+    provider = provider_of(people, units)
+    provider.issues_credentials = True
+    provider.save()
+    course, package, learner, c, frame = started(people, units, client_for, "scorm2004")
+    passed = {
+        "completion_status": "completed",
+        "success_status": "passed",
+        "score": {"scaled": "1"},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        commit(c, frame, passed | {"session_time": "PT3M"})
+    cred = Credential.objects.get()
+    assert cred.entry.title == course.title and cred.entry.person == learner
+    with django_capture_on_commit_callbacks(execute=True):
+        commit(c, frame, passed | {"session_time": "PT4M"})
+    assert Credential.objects.count() == 1
