@@ -481,29 +481,34 @@ def read_package(fileobj, size: int) -> Checked:
         raise PackageInvalid([_("The file is not a zip archive.")]) from None
     with zf:
         files, total, problems = check_zip(zf, size)
-        if problems:
-            raise PackageInvalid(problems)
+        if problems and not files:
+            raise PackageInvalid(problems)  # too many files: nothing more is read
+        # The manifest is still read (2 MB at most, from the zip) so that the uploader learns
+        # every problem at once, not one per upload.
         names = {i.filename for i in files}
-        if "imsmanifest.xml" in names:
-            root = _read_xml(zf, "imsmanifest.xml")
-            manifest = _scorm(root, names, problems)
-        elif "cmi5.xml" in names:
-            root = _read_xml(zf, "cmi5.xml")
-            manifest = _cmi5(root, names, problems)
-        else:
-            nested = [n for n in names if n.endswith(("/imsmanifest.xml", "/cmi5.xml"))]
-            problems.append(
-                _("No imsmanifest.xml or cmi5.xml at the top of the zip%(hint)s.")
-                % {
-                    "hint": (
-                        _(" (found %(n)s: zip the folder's contents, not the folder)")
-                        % {"n": nested[0]}
-                    )
-                    if nested
-                    else ""
-                }
-            )
-            raise PackageInvalid(problems)
+        try:
+            manifest = _manifest_of(zf, names, problems)
+        except PackageInvalid as exc:
+            raise PackageInvalid(list(dict.fromkeys([*problems, *exc.problems]))) from None
         if problems:
             raise PackageInvalid(problems)
         return Checked(manifest=manifest, members=files, total=total)
+
+
+def _manifest_of(zf: zipfile.ZipFile, names: set[str], problems: list[str]) -> Manifest:
+    if "imsmanifest.xml" in names:
+        return _scorm(_read_xml(zf, "imsmanifest.xml"), names, problems)
+    if "cmi5.xml" in names:
+        return _cmi5(_read_xml(zf, "cmi5.xml"), names, problems)
+    nested = [n for n in names if n.endswith(("/imsmanifest.xml", "/cmi5.xml"))]
+    problems.append(
+        _("No imsmanifest.xml or cmi5.xml at the top of the zip%(hint)s.")
+        % {
+            "hint": (
+                _(" (found %(n)s: zip the folder's contents, not the folder)") % {"n": nested[0]}
+            )
+            if nested
+            else ""
+        }
+    )
+    raise PackageInvalid(problems)

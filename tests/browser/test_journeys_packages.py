@@ -135,3 +135,43 @@ def test_half_close_resume_elsewhere_pass(world, new_page, shot, kind):
     row = desk.locator("#package-report tbody tr", has_text=learner.full_name)
     row.get_by_text("100%").wait_for()
     shot(desk, f"packages-{kind}-report-desktop")
+
+
+def test_an_officer_uploads_a_bad_package_reads_why_then_a_good_one(
+    world, new_page, shot, tmp_path
+):
+    from suotdoi.packages.models import Package
+
+    people = world.people
+    provider = catalog.provider_enable(
+        actor=people["grassroots_chair"], unit=world.units["grassroots"]
+    )
+    course = catalog.course_create(
+        actor=people["grassroots_chair"], provider=provider, title="Khóa học nhập gói",
+        summary="Nhập gói e-learning.", category="digital", format="online", hours=Decimal("1"),
+    )  # fmt: skip
+    bad = tmp_path / "goi-loi.zip"
+    bad.write_bytes(package_zip("scorm12", drop=("quiz.html",), extra={"setup.exe": b"MZ"}))
+    good = tmp_path / "goi-tot.zip"
+    good.write_bytes(package_zip("scorm2004"))
+    desk = new_page(width=1280, height=900, locale="vi-VN")
+    sign_in(desk, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    desk.goto(f"/catalog/manage/courses/{course.pk}/")
+    desk.get_by_role("link", name="Thêm gói học liệu điện tử (SCORM, cmi5)").click()
+    desk.get_by_label("Gói (.zip xuất theo chuẩn SCORM 1.2, SCORM 2004 hoặc cmi5)").set_input_files(
+        str(bad)
+    )
+    desk.get_by_role("button", name="Tải lên và kiểm tra").click()
+    problems = desk.locator("#package-problems")
+    problems.get_by_text("setup.exe").wait_for()
+    problems.get_by_text("“quiz.html”").first.wait_for()  # every problem at once
+    assert "Gói bị từ chối; chưa có gì được lưu." in problems.inner_text()
+    shot(desk, "packages-upload-refused-desktop")
+    assert Package.objects.count() == 0
+    desk.get_by_label("Gói (.zip xuất theo chuẩn SCORM 1.2, SCORM 2004 hoặc cmi5)").set_input_files(
+        str(good)
+    )
+    desk.get_by_role("button", name="Tải lên và kiểm tra").click()
+    desk.get_by_text("Đã thêm gói “Học tập suốt đời (SCORM 2004)” vào khóa học (3 tệp).").wait_for()
+    shot(desk, "packages-upload-accepted-desktop")
+    assert Package.objects.get().lesson.course == course
