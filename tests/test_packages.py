@@ -933,3 +933,24 @@ def test_a_provider_that_issues_credentials_issues_one_for_a_finished_package(
     with django_capture_on_commit_callbacks(execute=True):
         commit(c, frame, passed | {"session_time": "PT4M"})
     assert Credential.objects.count() == 1
+
+
+def test_a_cmi5_au_that_needs_nothing_is_satisfied_by_its_launch(people, units, client_for):
+    xml = package_zip("cmi5")  # the authored package, then altered
+    with zipfile.ZipFile(io.BytesIO(xml)) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    files["cmi5.xml"] = files["cmi5.xml"].replace(
+        b'moveOn="CompletedAndPassed"', b'moveOn="NotApplicable"'
+    )
+    course = empty_course(people, units)
+    package = actions.package_upload(
+        actor=people["grassroots_chair"], course=course, upload=upload(zip_of(files))
+    )
+    published(people, course)
+    catalog.enrol(person=people["member"], course=course)
+    launch(client_for(people["member"]), package)
+    attempt = Attempt.objects.get(package=package)
+    assert attempt.status == "completed"
+    assert LearningEntry.objects.filter(person=people["member"], title=course.title).count() == 1
+    launch(client_for(people["member"]), package)
+    assert LearningEntry.objects.filter(person=people["member"], title=course.title).count() == 1

@@ -97,8 +97,16 @@ def prepare_launch(launch: Launch, item: dict, person) -> None:
         "https://w3id.org/xapi/cmi5/context/extensions/moveon": data["moveOn"],
     }
     write(package, [s])
-    if data["moveOn"] == "NotApplicable":
-        ItemState.objects.filter(attempt=launch.attempt, ident=item["ident"]).update(satisfied=True)
+    if data["moveOn"] == "NotApplicable":  # satisfied by being launched (cmi5 §10)
+        from .actions import _roll_up
+        from .models import Attempt
+
+        with transaction.atomic():
+            n = ItemState.objects.filter(
+                attempt=launch.attempt, ident=item["ident"], satisfied=False
+            ).update(satisfied=True)
+            if n:
+                _roll_up(Attempt(pk=launch.attempt_id))
 
 
 def _lms_statement(launch: Launch, item: dict, name: str) -> dict:
