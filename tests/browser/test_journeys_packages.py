@@ -53,7 +53,9 @@ def answered(package, person, n: int) -> bool:
     return state is not None and state.location == str(n)
 
 
-@pytest.mark.parametrize("kind", ["scorm12", "scorm2004", "cmi5"])
+# SCORM 1.2 and cmi5 in the browser (the issue's two journeys); SCORM 2004's runtime data is
+# the same player with scorm-again's other API, covered by the server tests (CI's time).
+@pytest.mark.parametrize("kind", ["scorm12", "cmi5"])
 def test_half_close_resume_elsewhere_pass(world, new_page, shot, kind):
     people = world.people
     provider = catalog.provider_enable(
