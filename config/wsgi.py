@@ -17,6 +17,7 @@ class _LrsHandler(WSGIHandler):
         "django.middleware.security.SecurityMiddleware",
         "suotdoi.packages.hosts.ContentHostMiddleware",
         "suotdoi.audit.middleware.AuditContextMiddleware",
+        "suotdoi.core.dbrouting.PrimaryAfterWriteMiddleware",
     )
 
     def load_middleware(self, is_async=False):

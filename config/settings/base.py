@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "suotdoi.audit.middleware.AuditContextMiddleware",
+    "suotdoi.core.dbrouting.PrimaryAfterWriteMiddleware",
     "suotdoi.api.middleware.ApiHttpMiddleware",
     "suotdoi.web.middleware.ApplicationErrorMiddleware",
     "suotdoi.organisations.middleware.OfficerTwoFactorMiddleware",
@@ -111,6 +112,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+
+# A streaming replica for reads that may lag (suotdoi/core/dbrouting.py, issue #26).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 3}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Behind PgBouncer in transaction mode a cursor cannot outlive its transaction.
+if os.environ.get("DB_POOLER") == "transaction":
+    for _db in DATABASES.values():
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+DATABASE_ROUTERS = ["suotdoi.core.dbrouting.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "15"))
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "10"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from suotdoi.core.dbrouting import replica_reads
 from suotdoi.core.errors import NotFound
 from suotdoi.organisations.access import can
 from suotdoi.organisations.policies import Capability
@@ -55,6 +56,7 @@ def _filters(request) -> Filters:
     )
 
 
+@replica_reads
 def home(request):
     """Search box, categories, and what is recommended for this person."""
     q = request.GET.get("q", "").strip()[:200]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.clients import client_ip
+from suotdoi.core.dbrouting import replica_reads
 from suotdoi.core.errors import NotFound
 from suotdoi.core.parsing import int_or
 from suotdoi.organisations.access import access_unit_by_id, can
@@ -239,6 +240,7 @@ def manage(request, contest_id):
 
 
 @login_required
+@replica_reads
 def ranking(request, round_id):
     r = Round.objects.select_related("contest__unit").filter(pk=int_or(round_id)).first()
     if r is None:
@@ -360,6 +362,7 @@ def units(request, contest_id):
 
 
 @login_required
+@replica_reads
 def results_json(request, round_id):
     """The published results as the organising unit signed them."""
     from django.http import JsonResponse

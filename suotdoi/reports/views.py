@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from suotdoi.core.dbrouting import replica_reads
 from suotdoi.core.parsing import int_or
 from suotdoi.organisations.access import access_unit_by_id, can
 from suotdoi.organisations.policies import Capability
@@ -116,6 +117,7 @@ def _rows(report: Report, whole: dict) -> list[dict]:
 
 
 @login_required
+@replica_reads
 def report(request, report_id):
     r = access_report(request.user, report_id)
     may_edit = r.status in actions.EDITABLE and r.period.status == Period.OPEN
@@ -270,6 +272,7 @@ def form_detail(request, form_id):
 
 
 @login_required
+@replica_reads
 def dashboard(request, unit_id):
     u = access_unit_by_id(request.user, unit_id, Capability.VIEW)
     this_year = timezone.localdate().year

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email.parser
 import email.policy
 import hashlib
@@ -12,6 +13,8 @@ from django.core import signing
 from django.core.exceptions import RequestDataTooBig
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+
+from suotdoi.core import dbrouting
 
 from . import cors, storage
 from .agents import agent_key, parse_agent_param
@@ -113,13 +116,7 @@ def _head(xr: XapiRequest, response):
 
 def statements(xr: XapiRequest, client, version: str):
     if xr.method in ("GET", "HEAD"):
-        consistent = storage.iso(timezone.now())
-        try:
-            response = _get_statements(xr, client, version)
-        except Invalid as exc:
-            response = error(400, str(exc), version)
-        response["X-Experience-API-Consistent-Through"] = consistent
-        return response
+        return dbrouting.lagging(_get_statements_answer, xr, client, version)
     if xr.method == "PUT":
         sid = xr.params.get("statementId")
         if not sid or set(xr.params) - {"statementId"}:
@@ -236,6 +233,19 @@ def _bool(value: str | None, name: str) -> bool:
     if value.lower() in ("true", "false"):
         return value.lower() == "true"
     raise Invalid(f"{name}: must be true or false")
+
+
+def _get_statements_answer(xr: XapiRequest, client, version: str):
+    """Statements may be read from the replica: they are consistent up to its lag."""
+    now = timezone.now()
+    lag = dbrouting.lag_seconds()
+    consistent = storage.iso(now - dt.timedelta(seconds=lag) if lag else now)
+    try:
+        response = _get_statements(xr, client, version)
+    except Invalid as exc:
+        response = error(400, str(exc), version)
+    response["X-Experience-API-Consistent-Through"] = consistent
+    return response
 
 
 def _get_statements(xr: XapiRequest, client, version: str):
