@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test test-fast lint bench messages totp venv clean a11y-tools interop-tools
+.PHONY: run test test-fast lint bench messages totp venv clean a11y-tools interop-tools prod-local prod-local-down drill
 
 run: venv ## Set everything up and serve on http://127.0.0.1:$(PORT)
 	@PORT=$(PORT) ./scripts/run.sh
@@ -25,6 +25,15 @@ lint: venv ## ruff, import contracts, migrations, translations
 
 bench: venv ## Benchmarks; each prints its figures
 	$(PY) bench/run.py
+
+prod-local: venv ## The production topology on 127.0.0.1:8080 (nginx, 2 app servers, 2 workers, primary + replica, pgbouncer, redis)
+	./deploy/prod-local/up.sh
+
+prod-local-down: ## Take the prod-local topology down again
+	./deploy/prod-local/down.sh
+
+drill: venv ## The fault drill against prod-local (brings it up and down)
+	./deploy/drill.sh
 
 messages: venv ## Refresh the Vietnamese catalogue after changing strings
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "bench/*" -i "tests/*"

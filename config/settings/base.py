@@ -162,7 +162,7 @@ LANGUAGE_COOKIE_NAME = "suotdoi_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "static")
 MEDIA_URL = "/media/"
 # Uploads; a server (or a restore drill) may point elsewhere.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
@@ -212,6 +212,10 @@ VC_API_TOKEN = os.environ.get("VC_API_TOKEN", "")
 
 # --- Background tasks: Django's tasks API, stored in the database ---------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workers beat; a task whose worker is silent for the lease is queued again (core/worker.py).
+WORKER_BEAT_SECONDS = float(os.environ.get("WORKER_BEAT_SECONDS", "5"))
+WORKER_LEASE_SECONDS = float(os.environ.get("WORKER_LEASE_SECONDS", "30"))
+WORKER_MAX_ATTEMPTS = 3
 
 # Requests a minute each API token may make (429 beyond).
 API_TOKEN_REQUESTS_PER_MINUTE = int(os.environ.get("API_TOKEN_REQUESTS_PER_MINUTE", "600"))

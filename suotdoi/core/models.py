@@ -24,3 +24,14 @@ class BilingualLabel:
         if (get_language() or "vi").startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+
+class TaskWorker(models.Model):
+    """A running task worker and when it last said it was alive (suotdoi/core/worker.py)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.worker_id

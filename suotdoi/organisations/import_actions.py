@@ -172,9 +172,13 @@ def member_import_confirm(*, actor, imp: MemberImport) -> MemberImport:
     return imp
 
 
-def member_import_execute(*, import_id: int) -> MemberImport:
-    """Run a queued import: all valid rows land in one transaction, or none do."""
+def member_import_execute(*, import_id: int, retry: bool = False) -> MemberImport:
+    """Run a queued import: all valid rows land in one transaction, or none do. On a retry
+    the import may be RUNNING (the worker that claimed it died; its transaction never
+    committed); the write below checks under a lock that nobody finished it meanwhile."""
     imp, claimed = _claim(import_id, ImportStatus.QUEUED, ImportStatus.RUNNING)
+    if not claimed and retry and imp.status == ImportStatus.RUNNING:
+        claimed = True
     if not claimed:
         return imp
     try:
@@ -184,6 +188,12 @@ def member_import_execute(*, import_id: int) -> MemberImport:
             rows = _unpack_rows(fh.read())
         _refresh_units(unit, rows)
         with transaction.atomic():
+            still = MemberImport.objects.select_for_update().filter(
+                pk=imp.pk, status=ImportStatus.RUNNING
+            )
+            if not still.exists():  # another attempt finished it while this one read
+                imp.refresh_from_db()
+                return imp
             counts = _write(imp, rows)
             MemberImport.objects.filter(pk=imp.pk).update(
                 status=ImportStatus.DONE,

@@ -1,12 +1,13 @@
 from django.tasks import task
 
 
-@task()
-def member_import_run(import_id: int) -> str:
-    """Background part of the member import; safe to run twice (it claims the import)."""
+@task(takes_context=True)
+def member_import_run(context, import_id: int) -> str:
+    """Background part of the member import; safe to run twice (it claims the import). A
+    second attempt (its first worker died: suotdoi/core/worker.py) takes over the claim."""
     from .import_actions import member_import_execute
 
-    return member_import_execute(import_id=import_id).status
+    return member_import_execute(import_id=import_id, retry=context.attempt > 1).status
 
 
 @task()
