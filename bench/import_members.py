@@ -9,45 +9,15 @@ Prints the time of each phase and the process's peak memory (ru_maxrss).
 from __future__ import annotations
 
 import argparse
-import io
-import random
 import time
 
 from _setup import peak_rss_mb, use_database
 
 
 def make_file(rows: int, group_codes: list[str]) -> bytes:
-    from suotdoi.demo.world import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M
+    from suotdoi.demo.sheets import member_sheet
 
-    MIDDLE = sorted(set(MIDDLE_F + MIDDLE_M))
-    GIVEN = sorted(set(GIVEN_F + GIVEN_M))
-    from openpyxl import Workbook
-
-    from suotdoi.organisations.importing import COLUMNS
-
-    rng = random.Random(7)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Thành viên")
-    ws.append([str(c.header) for c in COLUMNS])
-    for i in range(rows):
-        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        ws.append(
-            [
-                name,
-                f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1960, 2004)}",
-                rng.choice(["Nam", "Nữ"]),
-                f"09{i:08d}",
-                "",
-                f"0{i:011d}",
-                group_codes[i % len(group_codes)],
-                "",
-                "",
-                "01/01/2024",
-            ]
-        )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return member_sheet(rows, group_codes)
 
 
 def main() -> None:

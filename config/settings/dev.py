@@ -9,7 +9,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 PACKAGE_ORIGIN_SWAP = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "suotdoi.core.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

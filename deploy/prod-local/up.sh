@@ -85,7 +85,7 @@ as_pg "$PGBIN/psql" -q -h 127.0.0.1 -p 5433 -U postgres -c "CREATE ROLE suotdoi 
   -c "CREATE DATABASE suotdoi OWNER suotdoi" >/dev/null
 
 say "PostgreSQL replica on 5434"
-as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p 5433 -U postgres -D "$DIR/pg-replica" -R -X stream \
+as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p 5433 -U postgres -D "$DIR/pg-replica" -R -X stream -c fast \
   -C -S replica1 >/dev/null
 sed -i 's/^port = 5433/port = 5434/' "$DIR/pg-replica/postgresql.conf"
 as_pg "$PGBIN/pg_ctl" -D "$DIR/pg-replica" -l "$DIR/log/pg-replica.log" -w start >/dev/null
@@ -146,6 +146,11 @@ SUOTDOI_KEY_ENCRYPTION_KEYS=$(fernet)
 SUOTDOI_PERSONAL_DATA_KEYS=$(fernet)
 SUOTDOI_LOOKUP_KEYS=$("$PY" -c "import secrets; print(secrets.token_urlsafe(32))")
 SMS_BACKEND=suotdoi.core.sms.FileBackend
+# Shorter than production's defaults, so the fault drill sees a dead worker's task taken over
+# and a stopped replica noticed within seconds.
+WORKER_BEAT_SECONDS=2
+WORKER_LEASE_SECONDS=10
+REPLICA_CHECK_SECONDS=2
 EOF
 set -a; . "$DIR/env"; set +a
 DATABASE_URL=$DATABASE_DIRECT_URL "$PY" manage.py migrate --no-input -v0
