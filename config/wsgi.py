@@ -18,6 +18,7 @@ class _LrsHandler(WSGIHandler):
         "suotdoi.packages.hosts.ContentHostMiddleware",
         "suotdoi.audit.middleware.AuditContextMiddleware",
         "suotdoi.core.dbrouting.PrimaryAfterWriteMiddleware",
+        "suotdoi.core.middleware.DatabaseUnavailableMiddleware",
     )
 
     def load_middleware(self, is_async=False):

@@ -514,6 +514,88 @@ def fault_primary(_imp):
     return {"fault": "PostgreSQL primary restarted 3 s in (app servers not restarted)"}
 
 
+class Uploads:
+    """Members declaring learning with an evidence file (a PDF of 200 KB)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.box = [None]
+        self.csrf = "e" * 32
+        self.pdf = b"%PDF-1.4\n" + b"0" * (200 * 1024)
+        self.keys: list[tuple[str, int]] = []
+
+    def one(self) -> tuple[int | None, str, str]:
+        import re
+
+        member = self.world.next_member()
+        pk = member[0]
+        cookie = f"sessionid={self.world.cookies[pk]}; csrftoken={self.csrf}"
+        _s, page = _request(self.box, "GET", "/record/add/", headers={"Cookie": cookie})
+        key = re.search(rb'name="key" value="([^"]+)"', page).group(1).decode()
+        boundary = uuid.uuid4().hex
+        fields = {
+            "key": key,
+            "kind": "reading",
+            "title": "Sách nghề",
+            "hours": "2",
+            "start_date": "01/11/2026",
+            "unit": str(self.world.units["grassroots"].pk),
+        }
+        body = b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in fields.items()
+        ) + (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="evidence_file"; '
+            f'filename="bang.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+            + self.pdf + f"\r\n--{boundary}--\r\n".encode()
+        )  # fmt: skip
+        status, data = _request(
+            self.box, "POST", "/record/add/", body=body,
+            headers={"Cookie": cookie + "; suotdoi_language=vi", "X-CSRFToken": self.csrf,
+                     "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )  # fmt: skip
+        self.keys.append((key, pk))
+        return status, data.decode("utf-8", "replace"), key
+
+
+def fault_disk(_imp):
+    """Fill the upload quota, try uploads, free it, try again."""
+    from suotdoi.records.models import LearningEntry
+
+    quota = DIR / "media-quota"
+    if not quota.exists():
+        return {"fault": "skipped: the upload folder has no quota here (needs root to mount)"}
+    media = DIR / "media"
+    filler = media / "filler.bin"
+    st = os.statvfs(media)
+    subprocess.run(["fallocate", "-l", str(st.f_bavail * st.f_frsize), str(filler)], check=True)
+    up = Uploads(WORLD[0])
+    told = refused_saved = 0
+    full_keys = []
+    for _ in range(5):
+        status, text, key = up.one()
+        full_keys.append(key)
+        told += "Máy chủ hiện không còn chỗ lưu tệp" in text
+    refused_saved = LearningEntry.objects.filter(source_key__in=full_keys).count()
+    partial = [p for p in media.rglob("*") if p.is_file() and p != filler]
+    filler.unlink()
+    after = [up.one() for _ in range(3)]
+    saved_after = sum(1 for status, _t, _k in after if status == 302)
+    return {
+        "fault": "upload quota filled, 5 evidence uploads tried, quota freed, 3 more tried",
+        "disk": {
+            "uploads_while_full": 5,
+            "told_clearly": told,
+            "entries_written_while_full": refused_saved,
+            "partial_files_left": len(partial),
+            "saved_after_freeing": saved_after,
+        },
+    }
+
+
+WORLD: list = []
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=20)
@@ -523,12 +605,14 @@ def main() -> int:
     args = ap.parse_args()
     django_setup()
     world = World(args.members)
+    WORLD.append(world)
     phases = [
         ("baseline", None, 0),
         ("app-server", fault_app_server, 0),
         ("worker", fault_worker, args.import_rows),
         ("replica", fault_replica, 0),
         ("primary", fault_primary, 0),
+        ("disk", fault_disk, 0),
     ]
     bad = 0
     for i, (name, fault, rows) in enumerate(phases):
@@ -545,6 +629,14 @@ def main() -> int:
             problems.append("a kind of request never succeeded")
         if r.get("import", {}).get("status", "done") != "done":
             problems.append("the import did not finish")
+        disk = r.get("disk")
+        if disk and (
+            disk["told_clearly"] != disk["uploads_while_full"]
+            or disk["entries_written_while_full"]
+            or disk["partial_files_left"]
+            or disk["saved_after_freeing"] != 3
+        ):
+            problems.append("uploads on a full disk were not refused cleanly")
         if problems:
             print(f"drill: phase {name}: {', '.join(problems)}", flush=True)
             bad += 1

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "suotdoi.audit.middleware.AuditContextMiddleware",
     "suotdoi.core.dbrouting.PrimaryAfterWriteMiddleware",
+    "suotdoi.core.middleware.DatabaseUnavailableMiddleware",
     "suotdoi.api.middleware.ApiHttpMiddleware",
     "suotdoi.web.middleware.ApplicationErrorMiddleware",
     "suotdoi.organisations.middleware.OfficerTwoFactorMiddleware",

@@ -24,5 +24,6 @@ for f in "$DIR"/run/app-*.pid "$DIR"/run/worker-*.pid; do stop_pid "$f"; done
 for db in pg-replica pg-primary; do
   [ -f "$DIR/$db/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$DIR/$db" -m fast -w stop >/dev/null 2>&1
 done
+[ -f "$DIR/media-quota" ] && umount "$DIR/media" 2>/dev/null
 rm -rf "$DIR"
 echo "== prod-local is down"

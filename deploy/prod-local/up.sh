@@ -6,7 +6,7 @@
 #
 #   nginx            127.0.0.1:8080  (PROD_LOCAL_PORT)
 #   app servers      127.0.0.1:8101, 127.0.0.1:8102
-#   pgbouncer        127.0.0.1:6433  → primary 5433, replica 5434
+#   pgbouncer        127.0.0.1:6433  → primary 5433 (the replica, 5434, is read directly)
 #   redis            127.0.0.1:6380
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -48,6 +48,11 @@ mkdir -p "$DIR"/{log,run,static,media,nginx/tmp}
 chmod 755 "$DIR" "$DIR/run" "$DIR/log"
 if [ "$(id -u)" = 0 ]; then chown postgres "$DIR/run" "$DIR/log"; fi
 touch "$DIR/up"
+# The upload folder gets a quota of its own where we may mount one (root): a small tmpfs,
+# which the fault drill fills up.
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o "size=${PROD_LOCAL_MEDIA_MB:-64}m,mode=0755" tmpfs "$DIR/media" 2>/dev/null; then
+  echo "$DIR/media" >"$DIR/media-quota"
+fi
 # Whatever fails from here on: show the logs' ends, take down what was started.
 failed() {
   echo "prod-local did not come up; the logs' last lines:" >&2
@@ -100,7 +105,6 @@ say "PgBouncer on 6433 (transaction pooling)"
 cat >"$DIR/pgbouncer.ini" <<EOF
 [databases]
 suotdoi = host=127.0.0.1 port=5433 dbname=suotdoi
-suotdoi_replica = host=127.0.0.1 port=5434 dbname=suotdoi
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = 6433
@@ -136,7 +140,7 @@ SECURE_SSL_REDIRECT=false
 SECURE_HSTS_SECONDS=0
 TRUSTED_PROXY_COUNT=1
 DATABASE_URL=postgres://suotdoi@127.0.0.1:6433/suotdoi
-DATABASE_REPLICA_URL=postgres://suotdoi@127.0.0.1:6433/suotdoi_replica
+DATABASE_REPLICA_URL=postgres://suotdoi@127.0.0.1:5434/suotdoi
 DATABASE_DIRECT_URL=postgres://suotdoi@127.0.0.1:5433/suotdoi
 DB_POOLER=transaction
 REDIS_URL=redis://127.0.0.1:6380/0
