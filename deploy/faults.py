@@ -577,7 +577,8 @@ def fault_disk(_imp):
         full_keys.append(key)
         told += "Máy chủ hiện không còn chỗ lưu tệp" in text
     refused_saved = LearningEntry.objects.filter(source_key__in=full_keys).count()
-    partial = [p for p in media.rglob("*") if p.is_file() and p != filler]
+    # (imports/ holds the worker phase's member list: legitimately there)
+    partial = [p for p in (media / "evidence").rglob("*") if p.is_file()]
     filler.unlink()
     after = [up.one() for _ in range(3)]
     saved_after = sum(1 for status, _t, _k in after if status == 302)
@@ -615,11 +616,17 @@ def main() -> int:
         ("disk", fault_disk, 0),
     ]
     bad = 0
+    table = []
     for i, (name, fault, rows) in enumerate(phases):
         if args.only and name not in args.only.split(","):
             continue
         r = run_phase(name, world, args.seconds, fault, import_rows=rows, base=10_000_000 * (i + 1))
         print(json.dumps(r, ensure_ascii=False), flush=True)
+        table.append(
+            (name, *(sum(r[k].values()) for k in ("sent", "accepted")),
+             sum(sum(v.values()) for v in r["failed"].values()),
+             *(sum(r[k].values()) for k in ("lost", "duplicated")))
+        )  # fmt: skip
         problems = []
         if any(r["lost"].values()) or any(r["duplicated"].values()):
             problems.append("lost or duplicated")
@@ -640,6 +647,9 @@ def main() -> int:
         if problems:
             print(f"drill: phase {name}: {', '.join(problems)}", flush=True)
             bad += 1
+    print(f"{'phase':<12}{'sent':>8}{'accepted':>10}{'failed':>8}{'lost':>6}{'duplicated':>12}")
+    for row in table:
+        print(f"{row[0]:<12}{row[1]:>8}{row[2]:>10}{row[3]:>8}{row[4]:>6}{row[5]:>12}")
     print(f"drill: {'FAILED' if bad else 'passed'} ({bad} phase(s) with problems)")
     return 1 if bad else 0
 

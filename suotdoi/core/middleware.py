@@ -26,7 +26,10 @@ class DatabaseUnavailableMiddleware:
             return None
         log.warning("database unavailable during %s: %s", request.path, exception)
         for conn in connections.all(initialized_only=True):
-            conn.close_if_unusable_or_obsolete()
+            try:
+                conn.close_if_unusable_or_obsolete()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close too
+                log.debug("closing %s failed", conn.alias)
         message = _("The service is unavailable for a moment. Nothing was saved; please try again.")
         machine = request.path.startswith(("/api/", "/xapi/", "/pkg/")) or "json" in (
             request.headers.get("Accept", "")
