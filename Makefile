@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 
-.PHONY: run test test-fast lint bench messages totp venv clean a11y-tools interop-tools prod-local prod-local-down drill
+.PHONY: run test test-fast lint bench messages totp venv clean a11y-tools interop-tools prod-local prod-local-down drill soak
 
 run: venv ## Set everything up and serve on http://127.0.0.1:$(PORT)
 	@PORT=$(PORT) ./scripts/run.sh
@@ -34,6 +34,9 @@ prod-local-down: ## Take the prod-local topology down again
 
 drill: venv ## The fault drill against prod-local (brings it up and down)
 	./deploy/drill.sh
+
+soak: venv ## Ten minutes of mixed load through nginx on prod-local (brings it up and down)
+	./deploy/drill.sh --soak
 
 messages: venv ## Refresh the Vietnamese catalogue after changing strings
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "bench/*" -i "tests/*"

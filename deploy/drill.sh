@@ -11,4 +11,9 @@ keep_logs() {
 }
 trap keep_logs EXIT
 ./deploy/prod-local/up.sh
-.venv/bin/python deploy/faults.py "$@"
+if [ "${1:-}" = "--soak" ]; then
+  shift
+  .venv/bin/python deploy/soak.py "$@"
+else
+  .venv/bin/python deploy/faults.py "$@"
+fi

@@ -241,9 +241,12 @@ class Tally:
         self.acked_checkins: list[int] = []
         self.acked_statements: list[str] = []
         self.timeline: list[tuple[float, str, bool]] = []
+        self.latency: dict[str, list[float]] = defaultdict(list)
 
-    def note(self, kind: str, ok: bool, why: str = "") -> None:
+    def note(self, kind: str, ok: bool, why: str = "", ms: float = 0.0) -> None:
         with self.lock:
+            if ok:
+                self.latency[kind].append(ms)
             self.sent[kind] += 1
             self.timeline.append((time.monotonic(), kind, ok))
             if ok:
@@ -254,7 +257,16 @@ class Tally:
 
 
 def _request(conn_box, method, path, body=None, headers=None):
-    """One request on a kept-alive connection; a new one after any transport failure."""
+    """One request on a kept-alive connection; a new one after any transport failure. The
+    time it took (ms) is left in conn_box[1]."""
+    t0 = time.perf_counter()
+    try:
+        return _send(conn_box, method, path, body, headers)
+    finally:
+        conn_box[1] = (time.perf_counter() - t0) * 1000
+
+
+def _send(conn_box, method, path, body, headers):
     if conn_box[0] is None:
         conn_box[0] = http.client.HTTPConnection(HOST, PORT, timeout=30)
     conn = conn_box[0]
@@ -272,10 +284,11 @@ def _request(conn_box, method, path, body=None, headers=None):
         return None, type(exc).__name__.encode()
 
 
-def checkin_loop(world: World, tally: Tally, stop: threading.Event) -> None:
-    box = [None]
+def checkin_loop(world: World, tally: Tally, stop: threading.Event, per_second: float = 0) -> None:
+    box = [None, 0.0]
     csrf = "d" * 32
     while not stop.is_set():
+        t0 = time.monotonic()
         member = world.next_member()
         if member is None:
             return
@@ -286,15 +299,17 @@ def checkin_loop(world: World, tally: Tally, stop: threading.Event) -> None:
                      "X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"},
         )  # fmt: skip
         ok = status == 200
-        tally.note("check-in", ok, str(status or data.decode()))
+        tally.note("check-in", ok, str(status or data.decode()), box[1])
         if ok:
             with tally.lock:
                 tally.acked_checkins.append(pk)
+        _pace(stop, t0, per_second)
 
 
-def xapi_loop(world: World, tally: Tally, stop: threading.Event) -> None:
-    box = [None]
+def xapi_loop(world: World, tally: Tally, stop: threading.Event, per_second: float = 0) -> None:
+    box = [None, 0.0]
     while not stop.is_set():
+        t0 = time.monotonic()
         batch = [
             {
                 "id": str(uuid.uuid4()),
@@ -310,27 +325,37 @@ def xapi_loop(world: World, tally: Tally, stop: threading.Event) -> None:
                      "X-Experience-API-Version": "1.0.3"},
         )  # fmt: skip
         ok = status == 200 and json.loads(data) == [s["id"] for s in batch]
-        tally.note("xapi batch", ok, str(status or data.decode()))
+        tally.note("xapi batch", ok, str(status or data.decode()), box[1])
         if ok:
             with tally.lock:
                 tally.acked_statements.extend(s["id"] for s in batch)
+        _pace(stop, t0, per_second)
 
 
-def page_loop(world: World, tally: Tally, stop: threading.Event) -> None:
-    box = [None]
+def page_loop(world: World, tally: Tally, stop: threading.Event, per_second: float = 0) -> None:
+    box = [None, 0.0]
     pages = ["/", "/catalog/?q=an+to%C3%A0n", "/healthz"]
     i = 0
     while not stop.is_set():
+        t0 = time.monotonic()
         path = pages[i % len(pages)]
         i += 1
         status, data = _request(box, "GET", path)
-        tally.note("page", status == 200, str(status or data.decode()))
+        tally.note("page", status == 200, str(status or data.decode()), box[1])
         status, data = _request(
             box, "GET", "/xapi/statements?limit=5",
             headers={"Authorization": world.lrs_auth, "X-Experience-API-Version": "1.0.3"},
         )  # fmt: skip
-        tally.note("lrs query", status == 200, str(status or data.decode()))
-        time.sleep(0.05)
+        tally.note("lrs query", status == 200, str(status or data.decode()), box[1])
+        _pace(stop, t0, per_second or 20)
+
+
+def _pace(stop: threading.Event, t0: float, per_second: float) -> None:
+    """At most `per_second` iterations a second (0: as fast as answers come)."""
+    if per_second:
+        rest = 1.0 / per_second - (time.monotonic() - t0)
+        if rest > 0:
+            stop.wait(rest)
 
 
 # --- the member import run by the workers --------------------------------------------------
@@ -519,7 +544,7 @@ class Uploads:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.box = [None]
+        self.box = [None, 0.0]
         self.csrf = "e" * 32
         self.pdf = b"%PDF-1.4\n" + b"0" * (200 * 1024)
         self.keys: list[tuple[str, int]] = []
