@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 
-import faults  # noqa: E402 - prod-local's environment and processes
+import load  # noqa: E402 - prod-local's environment and processes
 from lrs import run_wrk, statement  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--connections", type=int, default=8)
     args = ap.parse_args()
-    faults.django_setup()
+    load.django_setup()
     from suotdoi.organisations.models import Unit
     from suotdoi.records.lrs.actions import lrs_client_create
 
@@ -49,8 +49,8 @@ def main() -> None:
     client, secret = lrs_client_create(actor=None, unit=unit, name="bench topology")
     auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
     body = json.dumps([statement(i) for i in range(10)])
-    url = f"http://127.0.0.1:{faults.PORT}/xapi/statements"
-    conf = faults.DIR / "nginx" / "nginx.conf"
+    url = f"http://127.0.0.1:{load.PORT}/xapi/statements"
+    conf = load.DIR / "nginx" / "nginx.conf"
     both = conf.read_text()
     results = {}
     try:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import faults  # noqa: E402 - the drill's world and load
+import load  # noqa: E402 - the drill's world and load
 
 
 def _pss_kb(pid: int) -> int:
@@ -50,14 +50,14 @@ def _tree(pid: int) -> list[int]:
 
 
 def processes() -> dict[str, int]:
-    run = faults.DIR / "run"
+    run = load.DIR / "run"
     found = {}
     for name in ("app-8101", "app-8102", "worker-1", "worker-2", "nginx", "pgbouncer", "redis"):
         f = run / f"{name}.pid"
         if f.exists():
             found[name] = int(f.read_text().split()[0])
     for db in ("primary", "replica"):
-        f = faults.DIR / f"pg-{db}" / "postmaster.pid"
+        f = load.DIR / f"pg-{db}" / "postmaster.pid"
         if f.exists():
             found[f"postgres-{db}"] = int(f.read_text().split()[0])
     return found
@@ -79,16 +79,16 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=10)
     ap.add_argument("--warmup", type=float, default=30)
     args = ap.parse_args()
-    faults.django_setup()
+    load.django_setup()
     seconds = args.minutes * 60
     members = int(seconds * 10) + 500
-    world = faults.World(members)
-    tally = faults.Tally()
+    world = load.World(members)
+    tally = load.Tally()
     stop = threading.Event()
     loops = [
-        (faults.checkin_loop, 5), (faults.checkin_loop, 5),
-        (faults.xapi_loop, 5), (faults.xapi_loop, 5),
-        (faults.page_loop, 5),
+        (load.checkin_loop, 5), (load.checkin_loop, 5),
+        (load.xapi_loop, 5), (load.xapi_loop, 5),
+        (load.page_loop, 5),
     ]  # fmt: skip
     threads = [
         threading.Thread(target=fn, args=(world, tally, stop, rate), daemon=True)
