@@ -122,6 +122,9 @@ def run_phase(name, world, seconds, fault, *, import_rows=0, base=0):
     if imp:
         wait_for(lambda: imp.status() in ("done", "failed"), 180, "the import's end")
     wait_for(workers_idle, 120, "idle workers")
+    w = notes.get("worker")
+    if w:
+        w["attempts"] = w["attempts"]()
     return check(name, world, tally, imp, notes, t0)
 
 
@@ -210,8 +213,19 @@ def fault_worker(imp):
     holder = task.worker_ids[-1] if task else ""
     n = 1 if holder.startswith("prod-local-1-") else 2
     kill_group(f"worker-{n}")
+    mid_task = imp.status() == "running"  # the kill came before the import's commit
     start_worker(n)  # systemd's Restart=always: a new worker with a new id
-    return {"fault": f"worker {n} killed (SIGKILL) while running the import ({holder})"}
+
+    def attempts():
+        if task is None:
+            return 0
+        task.refresh_from_db()
+        return len(task.worker_ids)
+
+    return {
+        "fault": f"worker {n} killed (SIGKILL) while running the import ({holder})",
+        "worker": {"killed_mid_task": mid_task, "attempts": attempts},
+    }
 
 
 def fault_replica(_imp):
@@ -317,9 +331,9 @@ WORLD: list = []
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=float, default=20)
-    ap.add_argument("--members", type=int, default=6000)
-    ap.add_argument("--import-rows", type=int, default=3000)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--members", type=int, default=4000)
+    ap.add_argument("--import-rows", type=int, default=2000)
     ap.add_argument("--only", default="")
     args = ap.parse_args()
     django_setup()
@@ -354,6 +368,9 @@ def main() -> int:
             problems.append("a kind of request never succeeded")
         if r.get("import", {}).get("status", "done") != "done":
             problems.append("the import did not finish")
+        w = r.get("worker")
+        if w and not (w["killed_mid_task"] and w["attempts"] >= 2):
+            problems.append("the worker was not killed mid-task, or no second attempt ran")
         disk = r.get("disk")
         if disk and (
             disk["told_clearly"] != disk["uploads_while_full"]
