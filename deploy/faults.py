@@ -259,8 +259,7 @@ class Uploads:
     def one(self) -> tuple[int | None, str, str]:
         import re
 
-        member = self.world.next_member()
-        pk = member[0]
+        pk = self.world.uploaders.pop()[0]
         cookie = f"sessionid={self.world.cookies[pk]}; csrftoken={self.csrf}"
         _s, page = _request(self.box, "GET", "/record/add/", headers={"Cookie": cookie})
         key = re.search(rb'name="key" value="([^"]+)"', page).group(1).decode()

@@ -197,6 +197,7 @@ class World:
         client, secret = lrs_client_create(actor=None, unit=g, name=f"drill {tag}")
         self.lrs_auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
         self.queue = list(self.members)  # each member checks in once over the whole drill
+        self.uploaders = [self.queue.pop() for _ in range(20)]  # kept for the disk phase
         self.lock = threading.Lock()
 
     def next_member(self):

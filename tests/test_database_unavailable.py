@@ -53,3 +53,22 @@ def test_through_the_whole_stack(client, monkeypatch):
     assert "Chưa có gì được lưu; xin thử lại" in r.content.decode()
     monkeypatch.undo()
     assert client.get("/catalog/?q=an+to%C3%A0n").status_code == 200
+
+
+def test_a_failure_before_any_view_is_a_503_too(client, people, monkeypatch):
+    """The session is loaded by a middleware: a database restarting then is not a 500."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    client.force_login(people["member"])
+
+    def boom(self):
+        raise OperationalError("the connection is closed")
+
+    monkeypatch.setattr(SessionStore, "load", boom)
+    client.raise_request_exception = False
+    client.cookies["suotdoi_language"] = "vi"
+    r = client.get("/record/")
+    assert r.status_code == 503 and r["Retry-After"] == "5"
+    assert "Chưa có gì được lưu; xin thử lại" in r.content.decode()
+    monkeypatch.undo()
+    assert client.get("/record/").status_code == 200

@@ -22,23 +22,28 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        log.warning("database unavailable during %s: %s", request.path, exception)
-        for conn in connections.all(initialized_only=True):
-            try:
-                conn.close_if_unusable_or_obsolete()
-            except Exception:  # noqa: BLE001 - a broken connection may fail to close too
-                log.debug("closing %s failed", conn.alias)
-        message = _("The service is unavailable for a moment. Nothing was saved; please try again.")
-        machine = request.path.startswith(("/api/", "/xapi/", "/pkg/")) or "json" in (
-            request.headers.get("Accept", "")
-        )
-        if machine:
-            response = JsonResponse({"error": message, "code": "database_unavailable"}, status=503)
-        else:
-            # No request context: its processors would ask the database again.
-            html = render_to_string("errors/503.html", {"message": message})
-            response = HttpResponse(html, status=503)
-        response["Retry-After"] = "5"
-        return response
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request, exception):
+    """503 "try again" for a database that is away, else None."""
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return None
+    log.warning("database unavailable during %s: %s", request.path, exception)
+    for conn in connections.all(initialized_only=True):
+        try:
+            conn.close_if_unusable_or_obsolete()
+        except Exception:  # noqa: BLE001 - a broken connection may fail to close too
+            log.debug("closing %s failed", conn.alias)
+    message = _("The service is unavailable for a moment. Nothing was saved; please try again.")
+    machine = request.path.startswith(("/api/", "/xapi/", "/pkg/")) or "json" in (
+        request.headers.get("Accept", "")
+    )
+    if machine:
+        response = JsonResponse({"error": message, "code": "database_unavailable"}, status=503)
+    else:
+        # No request context: its processors would ask the database again.
+        html = render_to_string("errors/503.html", {"message": message})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = "5"
+    return response

@@ -73,7 +73,21 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    """Django calls this inside its `except`: an exception raised before any view (a
+    middleware loading the session while the database restarts) is still the current one."""
+    import sys
+
+    from suotdoi.core.middleware import database_unavailable
+
+    exc = sys.exc_info()[1]
+    if exc is not None and (answer := database_unavailable(request, exc)) is not None:
+        return answer
+    try:
+        return render(request, "errors/500.html", status=500)
+    except Exception:  # noqa: BLE001 - the page's own context may need what just failed
+        from django.http import HttpResponseServerError
+
+        return HttpResponseServerError("500", content_type="text/plain")
 
 
 def favicon(request):
