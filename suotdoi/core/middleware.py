@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -29,12 +29,9 @@ def database_unavailable(request, exception):
     """503 "try again" for a database that is away, else None."""
     if not isinstance(exception, OperationalError | InterfaceError):
         return None
+    # The broken connection is closed at the end of the request (close_old_connections) or
+    # checked before reuse (CONN_HEALTH_CHECKS): nothing to do here.
     log.warning("database unavailable during %s: %s", request.path, exception)
-    for conn in connections.all(initialized_only=True):
-        try:
-            conn.close_if_unusable_or_obsolete()
-        except Exception:  # noqa: BLE001 - a broken connection may fail to close too
-            log.debug("closing %s failed", conn.alias)
     message = _("The service is unavailable for a moment. Nothing was saved; please try again.")
     machine = request.path.startswith(("/api/", "/xapi/", "/pkg/")) or "json" in (
         request.headers.get("Accept", "")
