@@ -77,8 +77,44 @@ def xlsx_bytes(rows: list[list], *, header: list | None = None, merge: str | Non
     return buf.getvalue()
 
 
+def _transactional(item) -> bool:
+    """pytest-django's own test: a transactional test ends by emptying every table."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """The schemathesis runs are the longest file of the suite: it goes first, so that one
+    """1. Every transactional test keeps the migrations' seeded rows (unit types, criteria
+    sets, report forms …): marked `serialized_rollback`, so the test database's migrated
+    contents are kept, and they are loaded again after each such test (below). xdist hands a
+    file out whole, so a file's transactional test may run before another file's plain tests
+    on the same worker — which then found those tables empty.
+    2. The schemathesis runs are the longest file of the suite: it goes first, so that one
     worker runs it while the other starts on the rest (xdist hands files out in this order,
-    `--no-loadscope-reorder`); last, it ran alone for minutes at the end of every pass."""
+    `--no-loadscope-reorder`); last, it ran alone for minutes at the end of every pass.
+    (trylast: after pytest-django's own ordering.)"""
+    for item in items:
+        if _transactional(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True), False)
     items.sort(key=lambda item: 0 if item.nodeid.startswith("tests/test_api_fuzz.py") else 1)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if not _transactional(item):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for conn in connections.all():
+            contents = getattr(conn, "_test_serialized_contents", None)
+            if contents:
+                conn.creation.deserialize_db_from_string(contents)

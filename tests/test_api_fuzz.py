@@ -14,24 +14,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# serialized_rollback: the test database's migrated contents (unit types, criteria sets,
-# report forms …) are kept, so they can be put back once this file is done (below).
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.fuzz]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _migrated_rows_back(django_db_blocker):
-    """This file runs first on its worker (tests/conftest.py) and a live-server test ends by
-    emptying every table; the tests that follow on the worker expect what the migrations
-    seeded, so it is loaded again."""
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for conn in connections.all():
-            contents = getattr(conn, "_test_serialized_contents", None)
-            if contents:
-                conn.creation.deserialize_db_from_string(contents)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.fuzz]
 
 
 def _session_headers(person) -> list[str]:
