@@ -110,6 +110,15 @@ def test_a_machine_client_is_pinned_by_its_credentials(replica):
     assert seen == [False, False, True, False]
 
 
+def test_a_refused_client_leaves_no_pin(replica):
+    from django.core.cache import cache
+
+    refused = dbrouting.PrimaryAfterWriteMiddleware(lambda r: HttpResponse(status=401))
+    request = RequestFactory().post("/xapi/statements", HTTP_AUTHORIZATION="Basic Zm9vOmJhcg==")
+    refused(request)
+    assert cache.get(dbrouting._client_key(request)) is None
+
+
 def test_a_view_whose_replica_fails_runs_again_on_the_primary(replica):
     where = []
 

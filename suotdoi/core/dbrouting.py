@@ -224,7 +224,13 @@ class PrimaryAfterWriteMiddleware:
             response = self.get_response(request)
         finally:
             _pinned.reset(token)
-        if request.method not in _SAFE and response.status_code < 500:
+        # A write that may have happened pins: not a server error, and not a request refused
+        # for its credentials (any client could otherwise fill the cache with pins).
+        if (
+            request.method not in _SAFE
+            and response.status_code < 500
+            and (response.status_code not in (401, 403))
+        ):
             seconds = settings.REPLICA_PIN_SECONDS
             if key is not None:
                 cache.set(key, 1, seconds)
