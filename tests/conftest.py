@@ -108,7 +108,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if not _transactional(item):
+    # After the last test the session's fixtures are gone (the test database too): nothing
+    # follows that could need the rows.
+    if nextitem is None or not _transactional(item):
         return
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key

@@ -145,6 +145,7 @@ VERB_LABELS = {
     "person.create_on_behalf": _("registered a person"),
     "person.change_phone": _("changed their phone number"),
     "person.erase": _("erased an account"),
+    "partitions.detach": _("detached old months of the statement store or the log for archive"),
     "person.export_data": _("downloaded their personal data"),
     "person.verify_phone": _("verified their phone number"),
     "person.link_signin": _("linked a sign-in (VNeID or another identity provider)"),

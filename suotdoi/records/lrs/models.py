@@ -38,8 +38,12 @@ class LrsClient(models.Model):
 
 
 class Statement(models.Model):
+    """On PostgreSQL the table is partitioned by month of `stored` (its primary key is then
+    (seq, stored)); a statement id's uniqueness is kept by StatementId, which partitions
+    cannot do. ADR 0003."""
+
     seq = models.BigAutoField(primary_key=True)  # insertion order, the paging cursor
-    statement_id = models.UUIDField(unique=True)
+    statement_id = models.UUIDField(db_index=True)  # unique through StatementId
     stored = models.DateTimeField(db_index=True)
     client = models.ForeignKey(LrsClient, on_delete=models.PROTECT, related_name="statements")
     unit_path = models.CharField(max_length=255, db_index=True)
@@ -63,8 +67,27 @@ class Statement(models.Model):
         return str(self.statement_id)
 
 
+class StatementId(models.Model):
+    """Every statement id this LRS has stored, written in the statement's transaction. It
+    stays when the statement's month is detached for archive or the statement is erased, so
+    the id is never stored twice (a tool sending it again is told it is stored)."""
+
+    statement_id = models.UUIDField(primary_key=True)
+    stored = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+# The index tables carry the statement's `stored` so that they are partitioned with it (and
+# detached with it). A database foreign key cannot point into a partitioned table by `seq`
+# alone, so the link is kept by the code: rows are written with their statement and removed
+# with it (Django's CASCADE).
 class StatementAgent(models.Model):
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="agents")
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="agents", db_constraint=False
+    )
+    stored = models.DateTimeField()
     agent_key = models.CharField(max_length=300)
     related = models.BooleanField()  # False: actor or object; True: anywhere else too
 
@@ -76,7 +99,10 @@ class StatementAgent(models.Model):
 
 
 class StatementActivity(models.Model):
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="activities")
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="activities", db_constraint=False
+    )
+    stored = models.DateTimeField()
     activity_id = models.CharField(max_length=500)
     related = models.BooleanField()
 

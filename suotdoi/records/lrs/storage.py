@@ -10,11 +10,18 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .agents import activities_in, agent_key, agents_in
-from .models import Activity, Attachment, Statement, StatementActivity, StatementAgent
+from .models import (
+    Activity,
+    Attachment,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+    StatementId,
+)
 from .validation import VOIDED
 
 
@@ -97,18 +104,30 @@ def store(
         chosen = [
             p["id"] for p, original in zip(prepared, statements, strict=True) if "id" in original
         ]
-        existing = (
+        known = (
             {
-                str(row.statement_id): row
-                for row in Statement.objects.filter(statement_id__in=chosen).only(
-                    "statement_id", "data"
+                str(i)
+                for i in StatementId.objects.filter(statement_id__in=chosen).values_list(
+                    "statement_id", flat=True
                 )
             }
             if chosen
+            else set()
+        )
+        existing = (
+            {
+                str(row.statement_id): row
+                for row in Statement.objects.filter(statement_id__in=known).only(
+                    "statement_id", "data"
+                )
+            }
+            if known
             else {}
         )
         fresh = []
         for p, original in zip(prepared, statements, strict=True):
+            if p["id"] in known and p["id"] not in existing:
+                continue  # stored before, in a month since archived (or erased): not again
             old = existing.get(p["id"])
             if old is not None:
                 ts = "timestamp" in original
@@ -124,24 +143,31 @@ def store(
             raise BadRequest("a voiding statement cannot be voided")
         rows = [_row(p, client) for p in fresh]
         try:
-            Statement.objects.bulk_create(rows, batch_size=500)
+            StatementId.objects.bulk_create(
+                [StatementId(statement_id=r.statement_id, stored=r.stored) for r in rows],
+                batch_size=1000,
+            )
         except IntegrityError:
             raise Conflict("a statement with one of these ids was stored meanwhile") from None
+        Statement.objects.bulk_create(rows, batch_size=500)
         agent_rows, activity_rows = [], []
         for row, p in zip(rows, fresh, strict=True):
             direct, related = agents_in(p)
             agent_rows += [
-                StatementAgent(statement=row, agent_key=k, related=False) for k in direct
+                StatementAgent(statement=row, stored=row.stored, agent_key=k, related=False)
+                for k in direct
             ]
             agent_rows += [
-                StatementAgent(statement=row, agent_key=k, related=True) for k in related - direct
+                StatementAgent(statement=row, stored=row.stored, agent_key=k, related=True)
+                for k in related - direct
             ]
             a_direct, a_related = activities_in(p)
             activity_rows += [
-                StatementActivity(statement=row, activity_id=a, related=False) for a in a_direct
+                StatementActivity(statement=row, stored=row.stored, activity_id=a, related=False)
+                for a in a_direct
             ]
             activity_rows += [
-                StatementActivity(statement=row, activity_id=a, related=True)
+                StatementActivity(statement=row, stored=row.stored, activity_id=a, related=True)
                 for a in a_related - a_direct
             ]
         StatementAgent.objects.bulk_create(agent_rows, batch_size=1000)
@@ -262,18 +288,21 @@ def query(client, params: dict, *, after_seq: int | None, limit: int):
     in order, so a national-size table is never scanned for the OR of both."""
     base = visible_to(client)
     match = Q()
+    # The index rows are matched on the statement's seq and stored: on PostgreSQL each probe
+    # then reads the one month that holds the statement, not every month's index.
+    same = {"statement_id": OuterRef("seq"), "stored": OuterRef("stored")}
     if params.get("agent_key"):
-        sub = StatementAgent.objects.filter(agent_key=params["agent_key"])
+        sub = StatementAgent.objects.filter(agent_key=params["agent_key"], **same)
         if not params.get("related_agents"):
             sub = sub.filter(related=False)
-        match &= Q(seq__in=sub.values("statement_id"))
+        match &= Q(Exists(sub))
     if params.get("verb"):
         match &= Q(verb_id=params["verb"])
     if params.get("activity"):
-        sub = StatementActivity.objects.filter(activity_id=params["activity"])
+        sub = StatementActivity.objects.filter(activity_id=params["activity"], **same)
         if not params.get("related_activities"):
             sub = sub.filter(related=False)
-        match &= Q(seq__in=sub.values("statement_id"))
+        match &= Q(Exists(sub))
     if params.get("registration"):
         match &= Q(registration=params["registration"])
     window = Q(voided=False)
@@ -303,9 +332,17 @@ def query(client, params: dict, *, after_seq: int | None, limit: int):
 
 
 def get_one(client, statement_id: str, *, voided: bool):
+    # The id's table says which month holds it, so only that partition is read.
+    stored = (
+        StatementId.objects.filter(statement_id=statement_id)
+        .values_list("stored", flat=True)
+        .first()
+    )
+    if stored is None:
+        return None
     row = (
         visible_to(client)
-        .filter(statement_id=statement_id)
+        .filter(statement_id=statement_id, stored=stored)
         .only("seq", "data", "voided", "attachment_hashes")
         .first()
     )
