@@ -72,3 +72,24 @@ def test_a_failure_before_any_view_is_a_503_too(client, people, monkeypatch):
     assert "Chưa có gì được lưu; xin thử lại" in r.content.decode()
     monkeypatch.undo()
     assert client.get("/record/").status_code == 200
+
+
+def test_a_connection_out_of_step_is_a_503_and_is_not_used_again(rf):
+    """Through PgBouncer while PostgreSQL restarts, psycopg once met two answers to one BEGIN;
+    that is the database being away too, and that connection must not serve another request.
+    Other internal errors (a bug's aborted transaction) are not hidden."""
+    from django.db import InternalError, connection
+
+    from suotdoi.core.middleware import DatabaseUnavailableMiddleware
+
+    mw = DatabaseUnavailableMiddleware(lambda r: None)
+    connection.ensure_connection()
+    connection.close_at = None
+    r = mw.process_exception(
+        rf.post("/xapi/statements"), InternalError("received 2 results from command 'BEGIN'")
+    )
+    assert r.status_code == 503 and r["Retry-After"] == "5"
+    assert connection.close_at == 0
+    connection.close_at = None
+    other = InternalError("current transaction is aborted, commands ignored")
+    assert mw.process_exception(rf.get("/"), other) is None

@@ -5,8 +5,9 @@ reconnects by itself (CONN_HEALTH_CHECKS)."""
 from __future__ import annotations
 
 import logging
+import re
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, InternalError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -25,9 +26,18 @@ class DatabaseUnavailableMiddleware:
         return database_unavailable(request, exception)
 
 
+# psycopg's words when the answers on a connection no longer match its questions: seen once
+# through PgBouncer while PostgreSQL restarted under load (the fault drill).
+_OUT_OF_STEP = re.compile(r"^received \d+ results? from command")
+
+
 def database_unavailable(request, exception):
     """503 "try again" for a database that is away, else None."""
-    if not isinstance(exception, OperationalError | InterfaceError):
+    if isinstance(exception, InternalError) and _OUT_OF_STEP.match(str(exception)):
+        # The connection cannot be trusted again: closed when the request ends.
+        for conn in connections.all(initialized_only=True):
+            conn.close_at = 0
+    elif not isinstance(exception, OperationalError | InterfaceError):
         return None
     # The broken connection is closed at the end of the request (close_old_connections) or
     # checked before reuse (CONN_HEALTH_CHECKS): nothing to do here.
