@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "web:home": "the home page; its content is the caller's own",
     "web:set_language": "switches the caller's language",
+    "web:set_display": "switches the caller's text size and contrast (a cookie)",
     ":healthz": "load-balancer health check, no data",
     ":favicon": "the site's icon",
     ":privacy": "the record of processing, public by law",

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "suotdoi.notifications.context_processors.notifications",
                 "suotdoi.web.context_processors.navigation",
+                "suotdoi.web.context_processors.display",
             ],
         },
     },

@@ -60,6 +60,43 @@ def set_language(request):
     return response
 
 
+DISPLAY_COOKIE = "suotdoi_display"
+TEXT_SIZES = ("normal", "large", "larger")  # 100 %, 125 %, 150 % of the usual type
+
+
+def display_prefs(request) -> dict:
+    """The reader's text size and contrast, from their cookie (anything unknown: the usual)."""
+    parts = request.COOKIES.get(DISPLAY_COOKIE, "").split(".")
+    text = parts[0] if parts and parts[0] in TEXT_SIZES else "normal"
+    return {"text": text, "contrast": "high" if "high" in parts[1:] else "normal"}
+
+
+@require_POST
+def set_display(request):
+    """Larger text and higher contrast, for this device (works before signing in and without
+    scripts: a form of buttons, like the language switch)."""
+    prefs = display_prefs(request)
+    if request.POST.get("text") in TEXT_SIZES:
+        prefs["text"] = request.POST["text"]
+    if request.POST.get("contrast") in ("high", "normal"):
+        prefs["contrast"] = request.POST["contrast"]
+    next_url = request.POST.get("next") or reverse("web:home")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("web:home")
+    response = HttpResponseRedirect(next_url)
+    value = prefs["text"] + (".high" if prefs["contrast"] == "high" else "")
+    response.set_cookie(
+        DISPLAY_COOKIE,
+        value,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
 def error_400(request, exception=None):
     return render(request, "errors/400.html", status=400)
 
