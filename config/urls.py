@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("suotdoi.web.urls")),
     path("healthz", web_views.healthz, name="healthz"),
     path("favicon.ico", web_views.favicon, name="favicon"),
+    path("sw.js", web_views.service_worker, name="service_worker"),
     path("privacy/", people_views.privacy, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("suotdoi.people.urls")),

@@ -226,6 +226,12 @@ API_TOKEN_REQUESTS_PER_MINUTE = int(os.environ.get("API_TOKEN_REQUESTS_PER_MINUT
 # development receive on 127.0.0.1.
 WEBHOOKS_ALLOW_HTTP = False
 WEBHOOKS_ALLOW_PRIVATE = False
+# Web Push (notifications/push.py): the server's VAPID key as PEM (`manage.py vapid_key` makes
+# one); without it push is off and the page does not offer it. The subject is how a push
+# service reaches the operator.
+WEB_PUSH_VAPID_PRIVATE_KEY = os.environ.get("WEB_PUSH_VAPID_PRIVATE_KEY", "").replace("\\n", "\n")
+WEB_PUSH_SUBJECT = os.environ.get("WEB_PUSH_SUBJECT", "mailto:quan-tri@suotdoi.local")
+WEB_PUSH_ALLOW_HTTP = WEB_PUSH_ALLOW_PRIVATE = False
 
 # --- Accounts (django-allauth) --------------------------------------------------------
 LOGIN_URL = "account_login"

@@ -30,3 +30,22 @@ WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PUBLIC_URL = "http://127.0.0.1:8000"  # fixed, whatever PORT the shell has
 WEBHOOKS_ALLOW_HTTP = WEBHOOKS_ALLOW_PRIVATE = True  # receivers on 127.0.0.1
+WEB_PUSH_ALLOW_HTTP = WEB_PUSH_ALLOW_PRIVATE = True  # a push service on 127.0.0.1
+
+
+def _test_vapid_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
+WEB_PUSH_VAPID_PRIVATE_KEY = _test_vapid_key()

@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import json
-import socket
 import time
 import uuid
 from urllib.parse import urlsplit
@@ -30,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from suotdoi.audit.actions import audit_log
-from suotdoi.core import fieldcrypto
+from suotdoi.core import fieldcrypto, outbound
 from suotdoi.core.errors import NotFound, ValidationFailed
 from suotdoi.organisations.access import can
 from suotdoi.organisations.policies import Capability
@@ -61,25 +59,11 @@ CLAIM_EXPIRES = dt.timedelta(minutes=5)
 
 
 def _checked_address(url: str) -> tuple[str | None, str | None]:
-    """(why `url` may not receive webhooks, the address it was checked at). https only, and
-    no address inside our own network (loopback, private, link-local) unless settings allow
-    it (tests). The delivery then connects to that very address, so a DNS answer that changes
-    after the check (rebinding) cannot point it inside."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        return _("The address must start with https://."), None
-    if parts.scheme == "http" and not getattr(settings, "WEBHOOKS_ALLOW_HTTP", False):
-        return _("The address must start with https://."), None
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError:
-        return _("That address cannot be found."), None
-    private_ok = getattr(settings, "WEBHOOKS_ALLOW_PRIVATE", False)
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0])
-        if not ip.is_global and not private_ok:
-            return _("That address is inside a private network."), None
-    return None, infos[0][4][0]
+    return outbound.checked_address(
+        url,
+        allow_http=getattr(settings, "WEBHOOKS_ALLOW_HTTP", False),
+        allow_private=getattr(settings, "WEBHOOKS_ALLOW_PRIVATE", False),
+    )
 
 
 def _address_allowed(url: str) -> str | None:
@@ -87,34 +71,7 @@ def _address_allowed(url: str) -> str | None:
 
 
 def _post_pinned(url: str, ip: str, body: bytes, headers: dict):
-    """POST to `url` over a connection to `ip`: the Host header, TLS name (SNI) and the
-    certificate check stay those of the URL's host."""
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    parts = urlsplit(url)
-    host = parts.hostname
-
-    class Pinned(HTTPAdapter):
-        def init_poolmanager(self, *args, **kwargs):
-            if parts.scheme == "https":
-                kwargs["server_hostname"] = host
-                kwargs["assert_hostname"] = host
-            super().init_poolmanager(*args, **kwargs)
-
-    literal = f"[{ip}]" if ":" in ip else ip
-    netloc = f"{literal}:{parts.port}" if parts.port else literal
-    target = parts._replace(netloc=netloc).geturl()
-    with requests.Session() as session:
-        session.trust_env = False  # no proxy from the environment in between
-        session.mount(f"{parts.scheme}://", Pinned())
-        return session.post(
-            target,
-            data=body,
-            headers={**headers, "Host": parts.netloc.rsplit("@", 1)[-1]},
-            timeout=TIMEOUT,
-            allow_redirects=False,
-        )
+    return outbound.post_pinned(url, ip, body, headers, timeout=TIMEOUT)
 
 
 @transaction.atomic

@@ -9,7 +9,12 @@ from django.utils import timezone, translation
 
 from .messages import Say, words
 from .models import Notification
-from .tasks import notification_send_email, notification_send_emails
+from .tasks import (
+    notification_send_email,
+    notification_send_emails,
+    notification_send_push,
+    notification_send_pushes,
+)
 
 
 def notify(
@@ -43,7 +48,16 @@ def notify(
         return None
     if email and recipient.email:
         transaction.on_commit(partial(notification_send_email.enqueue, n.pk))
+    if _has_push([recipient]):
+        transaction.on_commit(partial(notification_send_push.enqueue, n.pk))
     return n
+
+
+def _has_push(recipients) -> bool:
+    from . import push
+    from .models import PushSubscription
+
+    return push.enabled() and PushSubscription.objects.filter(person__in=recipients).exists()
 
 
 def _texts(recipient, title, body) -> dict:
@@ -73,6 +87,9 @@ def notify_many(items: list[dict]) -> int:
     keys = [i["dedupe_key"] for i in items if i.get("email", True) and i["recipient"].email]
     if keys:
         transaction.on_commit(partial(notification_send_emails.enqueue, keys))
+    if items and _has_push({i["recipient"].pk for i in items}):
+        pushed = [i["dedupe_key"] for i in items]
+        transaction.on_commit(partial(notification_send_pushes.enqueue, pushed))
     return len(rows)
 
 

@@ -18,6 +18,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)
     # Makes a replayed event harmless: one notification per (recipient, source key).
     dedupe_key = models.CharField(max_length=120, null=True, blank=True)
 
@@ -48,3 +49,37 @@ class Notification(models.Model):
         from .messages import render
 
         return render(self.message.get("body"), self.body)
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (RFC 8030/8291): where its push service takes
+    messages for it and the keys they are encrypted with. Made by the person on their own
+    device; removed when they turn it off or the push service says it is gone (404/410)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=800, unique=True)
+    p256dh = models.CharField(max_length=120)  # the browser's public key, base64url
+    auth = models.CharField(max_length=40)  # the shared authentication secret, base64url
+    user_agent = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.endpoint[:60]}"
+
+
+class DeliveryPreference(models.Model):
+    """How a person wants to be reached, per group of notifications (channels.GROUPS): each
+    group lists its channels among push, email and SMS. No row: the defaults."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delivery_preference"
+    )
+    channels = models.JSONField(default=dict)  # {"sessions": ["push", "email"], ...}
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.person_id)

@@ -3,6 +3,7 @@ from django.core.mail import send_mail
 from django.tasks import task
 from django.utils import timezone, translation
 
+from . import channels, push
 from .models import Notification
 
 
@@ -11,6 +12,8 @@ def notification_send_email(notification_id: int) -> bool:
     """Email one notification; safe to run twice (emailed_at guards it)."""
     n = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if n is None or n.emailed_at is not None or not n.recipient.email:
+        return False
+    if not channels.wants(n.recipient, n.kind, "email"):
         return False
     with translation.override(n.recipient.language or settings.LANGUAGE_CODE):
         body = n.body_text
@@ -33,3 +36,41 @@ def notification_send_emails(dedupe_keys: list[str]) -> int:
         dedupe_key__in=dedupe_keys, emailed_at__isnull=True
     ).values_list("pk", flat=True)
     return sum(notification_send_email.call(pk) for pk in ids)
+
+
+@task()
+def notification_send_push(notification_id: int) -> int:
+    """Push one notification to the recipient's subscribed phones and browsers, at most once
+    (pushed_at is claimed before sending: a phone shown the same thing twice is worse than a
+    push lost when a worker dies mid-way; the notification stays in the app's list)."""
+    n = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if n is None or n.pushed_at is not None or not push.enabled():
+        return 0
+    if not channels.wants(n.recipient, n.kind, "push"):
+        return 0
+    subscriptions = list(n.recipient.push_subscriptions.all())
+    if not subscriptions:
+        return 0
+    if not Notification.objects.filter(pk=n.pk, pushed_at__isnull=True).update(
+        pushed_at=timezone.now()
+    ):
+        return 0
+    with translation.override(n.recipient.language or settings.LANGUAGE_CODE):
+        payload = push.message_for(n)
+    sent = 0
+    for subscription in subscriptions:
+        try:
+            status = push.send(subscription, payload)
+        except push.PushRefused:
+            continue
+        sent += 200 <= status < 300
+    return sent
+
+
+@task()
+def notification_send_pushes(dedupe_keys: list[str]) -> int:
+    """Push the notifications a batch action created (each at most once)."""
+    ids = Notification.objects.filter(
+        dedupe_key__in=dedupe_keys, pushed_at__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(notification_send_push.call(pk) for pk in ids)

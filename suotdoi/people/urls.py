@@ -9,4 +9,6 @@ urlpatterns = [
     path("new-password/", views.new_password, name="new_password"),
     path("erase/", views.erase, name="erase"),
     path("consents/", views.consents, name="consents"),
+    path("notifications/", views.delivery, name="delivery"),
+    path("notifications/push/", views.push_subscribe, name="push_subscribe"),
 ]

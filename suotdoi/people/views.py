@@ -144,3 +144,80 @@ def consents(request):
         messages.success(request, _("Withdrawn. Nothing more is done on that consent."))
         return redirect("people:consents")
     return render(request, "people/consents.html", {"sources": consents_of(request.user)})
+
+
+@login_required
+def delivery(request):
+    """How the person is notified: push on this phone (turned on by the page's script) and
+    email, per group of notifications; the phones and browsers that receive them."""
+    from suotdoi.core.errors import ApplicationError
+    from suotdoi.notifications import channels, push
+
+    from .delivery import person_delivery_set, person_push_unsubscribe
+
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                person_push_unsubscribe(actor=request.user, subscription_id=request.POST["remove"])
+                messages.success(request, _("That phone or browser will no longer be notified."))
+            else:
+                person_delivery_set(
+                    actor=request.user,
+                    choices={g: request.POST.getlist(g) for g in channels.GROUPS},
+                )
+                messages.success(request, _("Your choices have been saved."))
+        except (ApplicationError, ValueError):
+            messages.error(request, _("That phone or browser was not found."))
+        return redirect("people:delivery")
+    chosen = channels.chosen(request.user)
+    groups = [
+        {
+            "key": g,
+            "label": label,
+            "channels": [
+                {"key": c, "label": c_label, "on": c in chosen[g]}
+                for c, c_label in channels.CHANNELS.items()
+            ],
+        }
+        for g, (label, _prefixes) in channels.GROUPS.items()
+    ]
+    return render(
+        request,
+        "people/delivery.html",
+        {
+            "groups": groups,
+            "devices": request.user.push_subscriptions.order_by("-created_at"),
+            "push_key": push.application_server_key() if push.enabled() else "",
+        },
+    )
+
+
+@login_required
+def push_subscribe(request):
+    """The page's script sends this browser's push subscription (JSON, as the browser's
+    PushSubscription.toJSON() gives it)."""
+    import json
+
+    from django.http import JsonResponse
+
+    from suotdoi.core.errors import ApplicationError
+
+    from .delivery import person_push_subscribe
+
+    if request.method != "POST":
+        return JsonResponse({"error": _("Use POST.")}, status=405)
+    try:
+        data = json.loads(request.body or b"{}")
+        keys = data.get("keys") or {}
+        subscription = person_push_subscribe(
+            actor=request.user,
+            endpoint=str(data.get("endpoint") or ""),
+            p256dh=str(keys.get("p256dh") or ""),
+            auth=str(keys.get("auth") or ""),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except (ValueError, AttributeError):
+        return JsonResponse({"error": _("The request was not understood.")}, status=400)
+    except ApplicationError as exc:
+        return JsonResponse({"error": str(exc.message)}, status=400)
+    return JsonResponse({"id": subscription.pk}, status=201)

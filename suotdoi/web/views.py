@@ -133,3 +133,20 @@ def favicon(request):
     from django.templatetags.static import static
 
     return HttpResponsePermanentRedirect(static("suotdoi/favicon.svg"))
+
+
+def service_worker(request):
+    """The service worker from the site's root, so that it may act for every page (a worker
+    is allowed the folder it is served from and below). Always checked for a new version."""
+    from django.contrib.staticfiles import finders
+    from django.http import HttpResponse
+
+    path = finders.find("suotdoi/sw.js")
+    if path is None:  # production: collected
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
+        path = staticfiles_storage.path("suotdoi/sw.js")
+    with open(path, "rb") as f:
+        response = HttpResponse(f.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
