@@ -10,7 +10,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .agents import activities_in, agent_key, agents_in
@@ -287,38 +287,25 @@ def query(client, params: dict, *, after_seq: int | None, limit: int):
     statements that refer to a matching one by StatementRef. Two index-friendly queries merged
     in order, so a national-size table is never scanned for the OR of both."""
     base = visible_to(client)
-    match = Q()
-    # The index rows are matched on the statement's seq and stored: on PostgreSQL each probe
-    # then reads the one month that holds the statement, not every month's index.
-    same = {"statement_id": OuterRef("seq"), "stored": OuterRef("stored")}
-    if params.get("agent_key"):
-        sub = StatementAgent.objects.filter(agent_key=params["agent_key"], **same)
-        if not params.get("related_agents"):
-            sub = sub.filter(related=False)
-        match &= Q(Exists(sub))
-    if params.get("verb"):
-        match &= Q(verb_id=params["verb"])
-    if params.get("activity"):
-        sub = StatementActivity.objects.filter(activity_id=params["activity"], **same)
-        if not params.get("related_activities"):
-            sub = sub.filter(related=False)
-        match &= Q(Exists(sub))
-    if params.get("registration"):
-        match &= Q(registration=params["registration"])
+    since, until = params.get("since"), params.get("until")
     window = Q(voided=False)
-    if params.get("since"):
-        window &= Q(stored__gt=params["since"])
-    if params.get("until"):
-        window &= Q(stored__lte=params["until"])
+    if since:
+        window &= Q(stored__gt=since)
+    if until:
+        window &= Q(stored__lte=until)
     ascending = params.get("ascending")
     if after_seq is not None:
         window &= Q(seq__gt=after_seq) if ascending else Q(seq__lt=after_seq)
     order = "seq" if ascending else "-seq"
     fields = ("seq", "data", "attachment_hashes")
-    direct = list(base.filter(window & match).order_by(order).only(*fields)[: limit + 1])
-    if not match:
+    direct = list(
+        _matching(base.filter(window), params, since=since, until=until)
+        .order_by(order)
+        .only(*fields)[: limit + 1]
+    )
+    if not any(params.get(k) for k in ("agent_key", "verb", "activity", "registration")):
         return direct
-    matching_ids = base.filter(match).values("statement_id")
+    matching_ids = _matching(base, params).values("statement_id")
     refs = list(
         base.filter(window, ref_id__isnull=False, ref_id__in=matching_ids)
         .order_by(order)
@@ -329,6 +316,33 @@ def query(client, params: dict, *, after_seq: int | None, limit: int):
     merged = {r.seq: r for r in direct + refs}
     ordered = sorted(merged.values(), key=lambda r: r.seq, reverse=not ascending)
     return ordered[: limit + 1]
+
+
+def _matching(rows, params: dict, *, since=None, until=None):
+    """`rows` narrowed by the filters. An agent or activity filter joins its index table on
+    (seq, stored): each probe reads the one month that holds the statement, and PostgreSQL
+    walks the index rows in seq order, reading only the statements it returns (a statement
+    has at most one index row per agent or activity, so the join adds no duplicates). A
+    since/until window is repeated on the index table, so only those months of it are read."""
+    for param, relation, key in (
+        ("agent_key", "agents", "agent_key"),
+        ("activity", "activities", "activity_id"),
+    ):
+        if not params.get(param):
+            continue
+        on = {f"{relation}__{key}": params[param], f"{relation}__stored": F("stored")}
+        if not params.get(f"related_{relation}"):
+            on[f"{relation}__related"] = False
+        if since:
+            on[f"{relation}__stored__gt"] = since
+        if until:
+            on[f"{relation}__stored__lte"] = until
+        rows = rows.filter(**on)
+    if params.get("verb"):
+        rows = rows.filter(verb_id=params["verb"])
+    if params.get("registration"):
+        rows = rows.filter(registration=params["registration"])
+    return rows
 
 
 def get_one(client, statement_id: str, *, voided: bool):
