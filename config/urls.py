@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("favicon.ico", web_views.favicon, name="favicon"),
     path("sw.js", web_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", web_views.manifest, name="manifest"),
+    path("offline/", web_views.offline, name="offline"),
     path("privacy/", people_views.privacy, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("suotdoi.people.urls")),

@@ -27,6 +27,8 @@ PUBLIC = {
     ":healthz": "load-balancer health check, no data",
     ":favicon": "the site's icon",
     ":service_worker": "the service worker script, the same for everyone",
+    ":manifest": "the web app manifest, the same for everyone",
+    ":offline": "the page shown without a connection, no data",
     "people:delivery": "self: the caller's own ways of being notified",
     "people:push_subscribe": "self: subscribes the caller's own browser",
     ":privacy": "the record of processing, public by law",

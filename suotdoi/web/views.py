@@ -150,3 +150,40 @@ def service_worker(request):
         response = HttpResponse(f.read(), content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def manifest(request):
+    """The web app manifest: installable from the browser's menu or our own prompt."""
+    from django.templatetags.static import static
+    from django.utils.translation import gettext as _
+
+    data = {
+        "name": "Suốt Đời",
+        "short_name": "Suốt Đời",
+        "description": _("Your lifelong learning record, campaigns and courses."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": "/?source=app",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#a3161b",
+        "icons": [
+            {"src": static("suotdoi/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("suotdoi/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("suotdoi/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+def offline(request):
+    """What the app shows for a page it has not saved when there is no connection (the
+    service worker keeps this page from its first visit)."""
+    return render(request, "web/offline.html")

@@ -1,15 +1,78 @@
-/* Suốt Đời's service worker: shows the notifications the server pushes (the text arrives
-   encrypted for this browser and decrypted by it), and opens the page a notification is about
-   when it is tapped. */
+/* Suốt Đời's service worker (#27): the app opens on a weak or absent connection, and shows
+   the notifications the server pushes. Caching is Workbox's (vendored, 7.4.1), not ours.
+
+   - Static files (hashed names): from the cache first.
+   - The pages a learner needs without signal — home with "Việc cần làm", the learning record,
+     notifications, campaigns, the offline page — from the network when it answers within a
+     few seconds, else the copy from the last visit.
+   - Any other page without a connection: the offline page, which lists what is saved.
+   - Signing out empties the saved pages (a shared phone shows nobody's record afterwards). */
+importScripts("/static/vendor/workbox/workbox-sw.js");
+workbox.setConfig({ modulePathPrefix: "/static/vendor/workbox/", debug: false });
+
+const { registerRoute, setCatchHandler, setDefaultHandler } = workbox.routing;
+const { CacheFirst, NetworkFirst, NetworkOnly } = workbox.strategies;
+const { ExpirationPlugin } = workbox.expiration;
+const { CacheableResponsePlugin } = workbox.cacheableResponse;
+
+const PAGES = "suotdoi-pages-v1";
+const OFFLINE = "suotdoi-offline-v1";
+const OFFLINE_URL = "/offline/";
+const SAVED = ["/", "/record/", "/notifications/", "/campaigns/mine/"];
+
+self.addEventListener("install", (event) => {
+  // Fetched without cookies: the offline page holds nobody's data, and outlives signing out.
+  event.waitUntil(caches.open(OFFLINE).then((cache) => cache.add(new Request(OFFLINE_URL, { credentials: "omit" }))));
+  self.skipWaiting();
+});
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && url.pathname.startsWith("/static/"),
+  new CacheFirst({
+    cacheName: "suotdoi-static-v1",
+    plugins: [new CacheableResponsePlugin({ statuses: [200] }), new ExpirationPlugin({ maxEntries: 150, maxAgeSeconds: 30 * 24 * 3600 })],
+  })
+);
+
+registerRoute(
+  ({ request, url }) => request.mode === "navigate" && url.origin === self.location.origin && SAVED.includes(url.pathname),
+  new NetworkFirst({
+    cacheName: PAGES,
+    networkTimeoutSeconds: 5,
+    plugins: [new CacheableResponsePlugin({ statuses: [200] }), new ExpirationPlugin({ maxEntries: 30 })],
+  })
+);
+
+registerRoute(
+  ({ url, request }) => request.method === "POST" && url.pathname === "/accounts/logout/",
+  async ({ request }) => {
+    await caches.delete(PAGES);
+    return fetch(request);
+  },
+  "POST"
+);
+
+// Everything else straight from the network, through Workbox so that a failure reaches the
+// catch handler below.
+setDefaultHandler(new NetworkOnly());
+
+setCatchHandler(async ({ request }) => {
+  if (request.destination === "document") {
+    const offline = await caches.match(OFFLINE_URL, { cacheName: OFFLINE });
+    if (offline) return offline;
+  }
+  return Response.error();
+});
+
 self.addEventListener("push", (event) => {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch (e) { data = { body: event.data.text() }; }
-  const title = data.title || "Suốt Đời";
-  event.waitUntil(self.registration.showNotification(title, {
+  event.waitUntil(self.registration.showNotification(data.title || "Suốt Đời", {
     body: data.body || "",
     tag: data.tag || undefined,
     data: { url: data.url || "/notifications/" },
-    icon: "/static/suotdoi/favicon.svg",
+    icon: "/static/suotdoi/icon-192.png",
     lang: "vi",
   }));
 });
