@@ -11,7 +11,7 @@ def test_home_is_vietnamese_even_for_an_english_browser():
     r = Client().get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     html = r.content.decode()
     assert r.status_code == 200
-    assert '<html lang="vi">' in html
+    assert '<html lang="vi" ' in html
     assert "Học tập suốt đời, ghi nhận suốt đời" in html
 
 

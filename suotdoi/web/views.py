@@ -76,8 +76,8 @@ def set_display(request):
     """Larger text and higher contrast, for this device (works before signing in and without
     scripts: a form of buttons, like the language switch)."""
     prefs = display_prefs(request)
-    if request.POST.get("text") in TEXT_SIZES:
-        prefs["text"] = request.POST["text"]
+    if request.POST.get("text_size") in TEXT_SIZES:
+        prefs["text"] = request.POST["text_size"]
     if request.POST.get("contrast") in ("high", "normal"):
         prefs["contrast"] = request.POST["contrast"]
     next_url = request.POST.get("next") or reverse("web:home")
