@@ -20,19 +20,12 @@ WEB_PUSH_ALLOW_HTTP = WEB_PUSH_ALLOW_PRIVATE = True  # a push service on 127.0.0
 
 def _dev_vapid_key() -> str:
     """A VAPID key for this checkout (var/vapid-private.pem, made once)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from suotdoi.core.vapid import new_private_pem
 
     path = VAR_DIR / "vapid-private.pem"  # noqa: F405
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = ec.generate_private_key(ec.SECP256R1())
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        path.write_bytes(pem)
+        path.write_text(new_private_pem())
         path.chmod(0o600)
     return path.read_text()
 

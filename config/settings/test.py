@@ -1,5 +1,7 @@
 """The test suite: fast hashing, tasks run inline, mail kept in memory."""
 
+from suotdoi.core.vapid import new_private_pem
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -33,19 +35,4 @@ WEBHOOKS_ALLOW_HTTP = WEBHOOKS_ALLOW_PRIVATE = True  # receivers on 127.0.0.1
 WEB_PUSH_ALLOW_HTTP = WEB_PUSH_ALLOW_PRIVATE = True  # a push service on 127.0.0.1
 
 
-def _test_vapid_key() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    return (
-        ec.generate_private_key(ec.SECP256R1())
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
-    )
-
-
-WEB_PUSH_VAPID_PRIVATE_KEY = _test_vapid_key()
+WEB_PUSH_VAPID_PRIVATE_KEY = new_private_pem()

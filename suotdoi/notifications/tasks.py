@@ -29,13 +29,18 @@ def notification_send_email(notification_id: int) -> bool:
     return True
 
 
+def _each_not_yet(dedupe_keys: list[str], done_field: str, one) -> int:
+    """Run `one` for each notification of a batch action not yet done (`done_field` unset)."""
+    ids = Notification.objects.filter(
+        dedupe_key__in=dedupe_keys, **{f"{done_field}__isnull": True}
+    ).values_list("pk", flat=True)
+    return sum(one.call(pk) for pk in ids)
+
+
 @task()
 def notification_send_emails(dedupe_keys: list[str]) -> int:
     """Email the notifications a batch action created (each at most once)."""
-    ids = Notification.objects.filter(
-        dedupe_key__in=dedupe_keys, emailed_at__isnull=True
-    ).values_list("pk", flat=True)
-    return sum(notification_send_email.call(pk) for pk in ids)
+    return _each_not_yet(dedupe_keys, "emailed_at", notification_send_email)
 
 
 @task()
@@ -70,7 +75,4 @@ def notification_send_push(notification_id: int) -> int:
 @task()
 def notification_send_pushes(dedupe_keys: list[str]) -> int:
     """Push the notifications a batch action created (each at most once)."""
-    ids = Notification.objects.filter(
-        dedupe_key__in=dedupe_keys, pushed_at__isnull=True
-    ).values_list("pk", flat=True)
-    return sum(notification_send_push.call(pk) for pk in ids)
+    return _each_not_yet(dedupe_keys, "pushed_at", notification_send_push)
