@@ -97,3 +97,43 @@ def test_a_second_attempt_finishes_an_import_whose_worker_died(client_for, peopl
     again = import_actions.member_import_execute(import_id=imp.pk, retry=True)
     assert again.status == ImportStatus.DONE
     assert Membership.objects.count() == before + len(ROWS)
+
+
+def test_a_worker_outlives_the_database_going_away(settings, monkeypatch):
+    """The drill's PostgreSQL restart ended both workers' loops (OperationalError through
+    PgBouncer's 'server login has been failing') and the workers exited, so nothing ran the
+    queue after it. Now the worker waits and goes on under a new id; the old id's row is gone
+    (or goes stale), so its interrupted task is taken back by the lease."""
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker
+
+    from suotdoi.core.management.commands import task_worker
+
+    ids, pauses = [], []
+
+    def loop(self, *args, **options):
+        ids.append(options["worker_id"])
+        if len(ids) < 3:
+            raise OperationalError("server login has been failing, try again later")
+        return None  # a graceful stop (SIGTERM) ends the command
+
+    monkeypatch.setattr(db_worker.Command, "handle", loop)
+    monkeypatch.setattr(task_worker.time, "sleep", pauses.append)
+    monkeypatch.setattr(worker.Heartbeat, "start", lambda self: None)
+    task_worker.Command().handle(worker_id="prod-local-1")
+    assert len(ids) == 3 and len(set(ids)) == 3
+    assert all(i.startswith("prod-local-1-") for i in ids)
+    assert pauses == [1, 2]
+    assert not TaskWorker.objects.filter(worker_id__in=ids).exists()
+
+
+def test_a_goodbye_without_a_database_does_not_end_the_worker(monkeypatch):
+    from django.db import OperationalError
+
+    hb = worker.Heartbeat("leaving")
+
+    def away(*a, **kw):
+        raise OperationalError("the connection is lost")
+
+    monkeypatch.setattr(worker.TaskWorker.objects, "filter", away)
+    hb.stop()  # logs, does not raise

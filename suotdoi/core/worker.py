@@ -16,7 +16,13 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 
@@ -87,7 +93,11 @@ class Heartbeat(threading.Thread):
         connection.close()
 
     def stop(self) -> None:
+        """Stop beating and say goodbye; with the database away the row simply goes stale."""
         self.stopped.set()
         if self.is_alive():
             self.join(timeout=10)
-        TaskWorker.objects.filter(worker_id=self.worker_id).delete()
+        try:
+            TaskWorker.objects.filter(worker_id=self.worker_id).delete()
+        except (OperationalError, InterfaceError):
+            log.warning("worker %s left without saying so (database away)", self.worker_id)
