@@ -120,6 +120,8 @@ def test_a_worker_outlives_the_database_going_away(settings, monkeypatch):
     monkeypatch.setattr(db_worker.Command, "handle", loop)
     monkeypatch.setattr(task_worker.time, "sleep", pauses.append)
     monkeypatch.setattr(worker.Heartbeat, "start", lambda self: None)
+    # (The real worker closes its broken connections; here that would be the test's own.)
+    monkeypatch.setattr(task_worker, "connections", type("C", (), {"all": lambda *a, **k: []})())
     task_worker.Command().handle(worker_id="prod-local-1")
     assert len(ids) == 3 and len(set(ids)) == 3
     assert all(i.startswith("prod-local-1-") for i in ids)
