@@ -231,6 +231,12 @@ def test_subscriptions_that_cannot_be_used_are_refused(people, client_for, setti
     assert post(json.dumps(bad)).status_code == 400
     bad["keys"] = {"p256dh": b64(browser.public), "auth": b64(b"short")}
     assert post(json.dumps(bad)).status_code == 400
+    padded = browser.subscription(f"{service.origin}/push/x")
+    padded["keys"]["p256dh"] += "!" * 5000  # still decodes to the key: base64 skips the rest
+    assert post(json.dumps(padded)).status_code == 400
+    assert (
+        post(json.dumps(browser.subscription(f"{service.origin}/push/a\x00b"))).status_code == 400
+    )
     assert post("{broken").status_code == 400
     assert post(json.dumps(["a list"])).status_code == 400
     assert post(json.dumps({"endpoint": "file:///etc/passwd", "keys": {}})).status_code == 400

@@ -63,6 +63,10 @@ def check_subscription(endpoint: str, p256dh: str, auth: str) -> str | None:
     """Why a subscription a browser sent cannot be used, or None."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
+    # base64 decoding skips characters outside its alphabet, and PostgreSQL refuses NUL:
+    # lengths and control characters are checked before anything is decoded or stored.
+    if len(p256dh) > 120 or len(auth) > 40 or any(ord(ch) < 32 for ch in endpoint):
+        return "bad keys"
     problem, _ip = _address(endpoint)
     if problem:
         return problem
