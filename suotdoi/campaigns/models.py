@@ -282,7 +282,7 @@ class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, default=PRESENT)
-    method = models.CharField(max_length=10)  # qr | manual
+    method = models.CharField(max_length=10)  # qr | qr_offline | manual | assisted
     at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)  # counters and record done
 
@@ -293,6 +293,48 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}:{self.person_id}"
+
+
+class SessionDisplay(models.Model):
+    """Which 30-second codes a session's screen showed, as ranges of time steps: written by
+    the server while the organiser's screen fetches its codes, and by the organiser's screen
+    when it uploads what it showed in a hall without signal. A scan sent later is accepted
+    only for a code that was shown (ADR 0004)."""
+
+    SERVER, SCREEN = "server", "screen"
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="displays")
+    first_step = models.BigIntegerField()
+    last_step = models.BigIntegerField()
+    source = models.CharField(max_length=8, default=SERVER)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["session", "last_step"], name="display_session_last")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.first_step}-{self.last_step}"
+
+
+class OfflineScan(models.Model):
+    """A check-in code scanned on a phone without signal and sent later with its scan time.
+    Pending while no upload of the organiser's screen says the code was shown."""
+
+    PENDING, ACCEPTED, REFUSED = "pending", "accepted", "refused"
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="offline_scans")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    step = models.BigIntegerField()
+    scanned_at = models.DateTimeField()  # the phone's clock, checked against the code's step
+    received_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, default=PENDING)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_offline_scan_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.person_id}:{self.status}"
 
 
 class Participant(models.Model):

@@ -45,4 +45,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/qr/", views.session_qr, name="session_qr"),
     path("sessions/<int:session_id>/minutes/", views.session_minutes, name="session_minutes"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
+    path("scan-saved/", views.scan_saved, name="scan_saved"),
+    path("checkin-offline/", views.checkin_offline, name="checkin_offline"),
+    path("sessions/<int:session_id>/shown/", views.session_shown, name="session_shown"),
 ]

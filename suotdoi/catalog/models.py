@@ -247,11 +247,18 @@ class QuizAttempt(models.Model):
     passed = models.BooleanField()
     answers = models.JSONField(default=dict)
     at = models.DateTimeField(auto_now_add=True)
+    # answered without signal and sent later: the phone's key, so a resend counts once
+    offline_key = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["enrolment", "number"], name="one_attempt_number")
+            models.UniqueConstraint(fields=["enrolment", "number"], name="one_attempt_number"),
+            models.UniqueConstraint(
+                fields=["enrolment", "offline_key"],
+                condition=~models.Q(offline_key=""),
+                name="one_attempt_per_offline_key",
+            ),
         ]
 
     def __str__(self) -> str:

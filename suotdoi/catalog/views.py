@@ -458,3 +458,53 @@ def manage_course(request, course_id):
             "may_publish": may_publish,
         },
     )
+
+
+# --- a course kept for a phone without signal (#27) ----------------------------------------
+
+
+@login_required
+def offline_reader(request, course_id):
+    """The course as the phone keeps it: lessons and quiz drawn from the saved bundle by
+    reader.js, the same online and offline (what is done offline is queued and sent)."""
+    course = access_course(request.user, course_id)
+    _enrolment_or_404(request, course)
+    return render(request, "catalog/offline.html", {"course": course})
+
+
+@login_required
+def offline_bundle(request, course_id):
+    from django.http import JsonResponse
+
+    from .actions.offline import bundle
+
+    course = access_course(request.user, course_id)
+    e = _enrolment_or_404(request, course)
+    response = JsonResponse(bundle(e))
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+@require_POST
+def offline_send(request, course_id):
+    """One thing done offline, sent once there is signal (see actions.offline)."""
+    from django.http import JsonResponse
+
+    from suotdoi.core.errors import ApplicationError
+    from suotdoi.core.jsonio import BadJSON, parse_json
+
+    from .actions.offline import offline_send as send
+
+    course = access_course(request.user, course_id)
+    e = _enrolment_or_404(request, course)
+    try:
+        if len(request.body) > 256 * 1024:
+            raise BadJSON(_("The request is too large."), "too_large")
+        op = parse_json(request.body, want_object=True)
+    except BadJSON as exc:
+        return JsonResponse({"status": "error", "message": str(exc.message)}, status=400)
+    try:
+        return JsonResponse(send(person=request.user, enrolment=e, op=op))
+    except ApplicationError as exc:  # final: the phone drops it and shows why
+        return JsonResponse({"status": "refused", "message": str(exc.message)})

@@ -15,6 +15,7 @@ from .lifecycle import (  # noqa: F401
     document_add,
     task_for_new_unit,
 )
+from .offline import check_in_offline, display_seen, display_upload, window_steps  # noqa: F401
 from .quiz import question_add, quiz_submit  # noqa: F401
 from .reflections import reflection_review, reflection_submit  # noqa: F401
 from .session_files import MAX_PHOTOS, session_minutes_upload, session_photos_add  # noqa: F401

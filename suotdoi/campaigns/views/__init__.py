@@ -21,6 +21,7 @@ from .material import (  # noqa: F401
     subcampaign_create,
 )
 from .members import my_campaigns, questions, quiz, reflection, reflection_file, reflection_review  # noqa: F401
+from .offline import checkin_offline, scan_saved, session_shown  # noqa: F401
 from .sessions import (  # noqa: F401
     _qr_context,
     checkin,

@@ -84,11 +84,16 @@ def task_detail(request, task_id):
 
 def _qr_context(request, session):
     token = qr.current_token(session)
+    actions.display_seen(session=session, step=qr.session_step_of(token))
     url = request.build_absolute_uri(reverse("campaigns:checkin", args=[token]))
     return {
         "session": session,
         "qr": segno.make(url, error="m").svg_data_uri(scale=6),
         "checkin_url": url,
+        # for the screen to go on making codes when the hall has no signal (ADR 0004)
+        "display_key": qr.display_key(session),
+        "checkin_base": request.build_absolute_uri(reverse("campaigns:checkin", args=["T"]))[:-2],
+        "window_steps": actions.window_steps(session),
     }
 
 
@@ -147,6 +152,7 @@ def session_detail(request, session_id):
             "attendance": session.attendance.select_related("person").order_by("at"),
             "form": form,
             "photos": session.photos.all(),
+            "offline_waiting": session.offline_scans.filter(status="pending").count(),
             "invitees": None
             if session.invite_all
             else session.invitees.select_related("person").order_by("person__name_sort"),

@@ -214,15 +214,27 @@ def _right(q: Question, given) -> bool:
 
 
 @transaction.atomic
-def quiz_submit(*, person, enrolment: Enrolment, answers: dict) -> QuizAttempt:
-    """Score an attempt: question id → chosen index, list of indexes, or text."""
+def quiz_submit(
+    *,
+    person,
+    enrolment: Enrolment,
+    answers: dict,
+    drawn_for: int | None = None,
+    offline_key: str = "",
+) -> QuizAttempt:
+    """Score an attempt: question id → chosen index, list of indexes, or text. `drawn_for`:
+    the attempt whose questions were answered, when it was drawn earlier on a phone without
+    signal (another attempt may have been made since); it is scored against what was seen."""
     e = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
     if e.person_id != person.pk or e.status not in (Enrolment.ACTIVE, Enrolment.COMPLETED):
         raise NotEnrolled()
     limit = e.course.attempts_limit
     if limit and e.attempts >= limit and not e.quiz_passed:
         raise NoAttemptsLeft()
-    drawn = draw_questions(e, e.attempts)
+    seed = e.attempts if drawn_for is None else drawn_for
+    if not 0 <= seed <= e.attempts:
+        raise ValidationFailed(_("These answers are for a quiz that was never shown."))
+    drawn = draw_questions(e, seed)
     if not drawn:
         raise ValidationFailed(_("This course has no quiz."))
     right = sum(1 for q, _o in drawn if _right(q, answers.get(q.pk)))
@@ -234,6 +246,7 @@ def quiz_submit(*, person, enrolment: Enrolment, answers: dict) -> QuizAttempt:
         score_pct=score,
         passed=passed,
         answers={str(k): v for k, v in answers.items()},
+        offline_key=offline_key,
     )
     e.attempts += 1
     e.best_score = max(e.best_score, score)

@@ -5,8 +5,15 @@
    - The pages a learner needs without signal — home with "Việc cần làm", the learning record,
      notifications, campaigns, the offline page — from the network when it answers within a
      few seconds, else the copy from the last visit.
+   - A session's page for its organiser, the same way: its screen goes on making codes when
+     the hall has no signal (screen.js, ADR 0004).
+   - A check-in code opened without a connection: the "scan saved" page, which keeps the code
+     and the scan time for sending later (scan.js, outbox.js).
+   - Courses downloaded for offline (reader.js puts them in caches named suotdoi-course-<id>):
+     their pages, lessons and files from there when the network fails.
    - Any other page without a connection: the offline page, which lists what is saved.
-   - Signing out empties the saved pages (a shared phone shows nobody's record afterwards). */
+   - Signing out empties the saved pages and courses (a shared phone shows nobody's record
+     afterwards). */
 importScripts("/static/vendor/workbox/workbox-sw.js");
 workbox.setConfig({ modulePathPrefix: "/static/vendor/workbox/", debug: false });
 
@@ -18,11 +25,18 @@ const { CacheableResponsePlugin } = workbox.cacheableResponse;
 const PAGES = "suotdoi-pages-v1";
 const OFFLINE = "suotdoi-offline-v1";
 const OFFLINE_URL = "/offline/";
+const SCAN_SAVED_URL = "/campaigns/scan-saved/";
 const SAVED = ["/", "/record/", "/notifications/", "/campaigns/mine/"];
+const SAVED_PATTERNS = [/^\/campaigns\/sessions\/\d+\/$/];
+const CHECKIN = /^\/campaigns\/checkin\/[^/]+\/$/;
+const COURSES = "suotdoi-course-";
 
 self.addEventListener("install", (event) => {
   // Fetched without cookies: the offline page holds nobody's data, and outlives signing out.
-  event.waitUntil(caches.open(OFFLINE).then((cache) => cache.add(new Request(OFFLINE_URL, { credentials: "omit" }))));
+  event.waitUntil(caches.open(OFFLINE).then((cache) => cache.addAll([
+    new Request(OFFLINE_URL, { credentials: "omit" }),
+    new Request(SCAN_SAVED_URL, { credentials: "omit" }),
+  ])));
   self.skipWaiting();
 });
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
@@ -36,7 +50,8 @@ registerRoute(
 );
 
 registerRoute(
-  ({ request, url }) => request.mode === "navigate" && url.origin === self.location.origin && SAVED.includes(url.pathname),
+  ({ request, url }) => request.mode === "navigate" && url.origin === self.location.origin
+    && (SAVED.includes(url.pathname) || SAVED_PATTERNS.some((p) => p.test(url.pathname))),
   new NetworkFirst({
     cacheName: PAGES,
     networkTimeoutSeconds: 5,
@@ -48,6 +63,9 @@ registerRoute(
   ({ url, request }) => request.method === "POST" && url.pathname === "/accounts/logout/",
   async ({ request }) => {
     await caches.delete(PAGES);
+    for (const name of await caches.keys()) {
+      if (name.startsWith(COURSES)) await caches.delete(name);
+    }
     return fetch(request);
   },
   "POST"
@@ -58,6 +76,18 @@ registerRoute(
 setDefaultHandler(new NetworkOnly());
 
 setCatchHandler(async ({ request }) => {
+  const url = new URL(request.url);
+  if (request.destination === "document" && CHECKIN.test(url.pathname)) {
+    const saved = await caches.match(SCAN_SAVED_URL, { cacheName: OFFLINE });
+    if (saved) return saved;
+  }
+  if (url.origin === self.location.origin && request.method === "GET") {
+    for (const name of await caches.keys()) {  // a course downloaded for offline
+      if (!name.startsWith(COURSES)) continue;
+      const hit = await (await caches.open(name)).match(request, { ignoreVary: true });
+      if (hit) return hit;
+    }
+  }
   if (request.destination === "document") {
     const offline = await caches.match(OFFLINE_URL, { cacheName: OFFLINE });
     if (offline) return offline;
