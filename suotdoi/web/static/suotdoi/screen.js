@@ -44,12 +44,13 @@
     if (step === lastStep) return;
     lastStep = step;
     const b = box();
+    const url = b.dataset.checkinBase + (await code(step)) + "/";
     const q = window.qrcode(0, "M");
-    q.addData(b.dataset.checkinBase + (await code(step)) + "/");
+    q.addData(url);
     q.make();
     const img = b.querySelector("img");
     img.src = q.createDataURL(6, 4);
-    b.dataset.offlineStep = String(step);
+    b.dataset.offlineUrl = url; // what the code says (the same as the server's for this step)
     note(step);
   }
   function goOffline() {

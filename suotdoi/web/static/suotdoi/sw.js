@@ -24,6 +24,7 @@ const { CacheableResponsePlugin } = workbox.cacheableResponse;
 
 const PAGES = "suotdoi-pages-v1";
 const OFFLINE = "suotdoi-offline-v1";
+const STATIC = "suotdoi-static-v1";
 const OFFLINE_URL = "/offline/";
 const SCAN_SAVED_URL = "/campaigns/scan-saved/";
 const SAVED = ["/", "/record/", "/notifications/", "/campaigns/mine/"];
@@ -31,12 +32,21 @@ const SAVED_PATTERNS = [/^\/campaigns\/sessions\/\d+\/$/];
 const CHECKIN = /^\/campaigns\/checkin\/[^/]+\/$/;
 const COURSES = "suotdoi-course-";
 
+// A page kept for offline, and the scripts and styles it names (their hashed names, as the
+// page has them), so that it works the first time it is needed without a connection.
+async function keepWithAssets(url) {
+  const response = await fetch(new Request(url, { credentials: "omit" }));
+  if (!response.ok) throw new Error(url + ": " + response.status);
+  const html = await response.clone().text();
+  await (await caches.open(OFFLINE)).put(url, response);
+  const statics = await caches.open(STATIC);
+  const assets = Array.from(html.matchAll(/(?:src|href)="(\/static\/[^"]+)"/g), (m) => m[1]);
+  await Promise.all(assets.map((a) => statics.add(a).catch(() => {})));
+}
+
 self.addEventListener("install", (event) => {
   // Fetched without cookies: the offline page holds nobody's data, and outlives signing out.
-  event.waitUntil(caches.open(OFFLINE).then((cache) => cache.addAll([
-    new Request(OFFLINE_URL, { credentials: "omit" }),
-    new Request(SCAN_SAVED_URL, { credentials: "omit" }),
-  ])));
+  event.waitUntil(Promise.all([OFFLINE_URL, SCAN_SAVED_URL].map(keepWithAssets)));
   self.skipWaiting();
 });
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
@@ -44,7 +54,7 @@ self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim(
 registerRoute(
   ({ url }) => url.origin === self.location.origin && url.pathname.startsWith("/static/"),
   new CacheFirst({
-    cacheName: "suotdoi-static-v1",
+    cacheName: STATIC,
     plugins: [new CacheableResponsePlugin({ statuses: [200] }), new ExpirationPlugin({ maxEntries: 150, maxAgeSeconds: 30 * 24 * 3600 })],
   })
 );
