@@ -1,4 +1,4 @@
-"""Check-in without signal (#27, ADR 0004): scans kept on the phone and sent later, the
+"""Check-in without signal (#27, ADR 0010): scans kept on the phone and sent later, the
 organiser's screen that showed codes offline, and everything that must be refused."""
 
 import datetime as dt

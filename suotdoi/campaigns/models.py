@@ -299,7 +299,7 @@ class SessionDisplay(models.Model):
     """Which 30-second codes a session's screen showed, as ranges of time steps: written by
     the server while the organiser's screen fetches its codes, and by the organiser's screen
     when it uploads what it showed in a hall without signal. A scan sent later is accepted
-    only for a code that was shown (ADR 0004)."""
+    only for a code that was shown (ADR 0010)."""
 
     SERVER, SCREEN = "server", "screen"
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="displays")

@@ -2,7 +2,7 @@
 
 The organiser's screen shows a new code every step; a code is accepted for two steps (≤ 60 s),
 so a photo taken an hour ago, a code of another session or an edited code are all refused.
-A scan kept on a phone without signal is judged by other rules (ADR 0004; actions.offline).
+A scan kept on a phone without signal is judged by other rules (ADR 0010; actions.offline).
 """
 
 from __future__ import annotations

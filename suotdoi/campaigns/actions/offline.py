@@ -1,4 +1,4 @@
-"""Check-in without signal (#27, ADR 0004): a code scanned on a phone offline and sent later,
+"""Check-in without signal (#27, ADR 0010): a code scanned on a phone offline and sent later,
 and the organiser's screen that showed codes offline and uploads what it showed.
 
 An offline scan is accepted when all of these hold:

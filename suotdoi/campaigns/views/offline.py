@@ -1,4 +1,4 @@
-"""Check-in without signal (#27, ADR 0004): the page a phone shows when it scans a code
+"""Check-in without signal (#27, ADR 0010): the page a phone shows when it scans a code
 offline, the door its queued scans are sent through later, and the organiser's upload of
 the codes its screen showed offline."""
 

@@ -90,7 +90,7 @@ def _qr_context(request, session):
         "session": session,
         "qr": segno.make(url, error="m").svg_data_uri(scale=6),
         "checkin_url": url,
-        # for the screen to go on making codes when the hall has no signal (ADR 0004)
+        # for the screen to go on making codes when the hall has no signal (ADR 0010)
         "display_key": qr.display_key(session),
         "checkin_base": request.build_absolute_uri(reverse("campaigns:checkin", args=["T"]))[:-2],
         "window_steps": actions.window_steps(session),

@@ -1,4 +1,4 @@
-/* A check-in code opened without a connection (ADR 0004): the service worker showed this
+/* A check-in code opened without a connection (ADR 0010): the service worker showed this
    page in place of the check-in page; keep the code and the moment it was scanned. */
 (function () {
   const saved = document.getElementById("scan-saved");

@@ -1,4 +1,4 @@
-/* The organiser's check-in screen when the hall has no signal (ADR 0004). Online, htmx
+/* The organiser's check-in screen when the hall has no signal (ADR 0010). Online, htmx
    fetches a new code from the server every 10 s. When that fails, this script goes on making
    the same codes here (HMAC-SHA-256 of the 30-second step with the session's display key,
    as the server does), draws them with the vendored qrcode-generator, and notes which steps

@@ -6,7 +6,7 @@
      notifications, campaigns, the offline page — from the network when it answers within a
      few seconds, else the copy from the last visit.
    - A session's page for its organiser, the same way: its screen goes on making codes when
-     the hall has no signal (screen.js, ADR 0004).
+     the hall has no signal (screen.js, ADR 0010).
    - A check-in code opened without a connection: the "scan saved" page, which keeps the code
      and the scan time for sending later (scan.js, outbox.js).
    - Courses downloaded for offline (reader.js puts them in caches named suotdoi-course-<id>):
