@@ -368,3 +368,10 @@ CACHES = {
         "LOCATION": str(VAR_DIR / "cache"),
     }
 }
+
+# Reminders by text for people without the app (#27; notifications/texts.py): Zalo ZNS through
+# the platform's Official Account when configured, else SMS; each unit's monthly allowance.
+ZALO_ZNS_URL = os.environ.get("ZALO_ZNS_URL", "https://business.openapi.zalo.me/message/template")
+ZALO_ZNS_ACCESS_TOKEN = os.environ.get("ZALO_ZNS_ACCESS_TOKEN", "")
+ZALO_ZNS_TEMPLATE_ID = os.environ.get("ZALO_ZNS_TEMPLATE_ID", "")
+TEXT_MONTHLY_CAP_PER_UNIT = int(os.environ.get("TEXT_MONTHLY_CAP_PER_UNIT", "300"))

@@ -14,6 +14,8 @@ from .tasks import (
     notification_send_emails,
     notification_send_push,
     notification_send_pushes,
+    notification_send_text,
+    notification_send_texts,
 )
 
 
@@ -26,12 +28,14 @@ def notify(
     url: str = "",
     email: bool = True,
     dedupe_key: str | None = None,
+    text_unit: int | None = None,
 ) -> Notification | None:
     """Create a notification; the email is enqueued only once the transaction commits.
 
     `title` and `body` are `Say` messages (kept as message ids, shown in whatever language
     the reader has when reading) or plain text someone typed. With a `dedupe_key`, a second
-    call for the same recipient and key does nothing and returns None.
+    call for the same recipient and key does nothing and returns None. With `text_unit` (a
+    unit's id), a person without the app may also get it by Zalo or SMS, paid by that unit.
     """
     try:
         with transaction.atomic():
@@ -50,6 +54,8 @@ def notify(
         transaction.on_commit(partial(notification_send_email.enqueue, n.pk))
     if _has_push([recipient]):
         transaction.on_commit(partial(notification_send_push.enqueue, n.pk))
+    if text_unit is not None and recipient.phone:
+        transaction.on_commit(partial(notification_send_text.enqueue, n.pk, text_unit))
     return n
 
 
@@ -90,6 +96,13 @@ def notify_many(items: list[dict]) -> int:
     if items and _has_push({i["recipient"].pk for i in items}):
         pushed = [i["dedupe_key"] for i in items]
         transaction.on_commit(partial(notification_send_pushes.enqueue, pushed))
+    texted = [
+        [i["dedupe_key"], i["text_unit"]]
+        for i in items
+        if i.get("text_unit") is not None and i["recipient"].phone
+    ]
+    if texted:
+        transaction.on_commit(partial(notification_send_texts.enqueue, texted))
     return len(rows)
 
 

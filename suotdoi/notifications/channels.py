@@ -30,8 +30,18 @@ GROUPS = {
     ),
     "other": (_("Invitations and everything else"), ()),
 }
-CHANNELS = {"push": _("On this phone (notification)"), "email": _("By email")}
+CHANNELS = {
+    "push": _("On this phone (notification)"),
+    "email": _("By email"),
+    # for people without the app: texts cost the unit money, so only where they matter
+    "zalo": _("By Zalo message (when the app is not installed)"),
+    "sms": _("By SMS (when the app is not installed)"),
+}
 DEFAULT = ("push", "email")
+DEFAULTS = {
+    "sessions": ("push", "email", "zalo", "sms"),
+    "deadlines": ("push", "email", "zalo", "sms"),
+}
 
 
 def group_of(kind: str) -> str:
@@ -47,7 +57,9 @@ def chosen(person) -> dict[str, list[str]]:
 
     pref = DeliveryPreference.objects.filter(person=person).first()
     stored = pref.channels if pref else {}
-    return {g: [c for c in stored.get(g, DEFAULT) if c in CHANNELS] for g in GROUPS}
+    return {
+        g: [c for c in stored.get(g, DEFAULTS.get(g, DEFAULT)) if c in CHANNELS] for g in GROUPS
+    }
 
 
 def wants(person, kind: str, channel: str) -> bool:

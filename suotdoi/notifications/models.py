@@ -19,6 +19,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     pushed_at = models.DateTimeField(null=True, blank=True)
+    texted_at = models.DateTimeField(null=True, blank=True)  # by Zalo or SMS (texts.py)
     # Makes a replayed event harmless: one notification per (recipient, source key).
     dedupe_key = models.CharField(max_length=120, null=True, blank=True)
 
@@ -83,3 +84,21 @@ class DeliveryPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.person_id)
+
+
+class TextUsage(models.Model):
+    """How many reminders by Zalo or SMS a unit has had sent this month (texts.py): a unit's
+    allowance is TEXT_MONTHLY_CAP_PER_UNIT. The unit by id (notifications sit below the
+    organisations in the layers)."""
+
+    unit_id = models.BigIntegerField()
+    month = models.DateField()  # the first day of the month
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit_id", "month"], name="one_text_usage_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}: {self.sent}"

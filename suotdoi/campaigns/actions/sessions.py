@@ -115,6 +115,7 @@ def session_announce(*, session_id: int) -> int:
                     ),
                     "url": "/record/",
                     "dedupe_key": f"session.invited:{session.pk}:{person.pk}",
+                    "text_unit": session.task.unit_id,
                 }
             )
     return notify_many(items)
@@ -414,6 +415,7 @@ def remind_lagging(*, actor, campaign: Campaign, tasks) -> int:
                     ),
                     url=f"/campaigns/tasks/{task.pk}/",
                     dedupe_key=f"campaign.reminder:{task.pk}:{m.person_id}:{today}",
+                    text_unit=task.unit_id,
                 ):
                     n += 1
     audit_log(
