@@ -146,8 +146,20 @@ def test_catalogue_and_campaign_pages_pass_axe(world, axe_page):
         f"/catalog/courses/{course.pk}/quiz/",
         f"/catalog/providers/{world.units['grassroots'].pk}/",
         "/campaigns/mine/",
+        "/campaigns/scan-saved/",
     ]:
         check(page, url)
+    # the offline copy of the course, drawn by reader.js: its lesson list, a lesson, the quiz
+    page.goto(f"/catalog/courses/{course.pk}/offline/")
+    page.wait_for_selector("#reader ol")
+    assert not violations(page)
+    page.locator("#reader .offline-lesson").first.click()
+    page.wait_for_selector("#reader article")
+    assert not violations(page)
+    page.goto(f"/catalog/courses/{course.pk}/offline/")
+    page.locator("#reader .button-primary").click()
+    page.wait_for_selector("#reader form")
+    assert not violations(page)
     officer = axe_page(width=1280)
     sign_in(officer, "0912000003", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
     for url in [
