@@ -90,3 +90,24 @@ def sign_in(page, login, password, totp_secret=None, wait=True):
         page.get_by_role("button", name="Đăng nhập").click()
     if wait:
         page.wait_for_url(lambda url: "/accounts/" not in url)
+
+
+def wait_for_service_worker(page, timeout: float = 30000) -> None:
+    """The app's service worker controls the page (it installs on the first page and claims
+    it). Bounded: a worker that cannot install fails the test with its state instead of
+    holding the run (an unbounded wait here once stalled a whole CI run)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=timeout)
+    except PlaywrightTimeout:
+        state = page.evaluate(
+            """async () => {
+              const r = await navigator.serviceWorker.getRegistration();
+              if (!r) return 'no registration';
+              const w = r.installing || r.waiting || r.active;
+              const kind = r.installing ? 'installing' : r.waiting ? 'waiting' : 'active';
+              return kind + ' ' + (w ? w.state : '');
+            }"""
+        )
+        raise AssertionError(f"the service worker did not take the page: {state}") from None

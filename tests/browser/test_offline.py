@@ -8,25 +8,18 @@ import pytest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CONTROLLED = """async () => {
-  if (navigator.serviceWorker.controller) return true;
-  await new Promise(done =>
-    navigator.serviceWorker.addEventListener('controllerchange', done, {once: true}));
-  return true;
-}"""
-
 
 def test_saved_pages_open_without_a_connection_and_sign_out_forgets_them(world, new_page, shot):
     from playwright.sync_api import expect
 
     from suotdoi.demo.world import DEMO_PASSWORD
-    from tests.browser.conftest import sign_in
+    from tests.browser.conftest import sign_in, wait_for_service_worker
 
     page = new_page(width=360, height=740)
     sign_in(page, "0912000001", DEMO_PASSWORD)
     page.goto("/")
     # The worker installs on the first page and takes it over (clients.claim).
-    page.evaluate(CONTROLLED)
+    wait_for_service_worker(page)
     page.goto("/record/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ học tập của bạn")
     page.goto("/")

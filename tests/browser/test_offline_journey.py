@@ -12,13 +12,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CONTROLLED = """async () => {
-  if (navigator.serviceWorker.controller) return true;
-  await new Promise(done =>
-    navigator.serviceWorker.addEventListener('controllerchange', done, {once: true}));
-  return true;
-}"""
-
 
 def _course_and_session(people, units):
     from suotdoi.campaigns.models import Task
@@ -41,7 +34,7 @@ def test_study_answer_and_check_in_without_signal_then_send_once(world, new_page
     from suotdoi.catalog.models import Enrolment, LessonProgress, QuizAttempt
     from suotdoi.demo.world import DEMO_PASSWORD
     from suotdoi.records.models import LearningEntry
-    from tests.browser.conftest import sign_in
+    from tests.browser.conftest import sign_in, wait_for_service_worker
 
     people, units = world.people, world.units
     course, hall = _course_and_session(people, units)
@@ -50,7 +43,7 @@ def test_study_answer_and_check_in_without_signal_then_send_once(world, new_page
     page = new_page(width=360, height=740)
     sign_in(page, "0912000001", DEMO_PASSWORD)
     page.goto("/")
-    page.evaluate(CONTROLLED)  # the app's worker controls the page
+    wait_for_service_worker(page)  # the app's worker controls the page
 
     # Online, once: keep the course on the phone.
     page.goto(f"/catalog/courses/{course.pk}/")
@@ -146,14 +139,14 @@ def test_the_organisers_screen_makes_the_servers_codes_offline_and_uploads_them(
     from suotdoi.campaigns import qr
     from suotdoi.campaigns.models import SessionDisplay
     from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET
-    from tests.browser.conftest import sign_in
+    from tests.browser.conftest import sign_in, wait_for_service_worker
 
     people, units = world.people, world.units
     _course, hall = _course_and_session(people, units)
     page = new_page(width=1024, height=800)
     sign_in(page, "0912000003", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     page.goto(f"/campaigns/sessions/{hall.pk}/")
-    page.evaluate(CONTROLLED)
+    wait_for_service_worker(page)
     page.context.set_offline(True)
     page.evaluate("window.dispatchEvent(new Event('offline'))")
     expect(page.locator("#screen-offline")).to_be_visible()
