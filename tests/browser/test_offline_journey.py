@@ -156,6 +156,8 @@ def test_the_organisers_screen_makes_the_servers_codes_offline_and_uploads_them(
     token = url.rstrip("/").rsplit("/", 1)[1]
     step = int(token.split(".")[1])
     assert token == qr.current_token(hall, now=step * qr.STEP + 1)  # the server's own code
+    first, last = (int(box.get_attribute(f"data-{k}")) for k in ("first", "last"))  # plain digits
+    assert first <= step <= last
     assert box.locator("img").get_attribute("src").startswith("data:image/gif")
     shot(page, "offline-organiser-screen")
     page.context.set_offline(False)
