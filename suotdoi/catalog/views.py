@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.dbrouting import replica_reads
-from suotdoi.core.errors import NotFound
+from suotdoi.core.errors import ApplicationError, NotFound
+from suotdoi.core.jsonio import BadJSON, parse_json_body
 from suotdoi.organisations.access import can
 from suotdoi.organisations.policies import Capability
 from suotdoi.web.flows import action_errors
@@ -25,6 +26,7 @@ from .access import (
     access_resource,
     public_provider,
 )
+from .actions import offline
 from .forms import (
     CourseForm,
     LessonForm,
@@ -474,13 +476,9 @@ def offline_reader(request, course_id):
 
 @login_required
 def offline_bundle(request, course_id):
-    from django.http import JsonResponse
-
-    from .actions.offline import bundle
-
     course = access_course(request.user, course_id)
     e = _enrolment_or_404(request, course)
-    response = JsonResponse(bundle(e))
+    response = JsonResponse(offline.bundle(e))
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -489,22 +487,13 @@ def offline_bundle(request, course_id):
 @require_POST
 def offline_send(request, course_id):
     """One thing done offline, sent once there is signal (see actions.offline)."""
-    from django.http import JsonResponse
-
-    from suotdoi.core.errors import ApplicationError
-    from suotdoi.core.jsonio import BadJSON, parse_json
-
-    from .actions.offline import offline_send as send
-
     course = access_course(request.user, course_id)
     e = _enrolment_or_404(request, course)
     try:
-        if len(request.body) > 256 * 1024:
-            raise BadJSON(_("The request is too large."), "too_large")
-        op = parse_json(request.body, want_object=True)
+        op = parse_json_body(request, max_bytes=256 * 1024)
     except BadJSON as exc:
         return JsonResponse({"status": "error", "message": str(exc.message)}, status=400)
     try:
-        return JsonResponse(send(person=request.user, enrolment=e, op=op))
+        return JsonResponse(offline.offline_send(person=request.user, enrolment=e, op=op))
     except ApplicationError as exc:  # final: the phone drops it and shows why
         return JsonResponse({"status": "refused", "message": str(exc.message)})

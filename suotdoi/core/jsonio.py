@@ -106,3 +106,10 @@ def parse_json(raw: bytes | str, *, max_depth: int = MAX_DEPTH, want_object: boo
     if want_object and not isinstance(value, dict):
         raise BadJSON(_("The body must be a JSON object."), "not_object")
     return value
+
+
+def parse_json_body(request, *, max_bytes: int) -> dict:
+    """A request's body as a JSON object, refused whole when larger than `max_bytes`."""
+    if len(request.body) > max_bytes:
+        raise BadJSON(_("The request is too large."), "too_large")
+    return parse_json(request.body, want_object=True)

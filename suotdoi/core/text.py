@@ -8,6 +8,14 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+def unmarked(text: str) -> str:
+    """Vietnamese without its marks, case kept: "Đặng" -> "Dang" (đ/Đ by hand: they do not
+    decompose in Unicode)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
 def fold(text: str | None) -> str:
     """Lower-case ASCII form used for diacritic-blind search.
 
@@ -16,10 +24,7 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", stripped).strip().lower()
+    return _SPACES.sub(" ", unmarked(text)).strip().lower()
 
 
 def clean_name(text: str) -> str:

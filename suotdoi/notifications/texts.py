@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import unicodedata
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from suotdoi.core.text import unmarked
 
 log = logging.getLogger(__name__)
 ZNS_URL = "https://business.openapi.zalo.me/message/template"
@@ -79,18 +80,10 @@ def quota_used(unit_id: int, today: dt.date | None = None) -> int:
     return row.sent if row else 0
 
 
-def plain(text: str) -> str:
-    """Vietnamese without its marks (đ → d): an SMS of plain letters holds 160 of them and
-    reaches every phone; with marks it holds 70."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-
-
 def sms_text(title: str, url: str) -> str:
     link = f"{settings.PUBLIC_URL.rstrip('/')}{url}" if url.startswith("/") else url
     room = 160 - len("Suot Doi: ") - (len(link) + 1 if link else 0)
-    words = plain(title)
+    words = unmarked(title)  # plain letters: an SMS holds 160 of them, 70 with marks
     if len(words) > room:
         words = words[: max(0, room - 1)].rstrip() + "…"
     return " ".join(filter(None, [f"Suot Doi: {words}", link]))[:160]

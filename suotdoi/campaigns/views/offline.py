@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.errors import ApplicationError
-from suotdoi.core.jsonio import BadJSON, parse_json
+from suotdoi.core.jsonio import BadJSON, parse_json_body
 
 from .. import actions
 from ..access import access_session
@@ -22,9 +22,7 @@ MAX_BODY = 64 * 1024
 
 
 def _body(request) -> dict:
-    if len(request.body) > MAX_BODY:
-        raise BadJSON(_("The request is too large."), "too_large")
-    return parse_json(request.body, want_object=True)
+    return parse_json_body(request, max_bytes=MAX_BODY)
 
 
 def scan_saved(request):

@@ -104,7 +104,7 @@
     try { return await running; } finally { running = null; }
   }
 
-  window.SuotDoiOutbox = { add, flush, pending: () => load(KEY), newKey };
+  window.SuotDoiOutbox = { add, flush, pending: () => load(KEY), newKey, csrf };
   window.addEventListener("online", flush);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", flush);
   else flush();

@@ -8,7 +8,7 @@
   const STEP = 30;
   const box = () => document.getElementById("qr");
   const first = box();
-  if (!first || !first.dataset.key || !window.crypto || !crypto.subtle || !window.qrcode) return;
+  if (!first || !first.dataset.key || !window.crypto || !crypto.subtle || !window.qrcode || !window.SuotDoiOutbox) return;
   const session = first.dataset.session;
   const LOG = "suotdoi-shown-" + session;
   const notice = document.getElementById("screen-offline");
@@ -63,12 +63,11 @@
   async function upload() {
     const ranges = load();
     if (!ranges.length) return;
-    const field = document.querySelector("input[name=csrfmiddlewaretoken]");
     try {
       const r = await fetch(box().dataset.upload, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": field ? field.value : "" },
+        headers: { "Content-Type": "application/json", "X-CSRFToken": window.SuotDoiOutbox.csrf() },
         body: JSON.stringify({ ranges }),
       });
       if (!(r.headers.get("Content-Type") || "").startsWith("application/json")) return;
