@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import select
 import shutil
 import subprocess
 import tempfile
@@ -71,21 +72,31 @@ def oidc_provider(redirect_uris: list[str]):
             },
             f,
         )
-    proc = subprocess.Popen(
-        ["node", str(INTEROP / "oidc.mjs"), f.name],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=INTEROP,
-    )
+    proc = line = None
     try:
-        line = proc.stdout.readline()  # written once it listens
+        # Its line comes once it listens. Bounded: a node that once never printed (idle, not
+        # listening) held a whole CI run; such a start is abandoned and tried once more.
+        for _attempt in range(2):
+            proc = subprocess.Popen(
+                ["node", str(INTEROP / "oidc.mjs"), f.name],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                cwd=INTEROP,
+            )
+            ready, _w, _x = select.select([proc.stdout], [], [], 60)
+            line = proc.stdout.readline() if ready else ""
+            if line:
+                break
+            proc.kill()
+            proc.wait(timeout=30)
         if not line:
             raise RuntimeError("the OpenID provider did not start")
         yield json.loads(line)["issuer"]
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
         Path(f.name).unlink(missing_ok=True)
 
 
