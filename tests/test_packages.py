@@ -666,6 +666,34 @@ def test_cmi5_passed_and_completed_follow_the_mastery_score_once(people, units, 
     )
 
 
+def test_cmi5_allowed_statements_with_cmi5_verbs_are_stored_and_move_nothing(
+    people, units, client_for
+):
+    """ADL's CATAPULT sample sends the xAPI video profile's initialized and completed about its
+    video (no cmi5 category): "cmi5 allowed" statements, stored, never the AU's completion."""
+    course, package = with_package(people, units, "cmi5")
+    catalog.enrol(person=people["member"], course=course)
+    c = client_for(people["member"])
+    au = Au(c, launch(c, package)).start()
+    video = {"id": "https://example.vn/video/nui", "objectType": "Activity"}
+    # Before the AU's own initialized, nothing else: not even a video's initialized.
+    assert au.send(au.statement("initialized", defined=False, object=video)).status_code == 403
+    assert au.send(au.statement("initialized")).status_code == 200
+    assert au.send(au.statement("initialized", defined=False, object=video)).status_code == 200
+    assert (
+        au.send(au.statement("completed", {"completion": True}, defined=False, object=video))
+    ).status_code == 200
+    state = ItemState.objects.get(attempt__package=package, attempt__person=people["member"])
+    assert state.completion == "" and not state.satisfied and state.commits == 3
+    # With the cmi5 category, the object must still be the AU.
+    assert (
+        au.send(au.statement("completed", {"completion": True}, object=video)).status_code == 403
+    )
+    assert au.send(au.statement("completed", {"completion": True})).status_code == 200
+    state.refresh_from_db()
+    assert state.completion == "completed"
+
+
 def test_a_cmi5_token_reaches_only_its_own_learner_and_registration(people, units, client_for):
     course, package = with_package(people, units, "cmi5")
     catalog.enrol(person=people["member"], course=course)

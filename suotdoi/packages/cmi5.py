@@ -161,6 +161,18 @@ def client_for_token(key: str, secret: str):
     return client
 
 
+def cmi5_defined(statement: dict) -> bool:
+    """A cmi5 verb with the cmi5 category (cmi5 §9.6.2.1); any other statement of the session
+    is "cmi5 allowed": the xAPI video profile's initialized and completed, for instance, name
+    the video, not the AU, and must neither be refused nor complete the AU."""
+    if statement["verb"]["id"] not in DEFINED:
+        return False
+    ctx = statement.get("context") or {}
+    cats = (ctx.get("contextActivities") or {}).get("category") or []
+    cats = [cats] if isinstance(cats, dict) else cats
+    return any(isinstance(c, dict) and c.get("id") == CMI5_CATEGORY for c in cats)
+
+
 class Guard:
     """What a launch's auth token may do in the LRS."""
 
@@ -222,16 +234,13 @@ class Guard:
                 raise Refused(where + "only the LMS sends this verb")
             if terminated:
                 raise Refused(where + "the session is terminated")
-            if not initialized and v != INITIALIZED:
+            defined = cmi5_defined(s)
+            if not initialized and not (defined and v == INITIALIZED):
                 raise Refused(where + "the first statement of a session is initialized")
-            if v not in DEFINED:
-                continue
+            if not defined:
+                continue  # a "cmi5 allowed" statement (a video's completed, say): stored as is
             if (s.get("object") or {}).get("id") != au:
                 raise Refused(where + "the object is not the launched AU")
-            cats = (ctx.get("contextActivities") or {}).get("category") or []
-            cats = [cats] if isinstance(cats, dict) else cats
-            if not any(isinstance(c, dict) and c.get("id") == CMI5_CATEGORY for c in cats):
-                raise Refused(where + "a cmi5 defined statement carries the cmi5 category")
             result = s.get("result") or {}
             scaled = (result.get("score") or {}).get("scaled")
             if v == INITIALIZED:
@@ -274,6 +283,9 @@ class Guard:
         item = launch.attempt.package.item(launch.ident) or {}
         now = timezone.now()
         for s in batch:
+            state.commits += 1
+            if not cmi5_defined(s):
+                continue  # an allowed statement never moves the AU on
             v = s["verb"]["id"]
             result = s.get("result") or {}
             scaled = (result.get("score") or {}).get("scaled")
@@ -290,7 +302,6 @@ class Guard:
                 state.success = "passed" if v == PASSED else "failed"
             if scaled is not None and v in (PASSED, FAILED, COMPLETED):
                 state.score = max(float(scaled), state.score if state.score is not None else -1)
-            state.commits += 1
         launch.save(update_fields=["initialized_at", "terminated_at"])
         state.satisfied = state.satisfied or move_on_met(
             item.get("move_on") or "NotApplicable", state
