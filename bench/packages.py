@@ -129,7 +129,9 @@ def main() -> None:
         full_name="Cán bộ đào tạo", password=None, is_superuser=True
     )
     unit_type = UnitType.objects.order_by("pk").first()
-    unit = Unit.objects.add_root(name="Trung tâm học tập cộng đồng", unit_type=unit_type)
+    unit = Unit.objects.add_root(
+        {"name": "Trung tâm học tập cộng đồng", "code": "TTHTCD-BENCH", "unit_type": unit_type}
+    )
     provider = catalog.provider_enable(actor=officer, unit=unit)
     course = catalog.course_create(
         actor=officer, provider=provider, title="Gói SCORM 2004", summary="Bench",
