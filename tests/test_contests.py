@@ -334,3 +334,52 @@ def test_the_pages_from_the_organiser_to_the_published_ranking(people, units, cl
     assert verify_document(cert.document).valid
     rates = chair.get(f"/contests/{c.pk}/units/?unit={units['group'].pk}").content.decode()
     assert 'id="rates"' in rates and "Trần Văn Hùng" in rates  # the leader has not taken part
+
+
+@pytest.mark.django_db
+def test_the_evening_paths_stay_lean_and_the_cached_bank_follows_the_questions(
+    people, units, client_for, django_assert_max_num_queries
+):
+    """The start and an answer are the evening's hot paths (their query counts are pinned);
+    the bank a draw reads is cached and a question added afterwards is drawn."""
+    from django.utils import timezone
+
+    from suotdoi.contests.models import Question
+
+    chair, mai = people["grassroots_chair"], people["member"]
+    c = actions.contest_create(actor=chair, unit=units["grassroots"], title="Tối nay",
+                               rules_text="20 câu")  # fmt: skip
+    for i in range(20):
+        actions.question_add(actor=chair, contest=c, text=f"Câu {i + 1}?",
+                             choices=["A", "B", "C"], correct=0, category="luat")  # fmt: skip
+    now = timezone.now()
+    rnd = actions.round_add(actor=chair, contest=c, opens_at=now - dt.timedelta(minutes=1),
+                            closes_at=now + dt.timedelta(hours=1), draw={"luat": 20},
+                            minutes=15, attempts=3)  # fmt: skip
+    client = client_for(mai)
+    client.get("/")
+    with django_assert_max_num_queries(18):  # 12 statements and savepoints; was 23
+        r = client.post(f"/contests/{c.pk}/", {"round": rnd.pk})
+    s = Sitting.objects.get(person=mai, round=rnd)
+    assert r.status_code == 302 and r["Location"].endswith(f"/sittings/{s.pk}/")
+    with django_assert_max_num_queries(5):
+        r = client.post(f"/contests/sittings/{s.pk}/", {"position": 0, "choice": 1})
+    assert r.status_code == 302 and Answer.objects.filter(sitting=s).count() == 1
+    # Resuming gives the same sitting back.
+    assert (
+        client.post(f"/contests/{c.pk}/", {"round": rnd.pk})["Location"]
+        == r["Location"].split("?")[0]
+    )
+    # A 21st question, then a new sitting drawing 20 of 21: the new one can be drawn.
+    actions.sitting_submit(person=mai, sitting=s, prediction=1)
+    extra = actions.question_add(actor=chair, contest=c, text="Câu mới?", choices=["A", "B"],
+                                 correct=1, category="luat")  # fmt: skip
+    c.refresh_from_db()
+    bank = actions._bank(c)
+    assert (extra.pk, 2) in bank["luat"] and len(bank["luat"]) == Question.objects.count()
+    # An outsider's start is a 404 and starts nothing.
+    from suotdoi.people.models import Person
+
+    stranger = Person.objects.create_user(full_name="Người Ngoài", phone="+84915777002")
+    assert client_for(stranger).post(f"/contests/{c.pk}/", {"round": rnd.pk}).status_code == 404
+    assert not Sitting.objects.filter(person=stranger).exists()

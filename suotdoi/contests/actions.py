@@ -69,6 +69,8 @@ def question_add(*, actor, contest: Contest, text: str, choices: list, correct: 
         contest=contest, category=category.strip()[:60], text=text.strip()[:600],
         choices=[str(x).strip()[:300] for x in choices], correct=correct,
     )  # fmt: skip
+    contest.updated_at = timezone.now()  # a new bank: the cached one is not read again
+    Contest.objects.filter(pk=contest.pk).update(updated_at=contest.updated_at)
     audit_log(actor=actor, verb="contests.question_add", target=contest, unit=contest.unit)
     return q
 
@@ -106,16 +108,23 @@ def round_add(*, actor, contest: Contest, opens_at, closes_at, draw: dict, **fie
 # --- sittings --------------------------------------------------------------------------------
 
 
-def _may_enter(person, contest: Contest) -> None:
+def entry_paths(person, contest: Contest) -> list[str]:
+    """The person's open memberships inside the contest's tree (for unit rates); raises
+    NotFound for a subtree contest the person is outside of, PermissionDenied for a public
+    contest without a verified phone."""
     from suotdoi.organisations.models import Membership
 
-    if contest.audience == Contest.SUBTREE:
-        if not Membership.objects.filter(
+    paths = list(
+        Membership.objects.filter(
             person=person, unit_path__startswith=contest.unit_path, end_date__isnull=True
-        ).exists():
+        ).values_list("unit_path", flat=True)
+    )
+    if contest.audience == Contest.SUBTREE:
+        if not paths:
             raise NotFound()
     elif not person.phone_verified:
         raise PermissionDenied(_("Verify your phone number to take part."))
+    return paths
 
 
 def _enter(person, contest: Contest) -> Entrant:
@@ -136,47 +145,52 @@ def _enter(person, contest: Contest) -> Entrant:
         raise Conflict(_("Another account has taken part with this citizen ID.")) from None
 
 
-def _home_path(person, contest: Contest) -> str:
-    """The deepest unit of the contest's tree the person belongs to (for unit rates)."""
-    from suotdoi.organisations.models import Membership
+def _bank(contest: Contest) -> dict[str, list[tuple[int, int]]]:
+    """The contest's questions by category as (id, number of choices), in id order. Kept in
+    the cache under the contest's updated_at, which every change to the bank moves on: at an
+    evening start thousands of draws read it at once."""
+    from django.core.cache import cache
 
-    paths = Membership.objects.filter(
-        person=person, unit_path__startswith=contest.unit_path, end_date__isnull=True
-    ).values_list("unit_path", flat=True)
-    return max(paths, key=len, default="")
-
-
-def _bank(contest_id: int) -> dict[str, list[tuple[int, int]]]:
-    bank: dict[str, list[tuple[int, int]]] = {}
-    for qid, cat, choices in (
-        Question.objects.filter(contest_id=contest_id)
-        .order_by("pk")
-        .values_list("pk", "category", "choices")
-    ):
-        bank.setdefault(cat, []).append((qid, len(choices)))
+    key = f"contests:bank:{contest.pk}:{contest.updated_at.timestamp()}"
+    bank = cache.get(key)
+    if bank is None:
+        bank = {}
+        for qid, cat, choices in (
+            Question.objects.filter(contest_id=contest.pk)
+            .order_by("pk")
+            .values_list("pk", "category", "choices")
+        ):
+            bank.setdefault(cat, []).append((qid, len(choices)))
+        cache.set(key, bank, 3600)
     return bank
 
 
 @transaction.atomic
-def sitting_start(*, person, round: Round, origin: str = "", device: str = "", now=None):
+def sitting_start(*, person, round: Round, origin: str = "", device: str = "", now=None,
+                  paths: list[str] | None = None):  # fmt: skip
     """Start (or resume) a sitting: its own draw from a fresh seed, a deadline from the
-    server's clock (the round's close at the latest)."""
+    server's clock (the round's close at the latest). `paths`: entry_paths() when the caller
+    has checked them already."""
     now = now or timezone.now()
     contest = round.contest
-    _may_enter(person, contest)
+    if paths is None:
+        paths = entry_paths(person, contest)
     if not round.opens_at <= now < round.closes_at:
         raise Conflict(_("This round is not open now."))
     _enter(person, contest)
-    open_one = Sitting.objects.filter(round=round, person=person, status=Sitting.OPEN).first()
+    mine = list(
+        Sitting.objects.filter(round=round, person=person).only("status", "deadline", "round")
+    )
+    open_one = next((x for x in mine if x.status == Sitting.OPEN), None)
     if open_one is not None:
         if open_one.deadline > now:
-            return open_one  # a resumed sitting keeps its deadline
-        _close(open_one, now)
-    used = Sitting.objects.filter(round=round, person=person).count()
+            return Sitting.objects.get(pk=open_one.pk)  # a resumed sitting keeps its deadline
+        _close(Sitting.objects.get(pk=open_one.pk), now)
+    used = len(mine)
     if used >= round.attempts:
         raise Conflict(_("You have used every attempt of this round."))
     seed = secrets.token_hex(16)
-    questions = rules.draw(_bank(contest.pk), round.draw, seed)
+    questions = rules.draw(_bank(contest), round.draw, seed)
     if not questions:
         raise Conflict(_("This round has no questions yet."))
     deadline = min(now + dt.timedelta(minutes=round.minutes), round.closes_at)
@@ -184,7 +198,7 @@ def sitting_start(*, person, round: Round, origin: str = "", device: str = "", n
         with transaction.atomic():
             s = Sitting.objects.create(
                 round=round, person=person, attempt=used + 1, seed=seed, questions=questions,
-                started_at=now, deadline=deadline, unit_path=_home_path(person, contest),
+                started_at=now, deadline=deadline, unit_path=max(paths, key=len, default=""),
                 origin=origin[:64], device=device[:64],
             )  # fmt: skip
     except IntegrityError:  # a second tab started it at the same moment

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from suotdoi.core.clients import client_ip
 from suotdoi.core.dbrouting import replica_reads
-from suotdoi.core.errors import NotFound
+from suotdoi.core.errors import NotFound, PermissionDenied
 from suotdoi.core.parsing import int_or
 from suotdoi.organisations.access import access_unit_by_id, can
 from suotdoi.organisations.policies import Capability
@@ -65,20 +65,28 @@ def contest_list(request):
 
 @login_required
 def contest(request, contest_id):
-    c = _contest_for(request, contest_id)
-    now = timezone.now()
-    if request.method == "POST":
+    if request.method == "POST":  # the evening start: one look at the person's memberships
+        c = Contest.objects.select_related("unit").filter(pk=int_or(contest_id)).first()
+        if c is None:
+            raise NotFound()
         r = c.rounds.filter(pk=int_or(request.POST.get("round"))).first()
         if r is None:
             raise NotFound()
+        try:  # an outsider's NotFound goes on to the 404 page, as for an absent contest
+            paths = actions.entry_paths(request.user, c)
+        except PermissionDenied as exc:  # a public contest, the phone not verified
+            messages.error(request, str(exc.message))
+            return redirect("contests:contest", contest_id=c.pk)
         with action_errors(request) as outcome:
             s = actions.sitting_start(
                 person=request.user, round=r, origin=_digest(client_ip(request)),
-                device=_digest(request.headers.get("User-Agent", "")),
+                device=_digest(request.headers.get("User-Agent", "")), paths=paths,
             )  # fmt: skip
         if outcome.ok:
             return redirect("contests:sitting", sitting_id=s.pk)
         return redirect("contests:contest", contest_id=c.pk)
+    c = _contest_for(request, contest_id)
+    now = timezone.now()
     mine = Sitting.objects.filter(round__contest=c, person=request.user).select_related("round")
     return render(
         request,
