@@ -686,9 +686,7 @@ def test_cmi5_allowed_statements_with_cmi5_verbs_are_stored_and_move_nothing(
     state = ItemState.objects.get(attempt__package=package, attempt__person=people["member"])
     assert state.completion == "" and not state.satisfied and state.commits == 3
     # With the cmi5 category, the object must still be the AU.
-    assert (
-        au.send(au.statement("completed", {"completion": True}, object=video)).status_code == 403
-    )
+    assert au.send(au.statement("completed", {"completion": True}, object=video)).status_code == 403
     assert au.send(au.statement("completed", {"completion": True})).status_code == 200
     state.refresh_from_db()
     assert state.completion == "completed"
