@@ -178,14 +178,12 @@ def sitting_start(*, person, round: Round, origin: str = "", device: str = "", n
     if not round.opens_at <= now < round.closes_at:
         raise Conflict(_("This round is not open now."))
     _enter(person, contest)
-    mine = list(
-        Sitting.objects.filter(round=round, person=person).only("status", "deadline", "round")
-    )
+    mine = list(Sitting.objects.filter(round=round, person=person))  # at most `attempts`
     open_one = next((x for x in mine if x.status == Sitting.OPEN), None)
     if open_one is not None:
         if open_one.deadline > now:
-            return Sitting.objects.get(pk=open_one.pk)  # a resumed sitting keeps its deadline
-        _close(Sitting.objects.get(pk=open_one.pk), now)
+            return open_one  # a resumed sitting keeps its deadline
+        _close(open_one, now)
     used = len(mine)
     if used >= round.attempts:
         raise Conflict(_("You have used every attempt of this round."))
