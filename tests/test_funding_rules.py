@@ -159,12 +159,13 @@ def test_a_fund_with_a_list_of_courses_pays_only_for_them(people, units):
         actor=chair, unit=units["grassroots"], name="Quỹ tin học", per_person=1_000_000,
         providers=[listed.provider], courses=[listed],
     )  # fmt: skip
-    assert rules.course_ineligible(fund, listed) is None
-    assert "danh sách" in rules.course_ineligible(fund, other)
+    actions.fund_deposit(actor=chair, fund=fund, amount=5_000_000, key="k")
+    assert rules.quote(fund, mai, listed) == listed.price
+    with pytest.raises(ValidationFailed, match="danh sách"):
+        rules.quote(fund, mai, other)
     assert list(rules.eligible_courses(fund)) == [listed]
     with pytest.raises(ValidationFailed):  # a course of a provider the fund has not vetted
         actions.fund_create(
             actor=chair, unit=units["grassroots"], name="x", per_person=1000, providers=[],
             courses=[listed],
         )  # fmt: skip
-    del mai

@@ -215,6 +215,7 @@ class Spend(models.Model):
                 fields=["fund", "provider", "created_at"], name="spend_provider_recent_idx"
             ),
             models.Index(fields=["fund", "made_by", "created_at"], name="spend_maker_recent_idx"),
+            models.Index(fields=["fund", "origin", "created_at"], name="spend_origin_recent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,9 @@ officer."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -123,6 +124,9 @@ def describe(fund: Fund) -> list[str]:
     return out
 
 
+NOT_A_MEMBER = gettext_lazy("Only active members of the fund's unit receive its credit.")
+
+
 def _age(dob: dt.date, today: dt.date) -> int:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
@@ -145,7 +149,7 @@ def person_ineligible(fund: Fund, person) -> str | None:
         person=person, unit_path__startswith=fund.unit.path, end_date__isnull=True
     )
     if not live.exists():
-        return _("Only active members of the fund's unit receive its credit.")
+        return str(NOT_A_MEMBER)
     if (fund.occupation_groups or fund.income_groups) and not live.filter(
         _membership_rule(fund)
     ).exists():
@@ -186,29 +190,112 @@ def eligible_people(fund: Fund):
     return people.order_by("pk")
 
 
-def course_ineligible(fund: Fund, course) -> str | None:
+def _course_refusal(fund: Fund, course, row) -> str | None:
+    """Why the fund does not pay for this course, from the course as the database has it."""
     from suotdoi.catalog.models import Status
 
+    status, price, category, vetted, listed_any, listed = row
     if fund.status != Fund.OPEN:
         return _("This fund is closed.")
-    if course.status != Status.PUBLISHED:
+    if status != Status.PUBLISHED:
         return _("This course is not open for enrolment.")
-    if not fund.providers.filter(pk=course.provider_id).exists():
+    if not vetted:
         return _("This fund pays only for providers it has vetted.")
-    if fund.categories and course.category not in fund.categories:
+    if fund.categories and category not in fund.categories:
         return _("This fund does not pay for courses of this kind.")
-    listed = fund.courses.all()
-    if listed.exists() and not listed.filter(pk=course.pk).exists():
+    if listed_any and not listed:
         return _("This fund pays only for the courses on its list.")
-    if course.price <= 0:
+    if price <= 0:
         return _("This course is free: there is nothing to pay.")
+    if price != course.price:  # the amount the learner confirmed is no longer right
+        return _("The course's price has just changed: look at it again before you pay.")
     return None
 
 
-def quote(fund: Fund, person, course, run=None) -> int:
-    """What the fund pays for this course: its catalogue price less the learner's share,
-    within the per-course limit. Refuses with the rule that is not met."""
-    why = person_ineligible(fund, person) or course_ineligible(fund, course)
+@dataclass(frozen=True)
+class Quote:
+    """What a spend needs, read in one statement: the amount, the learner's and the fund's
+    `held` accounts (ids; None when not made yet) and the checks' flags."""
+
+    amount: int
+    learner_account: int | None
+    held_account: int | None
+    flags: list[str]
+
+
+def _spend_read(fund: Fund, person, course, made_by, origin: str):
+    """The course as the database has it, the fund's lists, the person's live membership
+    under the fund's unit, the two accounts, and the counts the checks need, each counted no
+    further than its threshold (so a busy day costs no more than a quiet one). One plain
+    statement: a spend's path (see suotdoi.core.fastsql)."""
+    from django.db import connections, router
+
+    from suotdoi.catalog.models import Course
+    from suotdoi.organisations.models import Membership
+
+    from .models import LedgerAccount
+
+    conn = connections[router.db_for_write(Spend)]
+    at = conn.ops.adapt_datetimefield_value
+    now = timezone.now()
+    day, half_year = at(now - dt.timedelta(days=1)), at(now - dt.timedelta(days=180))
+    t = {
+        "course": Course._meta.db_table,
+        "vetted": Fund.providers.through._meta.db_table,
+        "listed": Fund.courses.through._meta.db_table,
+        "member": Membership._meta.db_table,
+        "acc": LedgerAccount._meta.db_table,
+        "spend": Spend._meta.db_table,
+    }
+    f, p = fund.pk, person.pk
+    # Table names come from the models; every value is a parameter.
+    sql = f"""
+        SELECT c.status, c.price, c.category,
+          EXISTS (SELECT 1 FROM {t["vetted"]} WHERE fund_id = %s AND provider_id = c.provider_id),
+          EXISTS (SELECT 1 FROM {t["listed"]} WHERE fund_id = %s),
+          EXISTS (SELECT 1 FROM {t["listed"]} WHERE fund_id = %s AND course_id = c.id),
+          EXISTS (SELECT 1 FROM {t["member"]}
+                  WHERE person_id = %s AND end_date IS NULL AND unit_path LIKE %s),
+          (SELECT id FROM {t["acc"]} WHERE fund_id = %s AND kind = %s AND person_id = %s),
+          (SELECT id FROM {t["acc"]} WHERE fund_id = %s AND kind = %s
+                  AND person_id IS NULL AND provider_id IS NULL),
+          (SELECT COUNT(*) FROM (SELECT 1 FROM {t["spend"]} WHERE person_id = %s
+                  AND status = %s AND reason = %s AND created_at >= %s LIMIT %s) AS n),
+          (SELECT COUNT(*) FROM (SELECT 1 FROM {t["spend"]} WHERE fund_id = %s
+                  AND made_by_id = %s AND person_id <> %s AND created_at >= %s LIMIT %s) AS o),
+          (SELECT COUNT(*) FROM (SELECT DISTINCT person_id FROM {t["spend"]} WHERE fund_id = %s
+                  AND origin = %s AND person_id <> %s AND created_at >= %s LIMIT %s) AS a)
+        FROM {t["course"]} c WHERE c.id = %s"""  # noqa: S608
+    maker = made_by.pk if made_by is not None else p
+    params = [
+        *(f, f, f, p, f"{fund.unit.path}%"),
+        *(f, LedgerAccount.LEARNER, p, f, LedgerAccount.HELD),
+        *(p, Spend.RELEASED, NO_SHOW, half_year, NO_SHOWS_IN_HALF_A_YEAR),
+        *(f, maker, maker, day, OFFICER_SPENDS_A_DAY),
+        *(f, origin or None, p, day, LEARNERS_PER_ORIGIN_A_DAY),
+        course.pk,
+    ]
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchone()
+
+
+def spend_quote(fund: Fund, person, course, run=None, *, made_by=None, origin="") -> Quote:
+    """What the fund pays for this course (its catalogue price less the learner's share,
+    within the per-course limit), with what a spend needs besides. Refuses with the rule that
+    is not met."""
+    row = _spend_read(fund, person, course, made_by, origin)
+    if row is None:
+        raise ValidationFailed(_("This course is not open for enrolment."))
+    member, learner_acc, held_acc, no_shows, for_others, from_origin = row[6:]
+    if not member:
+        raise ValidationFailed(str(NOT_A_MEMBER))
+    more_rules = fund.occupation_groups or fund.income_groups or fund.list_only
+    if more_rules or fund.min_age is not None or fund.max_age is not None:
+        why = person_ineligible(fund, person)  # the rest of the person's rules
+    else:
+        why = None
+    why = why or _course_refusal(fund, course, row[:6])
     if why:
         raise ValidationFailed(why)
     if run is not None and run.course_id != course.pk:
@@ -218,7 +305,19 @@ def quote(fund: Fund, person, course, run=None) -> int:
         amount = min(amount, fund.per_course_max)
     if amount <= 0:
         raise ValidationFailed(_("This course is free: there is nothing to pay."))
-    return amount
+    flags = []
+    # The counts leave out the spend being made: at the threshold, this one goes past it.
+    if made_by is not None and made_by.pk != person.pk and for_others >= OFFICER_SPENDS_A_DAY:
+        flags.append("officer_many")
+    if origin and from_origin >= LEARNERS_PER_ORIGIN_A_DAY:
+        flags.append("one_origin")
+    if no_shows >= NO_SHOWS_IN_HALF_A_YEAR:
+        flags.append("no_shows")
+    return Quote(amount, learner_acc, held_acc, flags)
+
+
+def quote(fund: Fund, person, course, run=None) -> int:
+    return spend_quote(fund, person, course, run).amount
 
 
 # --- fraud checks ---------------------------------------------------------------------------
@@ -230,60 +329,37 @@ NO_SHOWS_IN_HALF_A_YEAR = 3
 NO_SHOW = "no-show"  # the reason the sweep gives when a course ended without completion
 
 
-def flags_at_hold(spend: Spend) -> list[str]:
-    since = timezone.now() - dt.timedelta(days=1)
-    recent = Spend.objects.filter(fund=spend.fund, created_at__gte=since)
-    flags = []
-    if spend.made_by_id != spend.person_id and (
-        recent.filter(made_by=spend.made_by).exclude(person=spend.made_by).count()
-        > OFFICER_SPENDS_A_DAY
-    ):
-        flags.append("officer_many")
-    if spend.origin and (
-        recent.filter(origin=spend.origin).values("person").distinct().count()
-        > LEARNERS_PER_ORIGIN_A_DAY
-    ):
-        flags.append("one_origin")
-    # The learner's recent no-shows (any fund) and today's spends at this provider: one query.
-    no_show = Q(
-        person=spend.person_id,
-        status=Spend.RELEASED,
-        reason=NO_SHOW,
-        created_at__gte=timezone.now() - dt.timedelta(days=180),
-    )
-    at_provider = Q(fund=spend.fund_id, provider=spend.provider_id, created_at__gte=since)
-    counts = Spend.objects.filter(no_show | at_provider).aggregate(
-        no_shows=Count("pk", filter=no_show), today=Count("pk", filter=at_provider)
-    )
-    if counts["no_shows"] >= NO_SHOWS_IN_HALF_A_YEAR:
-        flags.append("no_shows")
-    today_n = counts["today"]
-    if today_n > PROVIDER_RUSH_MIN:  # below it, no rush whatever the month was
-        month = Spend.objects.filter(
-            fund=spend.fund,
-            provider=spend.provider,
-            created_at__gte=since - dt.timedelta(days=30),
-            created_at__lt=since,
-        ).count()
-        if today_n > 3 * month / 30:
-            flags.append("provider_rush")
-    return flags
+def provider_rush(spend: Spend) -> bool:
+    """More than PROVIDER_RUSH_MIN spends at the provider in the day before this one was
+    made, and more than three times the daily average of the thirty days before that. It is
+    counted when the provider is to be paid (the payment is what waits for a second officer),
+    not on every hold: a provider's busy day would make each hold count all of it."""
+    end = spend.created_at
+    since = end - dt.timedelta(days=1)
+    at = Spend.objects.filter(fund=spend.fund_id, provider=spend.provider_id)
+    day = at.filter(created_at__gt=since, created_at__lte=end).count()
+    if day <= PROVIDER_RUSH_MIN:  # below it, no rush whatever the month was
+        return False
+    month = at.filter(created_at__gt=since - dt.timedelta(days=30), created_at__lte=since)
+    return day > 3 * month.count() / 30
 
 
 def flags_at_settle(spend: Spend) -> list[str]:
-    """A course completed faster than it can be: before its run ended, or an online course
-    in less time than its length."""
+    """When the provider is to be paid: a rush of spends at the provider when this one was
+    made, and a course completed faster than it can be (before its run ended, or an online
+    course in less time than its length)."""
+    flags = ["provider_rush"] if provider_rush(spend) else []
     e = spend.enrolment
     if e.completed_at is None:
-        return []
+        return flags
     if spend.run_id:
         if e.completed_at < spend.run.ends_at - dt.timedelta(minutes=30):
-            return ["too_fast"]
-        return []
+            flags.append("too_fast")
+        return flags
     hours = float(spend.course.hours)
     if (e.completed_at - e.enrolled_at).total_seconds() < hours * 3600 * 0.5:
-        return ["too_fast"]
-    return []
+        flags.append("too_fast")
+    return flags
 
 
 FLAG_WORDS = {

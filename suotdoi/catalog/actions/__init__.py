@@ -30,6 +30,7 @@ from .learning import (  # noqa: F401
     draw_questions,
     enrol,
     enrol_many,
+    enrol_within,
     enrolment_cancel,
     lesson_done,
     platform_lrs_client,

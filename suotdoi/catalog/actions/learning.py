@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from suotdoi.audit.actions import audit_log
+from suotdoi.core import fastsql
 from suotdoi.core.errors import ValidationFailed
 from suotdoi.core.text import fold
 from suotdoi.notifications.messages import Say
@@ -40,39 +41,49 @@ from ..models import (
 def enrol(*, person, course: Course, run: CourseRun | None = None, actor=None) -> Enrolment:
     """Enrol (idempotent). A full run puts the learner on its waiting list. `actor`: the
     provider's officer enrolling a member (the learner themself when absent)."""
-    if not Course.objects.filter(pk=course.pk, status=Status.PUBLISHED).exists():
+    return enrol_within(person=person, course=course, run=run, actor=actor)[0]
+
+
+def enrol_within(
+    *, person, course: Course, run: CourseRun | None = None, actor=None, published=False, audit=None
+) -> tuple[Enrolment, bool]:
+    """`enrol` for a caller whose own transaction is open (a spend): no savepoint of its own.
+    `published`: the caller has just read, in that transaction, that the course is open.
+    `audit`: a list the audit row is added to, for the caller to write with its own.
+    Returns the enrolment and whether it is a new row. Plain statements (a spend's path)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("enrol_within needs the caller's transaction")
+    if not published and not Course.objects.filter(pk=course.pk, status=Status.PUBLISHED).exists():
         raise ValidationFailed(_("This course is not open for enrolment."))
     if course.format in (Format.IN_PERSON,) and run is None:
         raise ValidationFailed(_("Choose a run of the course."))
-    if run is not None:
-        run = CourseRun.objects.select_for_update().get(pk=run.pk, course=course)
-    existing = Enrolment.objects.select_for_update().filter(course=course, person=person).first()
-    if existing and existing.status in (
-        Enrolment.ACTIVE,
-        Enrolment.WAITLISTED,
-        Enrolment.COMPLETED,
-    ):
-        return existing
     status = Enrolment.ACTIVE
     if run is not None:
+        run = CourseRun.objects.select_for_update().get(pk=run.pk, course=course)
         taken = run.enrolments.filter(status__in=[Enrolment.ACTIVE, Enrolment.COMPLETED]).count()
         if taken >= run.seats:
             status = Enrolment.WAITLISTED
-    if existing:
-        existing.status, existing.run, existing.enrolled_at = status, run, timezone.now()
-        existing.save(update_fields=["status", "run", "enrolled_at"])
-        e = existing
+    e = Enrolment(course=course, person=person, run=run, status=status)
+    new = bool(fastsql.insert([e], unless_conflict=True))  # one_enrolment_each
+    if not new:
+        e = Enrolment.objects.select_for_update().get(course=course, person=person)
+        if e.status in (Enrolment.ACTIVE, Enrolment.WAITLISTED, Enrolment.COMPLETED):
+            return e, False
+        e.status, e.run, e.enrolled_at = status, run, timezone.now()
+        e.save(update_fields=["status", "run", "enrolled_at"])
+    entry = {
+        "actor": actor or person,
+        "verb": "catalog.enrol",
+        "target": e,
+        "unit": course.provider.unit,
+        "on_behalf_of": person if actor is not None and actor != person else None,
+        "data": {"status": status, "run": run.pk if run else None},
+    }
+    if audit is None:
+        audit_log(**entry)
     else:
-        e = Enrolment.objects.create(course=course, person=person, run=run, status=status)
-    audit_log(
-        actor=actor or person,
-        verb="catalog.enrol",
-        target=e,
-        unit=course.provider.unit,
-        on_behalf_of=person if actor is not None and actor != person else None,
-        data={"status": status, "run": run.pk if run else None},
-    )
-    return e
+        audit.append(entry)
+    return e, new
 
 
 @transaction.atomic
