@@ -48,8 +48,8 @@ BENCH_SECRET = "bench-only-secret-key-not-for-production-0123456789abcdef"  # no
 
 @contextmanager
 def serve_production(url: str, port: int, *, static: bool = False):
-    """The app under granian (production settings; 2 workers and granian's default threads
-    unless BENCH_GRANIAN_WORKERS / BENCH_GRANIAN_THREADS say otherwise) on 127.0.0.1:`port`, until the
+    """The app under granian (production settings; 2 workers of 8 threads, as deploy/systemd
+    runs it, unless BENCH_GRANIAN_WORKERS / BENCH_GRANIAN_THREADS say otherwise) on 127.0.0.1:`port`, until the
     block ends. The bench process must use BENCH_SECRET as SECRET_KEY for sessions and LRS
     secrets made in-process to be valid there. Yields the base URL once /healthz answers."""
     import subprocess
@@ -90,11 +90,8 @@ def serve_production(url: str, port: int, *, static: bool = False):
             str(port),
             "--workers",
             os.environ.get("BENCH_GRANIAN_WORKERS", "2"),
-            *(
-                ["--blocking-threads", os.environ["BENCH_GRANIAN_THREADS"]]
-                if os.environ.get("BENCH_GRANIAN_THREADS")
-                else []
-            ),
+            "--blocking-threads",
+            os.environ.get("BENCH_GRANIAN_THREADS", "8"),  # as deploy/systemd runs it
             "config.wsgi:application",
         ],
         cwd=ROOT,

@@ -8,7 +8,8 @@ application = get_wsgi_application()
 # The xAPI LRS speaks to machines with HTTP Basic: no sessions, cookies, CSRF, messages or
 # page languages. It goes through a handler with only the security and audit middleware —
 # every request to /xapi/ saves the rest of the stack. So do an e-learning player's tracking
-# commits and cmi5's token fetch (/pkg/l/<token>/commit, …/fetch), named by their token alone.
+# commits and cmi5's token fetch (/pkg/l/<token>/commit, …/fetch), and a contest sitting's
+# answers saved by its page's script (/contests/a/<token>/), named by their token alone.
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
 
@@ -37,7 +38,7 @@ _site, _lrs = application, _LrsHandler()
 
 def application(environ, start_response):  # noqa: F811 - wraps the one above
     path = environ.get("PATH_INFO", "")
-    if path.startswith("/xapi/") or (
+    if path.startswith(("/xapi/", "/contests/a/")) or (
         path.startswith("/pkg/l/") and path.endswith(("/commit", "/fetch"))
     ):
         return _lrs(environ, start_response)

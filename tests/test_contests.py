@@ -383,3 +383,69 @@ def test_the_evening_paths_stay_lean_and_the_cached_bank_follows_the_questions(
     stranger = Person.objects.create_user(full_name="Người Ngoài", phone="+84915777002")
     assert client_for(stranger).post(f"/contests/{c.pk}/", {"round": rnd.pk}).status_code == 404
     assert not Sitting.objects.filter(person=stranger).exists()
+
+
+@pytest.mark.django_db
+def test_the_page_saves_each_answer_under_the_sittings_token_and_nothing_else_does(
+    people, units, client, client_for, django_assert_max_num_queries
+):
+    """The sitting's page saves answers to its own signed address, without a session or a
+    page: two statements an answer. A forged, altered or other sitting's token is a 404 and
+    saves nothing; a late answer is a 409 and not stored; a wrong position or choice is a 400;
+    only POST."""
+    from django.utils import timezone
+
+    chair, mai, hung = people["grassroots_chair"], people["member"], people["group_leader"]
+    c = actions.contest_create(actor=chair, unit=units["grassroots"], title="Tối nay",
+                               rules_text="20 câu")  # fmt: skip
+    for i in range(20):
+        actions.question_add(actor=chair, contest=c, text=f"Câu {i + 1}?",
+                             choices=["A", "B", "C"], correct=0, category="luat")  # fmt: skip
+    now = timezone.now()
+    rnd = actions.round_add(actor=chair, contest=c, opens_at=now - dt.timedelta(minutes=1),
+                            closes_at=now + dt.timedelta(hours=1), draw={"luat": 20},
+                            minutes=15, attempts=3)  # fmt: skip
+    mine = actions.sitting_start(person=mai, round=rnd)
+    theirs = actions.sitting_start(person=hung, round=rnd)
+    page = client_for(mai).get(f"/contests/sittings/{mine.pk}/")
+    url = f"/contests/a/{actions.answer_token(mine)}/"
+    assert url in page.content.decode()  # the page names its own address
+    assert actions.answer_token(theirs) not in page.content.decode()
+
+    with django_assert_max_num_queries(2):  # the sitting's row, one upsert
+        r = client.post(url, {"position": 3, "choice": 2})  # no session, no CSRF token
+    assert r.status_code == 204
+    assert Answer.objects.get(sitting=mine, position=3).choice == mine.questions[3][1][2]
+    assert client.post(url, {"position": 3, "choice": 0}).status_code == 204  # changed mind
+    assert Answer.objects.get(sitting=mine, position=3).choice == mine.questions[3][1][0]
+
+    forged = [
+        f"/contests/a/{mine.pk}.{mai.pk}:forged/",
+        url.replace(f"/a/{mine.pk}.", f"/a/{theirs.pk}."),  # the signature no longer fits
+        f"/contests/a/{actions.answer_token(theirs)[:-2]}xx/",
+        "/contests/a/%C3%A9%00/",
+    ]
+    for bad in forged:
+        assert client.post(bad, {"position": 4, "choice": 0}).status_code == 404, bad
+    assert not Answer.objects.filter(sitting=theirs).exists()
+    assert Answer.objects.filter(sitting=mine).count() == 1
+
+    wrong = [
+        {"position": 20, "choice": 0},
+        {"position": 2, "choice": 3},
+        {"position": "x", "choice": 0},
+        {"position": 2},
+        {"position": -1, "choice": 1},
+    ]
+    for body in wrong:
+        assert client.post(url, body).status_code == 400, body
+    assert client.get(url).status_code == 405
+    assert Answer.objects.filter(sitting=mine).count() == 1
+
+    Sitting.objects.filter(pk=mine.pk).update(deadline=timezone.now() - dt.timedelta(seconds=1))
+    assert client.post(url, {"position": 5, "choice": 1}).status_code == 409
+    assert not Answer.objects.filter(sitting=mine, position=5).exists()
+    # Handed in: closed to the token too.
+    actions.sitting_submit(person=hung, sitting=theirs, prediction=2)
+    r = client.post(f"/contests/a/{actions.answer_token(theirs)}/", {"position": 0, "choice": 0})
+    assert r.status_code == 409 and not Answer.objects.filter(sitting=theirs).exists()

@@ -132,6 +132,8 @@ PUBLIC = {
     "pkg:file": "content host: a package file under a launch token (test_packages)",
     "pkg:commit": "content host: tracking data for the token's own attempt (test_packages)",
     "pkg:fetch": "content host: cmi5's one-time auth token of the launch (test_packages)",
+    "contests:answer": "a sitting's answers under its signed token, for its page's script; a "
+    "token another sitting's or a forged one is 404 (test_contests)",
     "recognition:sets_import_public": "",
 }
 PUBLIC.pop("recognition:sets_import_public")

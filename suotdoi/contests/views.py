@@ -9,14 +9,17 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from suotdoi.core.clients import client_ip
 from suotdoi.core.dbrouting import replica_reads
-from suotdoi.core.errors import NotFound, PermissionDenied
+from suotdoi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from suotdoi.core.parsing import int_or
 from suotdoi.organisations.access import access_unit_by_id, can
 from suotdoi.organisations.policies import Capability
@@ -168,14 +171,58 @@ def sitting(request, sitting_id):
         "seconds_left": max(0, int((s.deadline - now).total_seconds())),
     }
     if q < n:
-        qid, order = s.questions[q]
-        question = Question.objects.get(pk=qid)
-        mine = answers.get(q)
+        texts = {
+            pk: (text, choices)
+            for pk, text, choices in Question.objects.filter(
+                pk__in=[qid for qid, _order in s.questions]
+            ).values_list("pk", "text", "choices")
+        }
+        # The whole sheet, for the page's script: it saves each answer the moment it is
+        # given (to the sitting's token, without a page) and moves between questions on the
+        # phone; without the script, the form below saves and moves one page at a time.
+        sheet = []
+        for i, (qid, order) in enumerate(s.questions):
+            text, choices = texts[qid]
+            shown = [choices[orig] for orig in order]
+            mine = answers.get(i)
+            sheet.append(
+                {
+                    "label": _("Question %(i)s of %(n)s") % {"i": i + 1, "n": n},
+                    "text": text,
+                    "choices": shown,
+                    "chosen": order.index(mine) if mine in order else None,
+                }
+            )
         context |= {
-            "question": question,
-            "choices": [(i, question.choices[orig], orig == mine) for i, orig in enumerate(order)],
+            "question": {"text": sheet[q]["text"]},
+            "choices": [
+                (i, text, i == sheet[q]["chosen"]) for i, text in enumerate(sheet[q]["choices"])
+            ],
+            "sheet": sheet,
+            "save_url": reverse("contests:answer", args=[actions.answer_token(s)]),
+            "answered_label": _("%(a)s of %(n)s answered"),
         }
     return render(request, "contests/sitting.html", context)
+
+
+@csrf_exempt  # the token in the address is the credential: another site cannot know it
+@require_POST
+def answer(request, token):
+    """One answer saved by the sitting page's script, the moment it is chosen (the evening's
+    hot path: no session, no page; config.wsgi sends it through the short handler). 204:
+    saved; 409: too late (the sitting closed or its time is up); 400: not an answer of this
+    sitting; 404: no such sitting."""
+    position = int_or(request.POST.get("position"), -1)
+    shown = int_or(request.POST.get("choice"), -1)
+    try:
+        saved = actions.answer_save_by_token(token, position=position, shown=shown)
+    except NotFound:
+        return JsonResponse({"error": "not_found"}, status=404)
+    except ValidationFailed as e:
+        return JsonResponse({"error": "invalid", "message": str(e)}, status=400)
+    if not saved:
+        return JsonResponse({"error": "late"}, status=409)
+    return HttpResponse(status=204)
 
 
 @login_required

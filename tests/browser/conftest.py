@@ -92,6 +92,16 @@ def sign_in(page, login, password, totp_secret=None, wait=True):
         page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
+def until(condition, what: str, timeout: float = 30):
+    """Wait for a condition the browser's requests make true (never for a fixed time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def wait_for_service_worker(page, timeout: float = 30000) -> None:
     """The app's service worker controls the page. It installs on the first page and claims
     the open pages when it activates; a page whose navigation began before that may be missed

@@ -19,7 +19,7 @@ def test_a_worker_takes_a_round_resumes_and_the_board_publishes(world, new_page,
     from suotdoi.contests import actions
     from suotdoi.contests.models import Answer, Round, Sitting
     from suotdoi.demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET
-    from tests.browser.conftest import sign_in
+    from tests.browser.conftest import sign_in, until
 
     people, units = world.people, world.units
     chair_p = people["grassroots_chair"]
@@ -44,12 +44,17 @@ def test_a_worker_takes_a_round_resumes_and_the_board_publishes(world, new_page,
     mai.goto("/contests/")
     mai.get_by_role("link", name=re.compile("Luật Công đoàn 2024")).click()
     mai.get_by_role("button", name="Vào thi").click()
-    for _ in range(3):
+    expect(mai.get_by_text("Câu 1/5")).to_be_visible()
+    s = Sitting.objects.get()
+    saved = Answer.objects.filter(sitting=s).count
+    for k in range(3):
+        # Each answer is saved the moment it is given (the page's script, no page load).
         mai.get_by_role("radio").first.check()
         mai.get_by_role("button", name="Lưu và làm tiếp").click()
+        until(lambda k=k: saved() == k + 1, f"answer {k + 1} saved")
+    expect(mai.get_by_text("Câu 4/5")).to_be_visible()
+    expect(mai.locator("#time-left")).to_contain_text("3/5")
     shot(mai, "contests-sitting-360")
-    s = Sitting.objects.get()
-    assert Answer.objects.filter(sitting=s).count() == 3
     deadline = s.deadline
     # The connection drops; later she opens the contest again and goes on.
     mai.goto("/")
@@ -58,9 +63,18 @@ def test_a_worker_takes_a_round_resumes_and_the_board_publishes(world, new_page,
     expect(mai.locator("#time-left")).to_contain_text("3/5")
     s.refresh_from_db()
     assert s.deadline == deadline
-    for _ in range(2):
-        mai.get_by_role("radio").first.check()
-        mai.get_by_role("button", name="Lưu và làm tiếp").click()
+    # No signal on the fourth: the answer stays on the phone and goes when the signal is back.
+    mai.context.set_offline(True)
+    mai.get_by_role("radio").nth(1).check()
+    mai.get_by_role("button", name="Lưu và làm tiếp").click()
+    expect(mai.get_by_role("status")).to_contain_text("giữ trên điện thoại")
+    expect(mai.get_by_text("Câu 5/5")).to_be_visible()
+    shot(mai, "contests-offline-360")
+    assert saved() == 3
+    mai.context.set_offline(False)
+    until(lambda: saved() == 4, "the answer kept offline sent when back online")
+    mai.get_by_role("radio").first.check()
+    mai.get_by_role("button", name="Lưu và làm tiếp").click()  # the last: on to hand in
     mai.get_by_label("Bao nhiêu người sẽ dự thi đợt này?").fill("1")
     mai.get_by_role("button", name="Nộp bài").first.click()
     expect(mai.locator("#score")).to_contain_text("trên 5")

@@ -6,7 +6,6 @@ report the score."""
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -17,20 +16,10 @@ from suotdoi.packages import actions
 from suotdoi.packages.models import Attempt, ItemState
 from suotdoi.records.lrs.models import Statement
 from suotdoi.records.models import LearningEntry
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, until
 from tests.package_helpers import package_zip, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def until(condition, what: str, timeout: float = 30):
-    """Wait for a condition the browser's requests make true (never for a fixed time)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def quiz_frame(page, kind):
