@@ -96,38 +96,32 @@ def main() -> None:
 
     local = threading.local()
 
-    def post(path: str, body: str, cookie: str):
+    def send(method: str, path: str, body: str | None, cookie: str):
+        """One request on this thread's kept-alive connection: (status, Location, body, ms)."""
         conn = getattr(local, "conn", None)
         if conn is None:
             conn = local.conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
-        headers = {
-            "Cookie": cookie,
-            "X-CSRFToken": csrf,
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
+        headers = {"Cookie": cookie}
+        if method == "POST":
+            headers |= {"X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"}
         s = time.perf_counter()
         try:
-            conn.request("POST", path, body=body, headers=headers)
+            conn.request(method, path, body=body, headers=headers)
             resp = conn.getresponse()
-            resp.read()
+            text = resp.read().decode()
         except (OSError, http.client.HTTPException):
             local.conn = None
-            return 0, "", (time.perf_counter() - s) * 1000
-        return resp.status, resp.getheader("Location") or "", (time.perf_counter() - s) * 1000
+            return 0, "", "", (time.perf_counter() - s) * 1000
+        ms = (time.perf_counter() - s) * 1000
+        return resp.status, resp.getheader("Location") or "", text, ms
+
+    def post(path: str, body: str, cookie: str):
+        status, where, _text, ms = send("POST", path, body, cookie)
+        return status, where, ms
 
     def get(path: str, cookie: str):
-        conn = getattr(local, "conn", None)
-        if conn is None:
-            conn = local.conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
-        s = time.perf_counter()
-        try:
-            conn.request("GET", path, headers={"Cookie": cookie})
-            resp = conn.getresponse()
-            body = resp.read().decode()
-        except (OSError, http.client.HTTPException):
-            local.conn = None
-            return 0, "", (time.perf_counter() - s) * 1000
-        return resp.status, body, (time.perf_counter() - s) * 1000
+        status, _where, text, ms = send("GET", path, None, cookie)
+        return status, text, ms
 
     errors: list[str] = []
     lock = threading.Lock()

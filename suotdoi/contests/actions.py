@@ -10,7 +10,7 @@ import secrets
 from decimal import Decimal
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -129,22 +129,20 @@ def entry_paths(person, contest: Contest) -> list[str]:
     return paths
 
 
-def _enter(person, contest: Contest) -> Entrant:
+def _enter(person, contest: Contest) -> None:
     """The one account a person takes part with: with a CCCD rule, a second account behind
-    the same citizen ID is refused."""
-    found = Entrant.objects.filter(contest=contest, person=person).first()
-    if found is not None:
-        return found
+    the same citizen ID is refused. One `INSERT … ON CONFLICT DO NOTHING` (the evening's
+    start): nothing inserted means the person is in already, or their CCCD is taken."""
     digest = ""
     if contest.requires_cccd:
         digest = person.national_id_hash or ""
         if not digest:
             raise ValidationFailed(_("This contest asks each contestant's citizen ID (CCCD)."))
-    try:
-        with transaction.atomic():
-            return Entrant.objects.create(contest=contest, person=person, cccd_hash=digest)
-    except IntegrityError:
-        raise Conflict(_("Another account has taken part with this citizen ID.")) from None
+    row = Entrant(contest=contest, person=person, cccd_hash=digest)
+    if fastsql.insert([row], unless_conflict=True):
+        return
+    if not Entrant.objects.filter(contest=contest, person=person).exists():
+        raise Conflict(_("Another account has taken part with this citizen ID."))
 
 
 def _bank(contest: Contest) -> dict[str, list[tuple[int, int]]]:
@@ -194,14 +192,12 @@ def sitting_start(*, person, round: Round, origin: str = "", device: str = "", n
     if not questions:
         raise Conflict(_("This round has no questions yet."))
     deadline = min(now + dt.timedelta(minutes=round.minutes), round.closes_at)
-    try:
-        with transaction.atomic():
-            s = Sitting.objects.create(
-                round=round, person=person, attempt=used + 1, seed=seed, questions=questions,
-                started_at=now, deadline=deadline, unit_path=max(paths, key=len, default=""),
-                origin=origin[:64], device=device[:64],
-            )  # fmt: skip
-    except IntegrityError:  # a second tab started it at the same moment
+    s = Sitting(
+        round=round, person=person, attempt=used + 1, seed=seed, questions=questions,
+        started_at=now, deadline=deadline, unit_path=max(paths, key=len, default=""),
+        origin=origin[:64], device=device[:64],
+    )  # fmt: skip
+    if not fastsql.insert([s], unless_conflict=True):  # a second tab started it just now
         return Sitting.objects.get(round=round, person=person, status=Sitting.OPEN)
     audit_log(
         actor=person, verb="contests.start", target=s, unit=contest.unit,

@@ -69,12 +69,14 @@ def contest_list(request):
 @login_required
 def contest(request, contest_id):
     if request.method == "POST":  # the evening start: one look at the person's memberships
-        c = Contest.objects.select_related("unit").filter(pk=int_or(contest_id)).first()
-        if c is None:
-            raise NotFound()
-        r = c.rounds.filter(pk=int_or(request.POST.get("round"))).first()
+        r = (
+            Round.objects.select_related("contest__unit")
+            .filter(pk=int_or(request.POST.get("round")), contest=int_or(contest_id))
+            .first()
+        )
         if r is None:
             raise NotFound()
+        c = r.contest
         try:  # an outsider's NotFound goes on to the 404 page, as for an absent contest
             paths = actions.entry_paths(request.user, c)
         except PermissionDenied as exc:  # a public contest, the phone not verified
