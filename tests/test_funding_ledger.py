@@ -174,9 +174,15 @@ def test_the_ledger_holds_under_any_sequence(people, units):
         @precondition(lambda self: True)
         @invariant()
         def held_equals_live_spends(self):
+            # Each `held` slot holds exactly the live spends that were held in it.
             live = Spend.objects.filter(fund=fund, status__in=[Spend.HELD, Spend.REVIEW])
-            held = live.aggregate(s=Sum("amount"))["s"] or 0
-            assert ledger.balance(ledger.account(fund, LedgerAccount.HELD)) == held
+            by_slot = dict(
+                live.values("held_slot").annotate(s=Sum("amount")).values_list("held_slot", "s")
+            )
+            slots = LedgerAccount.objects.filter(fund=fund, kind=LedgerAccount.HELD)
+            for acc in slots:
+                assert ledger.balance(acc) == by_slot.get(acc.slot, 0), acc.slot
+            assert set(by_slot) <= {acc.slot for acc in slots}
 
     Ledger.TestCase.settings = settings(
         max_examples=40, stateful_step_count=25, deadline=None,

@@ -44,6 +44,12 @@ def fund_create(*, actor, unit, **fields) -> Fund:
     fund.providers.set(providers)
     fund.courses.set(courses)
     _accounts(fund)
+    fastsql.insert(  # the other `held` slots, so that no spend has to make one
+        [
+            LedgerAccount(fund=fund, kind=LedgerAccount.HELD, slot=k)
+            for k in range(1, ledger.HELD_SLOTS)
+        ]
+    )
     audit_log(
         actor=actor,
         verb="funding.fund_create",
@@ -296,6 +302,7 @@ def _hold(*, person, fund: Fund, course, run, made_by, origin: str = "") -> Spen
                 amount=q.amount,
                 made_by=made_by,
                 origin=origin,
+                held_slot=ledger.held_slot(person),
                 flags=q.flags,
                 status=Spend.REVIEW if q.flags else Spend.HELD,
             )
@@ -322,7 +329,7 @@ def _hold(*, person, fund: Fund, course, run, made_by, origin: str = "") -> Spen
     held = (
         LedgerAccount(pk=q.held_account, fund=fund, kind=LedgerAccount.HELD)
         if q.held_account
-        else ledger.account(fund, LedgerAccount.HELD)
+        else ledger.account(fund, LedgerAccount.HELD, slot=spend.held_slot)
     )
     ledger.post(
         fund=fund,
@@ -377,7 +384,7 @@ def spend_settle(*, actor, spend: Spend) -> str:
         spend=s,
         memo=s.course.title,
         lines=[
-            (ledger.account(s.fund, LedgerAccount.HELD), -s.amount),
+            (ledger.account(s.fund, LedgerAccount.HELD, slot=s.held_slot), -s.amount),
             (ledger.account(s.fund, LedgerAccount.PROVIDER, provider=s.provider), s.amount),
         ],
     )
@@ -429,7 +436,10 @@ def spend_release(*, actor, spend: Spend, reason: str) -> Spend:
         actor=actor,
         spend=s,
         memo=reason,
-        lines=[(ledger.account(s.fund, LedgerAccount.HELD), -s.amount), (mine, s.amount)],
+        lines=[
+            (ledger.account(s.fund, LedgerAccount.HELD, slot=s.held_slot), -s.amount),
+            (mine, s.amount),
+        ],
     )
     s.status, s.reason, s.settled_at = Spend.RELEASED, reason[:300], timezone.now()
     s.save(update_fields=["status", "reason", "settled_at"])

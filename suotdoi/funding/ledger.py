@@ -26,30 +26,20 @@ class NotEnoughCredit(Conflict):
     default_message = _("There is not enough credit for this.")
 
 
-def account(fund: Fund, kind: str, *, person=None, provider=None) -> LedgerAccount:
+HELD_SLOTS = 8  # spends at the same moment spread over the fund's `held` accounts
+
+
+def held_slot(person) -> int:
+    """The `held` account a person's spends use: one person's spends wait on their own
+    account anyway; different people's rarely share a `held` row."""
+    return person.pk % HELD_SLOTS
+
+
+def account(fund: Fund, kind: str, *, person=None, provider=None, slot: int = 0) -> LedgerAccount:
     acc, _created = LedgerAccount.objects.get_or_create(
-        fund=fund, kind=kind, person=person, provider=provider
+        fund=fund, kind=kind, person=person, provider=provider, slot=slot
     )
     return acc
-
-
-def accounts_for(fund: Fund, person) -> tuple[LedgerAccount, LedgerAccount]:
-    """The learner's account and the fund's `held` account, read together (one query when
-    both exist, as on every spend)."""
-    from django.db.models import Q
-
-    rows = list(
-        LedgerAccount.objects.filter(fund=fund).filter(
-            Q(kind=LedgerAccount.HELD, person__isnull=True, provider__isnull=True)
-            | Q(kind=LedgerAccount.LEARNER, person=person)
-        )
-    )
-    mine = next((a for a in rows if a.kind == LedgerAccount.LEARNER), None)
-    held = next((a for a in rows if a.kind == LedgerAccount.HELD), None)
-    return (
-        mine or account(fund, LedgerAccount.LEARNER, person=person),
-        held or account(fund, LedgerAccount.HELD),
-    )
 
 
 def post(

@@ -98,11 +98,14 @@ class LedgerAccount(models.Model):
     )
     balance = models.BigIntegerField(default=0)
     expires_on = models.DateField(null=True, blank=True)  # a learner's credit
+    # The fund's `held` credit is kept in a few accounts (slots), so that spends at the same
+    # moment do not all wait on one row; every other account has one slot, 0.
+    slot = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["fund", "kind"],
+                fields=["fund", "kind", "slot"],
                 condition=Q(person__isnull=True, provider__isnull=True),
                 name="ledger_one_fund_account_of_a_kind",
             ),
@@ -189,6 +192,7 @@ class Spend(models.Model):
         (REFUNDED, _("refunded to the learner")),
         (CLAWED_BACK, _("clawed back")),
     ]
+    held_slot = models.PositiveSmallIntegerField(default=0)  # which of the fund's `held`
     status = models.CharField(max_length=12, choices=STATUSES, default=HELD)
     flags = models.JSONField(default=list, blank=True)  # the fraud rules that fired
     made_by = models.ForeignKey(

@@ -233,6 +233,7 @@ def _spend_read(fund: Fund, person, course, made_by, origin: str):
     from suotdoi.catalog.models import Course
     from suotdoi.organisations.models import Membership
 
+    from .ledger import held_slot
     from .models import LedgerAccount
 
     conn = connections[router.db_for_write(Spend)]
@@ -257,7 +258,7 @@ def _spend_read(fund: Fund, person, course, made_by, origin: str):
           EXISTS (SELECT 1 FROM {t["member"]}
                   WHERE person_id = %s AND end_date IS NULL AND unit_path LIKE %s),
           (SELECT id FROM {t["acc"]} WHERE fund_id = %s AND kind = %s AND person_id = %s),
-          (SELECT id FROM {t["acc"]} WHERE fund_id = %s AND kind = %s
+          (SELECT id FROM {t["acc"]} WHERE fund_id = %s AND kind = %s AND slot = %s
                   AND person_id IS NULL AND provider_id IS NULL),
           (SELECT COUNT(*) FROM (SELECT 1 FROM {t["spend"]} WHERE person_id = %s
                   AND status = %s AND reason = %s AND created_at >= %s LIMIT %s) AS n),
@@ -269,7 +270,7 @@ def _spend_read(fund: Fund, person, course, made_by, origin: str):
     maker = made_by.pk if made_by is not None else p
     params = [
         *(f, f, f, p, f"{fund.unit.path}%"),
-        *(f, LedgerAccount.LEARNER, p, f, LedgerAccount.HELD),
+        *(f, LedgerAccount.LEARNER, p, f, LedgerAccount.HELD, held_slot(person)),
         *(p, Spend.RELEASED, NO_SHOW, half_year, NO_SHOWS_IN_HALF_A_YEAR),
         *(f, maker, maker, day, OFFICER_SPENDS_A_DAY),
         *(f, origin or None, p, day, LEARNERS_PER_ORIGIN_A_DAY),

@@ -18,11 +18,13 @@ def fund_figures(fund: Fund) -> dict:
         .annotate(s=Sum("amount"))
     )
     by = {(r["transaction__kind"], r["account__kind"]): r["s"] or 0 for r in rows}
-    balances = dict(
+    balances = dict(  # `held` is kept in several accounts (slots): summed
         LedgerAccount.objects.filter(fund=fund)
         .exclude(kind=LedgerAccount.LEARNER)
         .exclude(kind=LedgerAccount.PROVIDER)
-        .values_list("kind", "balance")
+        .values("kind")
+        .annotate(s=Sum("balance"))
+        .values_list("kind", "s")
     )
     learners = LedgerAccount.objects.filter(fund=fund, kind=LedgerAccount.LEARNER).aggregate(
         n=Count("pk"), s=Sum("balance"), live=Count("pk", filter=Q(balance__gt=0))
