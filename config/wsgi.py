@@ -9,7 +9,8 @@ application = get_wsgi_application()
 # page languages. It goes through a handler with only the security and audit middleware —
 # every request to /xapi/ saves the rest of the stack. So do an e-learning player's tracking
 # commits and cmi5's token fetch (/pkg/l/<token>/commit, …/fetch), and a contest sitting's
-# answers saved by its page's script (/contests/a/<token>/), named by their token alone.
+# answers saved by its page's script (/contests/a/<token>/) and a round started by the contest
+# page's (/contests/s/<token>/), named by their token alone.
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
 
@@ -38,7 +39,7 @@ _site, _lrs = application, _LrsHandler()
 
 def application(environ, start_response):  # noqa: F811 - wraps the one above
     path = environ.get("PATH_INFO", "")
-    if path.startswith(("/xapi/", "/contests/a/")) or (
+    if path.startswith(("/xapi/", "/contests/a/", "/contests/s/")) or (
         path.startswith("/pkg/l/") and path.endswith(("/commit", "/fetch"))
     ):
         return _lrs(environ, start_response)

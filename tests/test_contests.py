@@ -448,3 +448,69 @@ def test_the_page_saves_each_answer_under_the_sittings_token_and_nothing_else_do
     actions.sitting_submit(person=hung, sitting=theirs, prediction=2)
     r = client.post(f"/contests/a/{actions.answer_token(theirs)}/", {"position": 0, "choice": 0})
     assert r.status_code == 409 and not Answer.objects.filter(sitting=theirs).exists()
+
+
+@pytest.mark.django_db
+def test_the_contest_page_starts_a_round_from_its_own_signed_address(
+    people, units, client, client_for
+):
+    """The contest page's script starts a round at the page's signed address, without a
+    session: the sitting's address comes back. The token names one person and one contest:
+    another contest's round, a forged or expired token, a deactivated person, an outsider are
+    404 and start nothing; a closed round or no attempt left is a 409 with the reason."""
+    from suotdoi.people.models import Person
+
+    chair, mai = people["grassroots_chair"], people["member"]
+    c, rnd = _open_round(chair, units)
+    other, other_round = _open_round(chair, units)
+    page = client_for(mai).get(f"/contests/{c.pk}/").content.decode()
+    url = f"/contests/s/{actions.start_token(mai, c)}/"
+    assert f'data-start="{url}"' in page
+
+    r = client.post(url, {"round": rnd.pk})  # no session, no CSRF token
+    s = Sitting.objects.get(person=mai, round=rnd)
+    assert r.status_code == 200 and r.json() == {"sitting": f"/contests/sittings/{s.pk}/"}
+    assert client.post(url, {"round": rnd.pk}).json() == r.json()  # resumed, not a second one
+
+    assert client.post(url, {"round": other_round.pk}).status_code == 404
+    forged = [
+        f"/contests/s/{c.pk}.{mai.pk}:x:y/",
+        url.replace(f"/s/{c.pk}.{mai.pk}", f"/s/{other.pk}.{mai.pk}"),
+        url.replace(f"/s/{c.pk}.{mai.pk}", f"/s/{c.pk}.{chair.pk}"),
+    ]
+    for bad in forged:
+        assert client.post(bad, {"round": rnd.pk}).status_code == 404, bad
+    stranger = Person.objects.create_user(full_name="Người Ngoài", phone="+84915777003")
+    outside = f"/contests/s/{actions.start_token(stranger, c)}/"
+    assert client.post(outside, {"round": rnd.pk}).status_code == 404
+    assert not Sitting.objects.filter(person=stranger).exists()
+    assert not Sitting.objects.filter(round=other_round).exists()
+
+    hung = people["group_leader"]
+    hung_url = f"/contests/s/{actions.start_token(hung, c)}/"
+    Person.objects.filter(pk=hung.pk).update(is_active=False)
+    assert client.post(hung_url, {"round": rnd.pk}).status_code == 404
+    Person.objects.filter(pk=hung.pk).update(is_active=True)
+
+    actions.sitting_submit(person=mai, sitting=s, prediction=1)
+    for _ in range(2):
+        again = client.post(url, {"round": rnd.pk})
+        if again.status_code == 200:
+            sid = int(again.json()["sitting"].rstrip("/").rsplit("/", 1)[1])
+            actions.sitting_submit(person=mai, sitting=Sitting.objects.get(pk=sid), prediction=1)
+    used = client.post(url, {"round": rnd.pk})  # three attempts used
+    assert used.status_code == 409 and used.json()["message"]
+    assert client.get(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_start_token_lasts_an_evening(people, units, client, monkeypatch):
+    import time as clock
+
+    chair, mai = people["grassroots_chair"], people["member"]
+    c, rnd = _open_round(chair, units)
+    url = f"/contests/s/{actions.start_token(mai, c)}/"
+    later = clock.time() + actions.START_TOKEN_AGE + 60
+    monkeypatch.setattr(clock, "time", lambda: later)
+    assert client.post(url, {"round": rnd.pk}).status_code == 404
+    assert not Sitting.objects.filter(person=mai).exists()

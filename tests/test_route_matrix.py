@@ -134,6 +134,8 @@ PUBLIC = {
     "pkg:fetch": "content host: cmi5's one-time auth token of the launch (test_packages)",
     "contests:answer": "a sitting's answers under its signed token, for its page's script; a "
     "token another sitting's or a forged one is 404 (test_contests)",
+    "contests:start": "a round started under the contest page's signed token (one person, one "
+    "contest, twelve hours); forged, expired, outsiders 404 (test_contests)",
     "recognition:sets_import_public": "",
 }
 PUBLIC.pop("recognition:sets_import_public")

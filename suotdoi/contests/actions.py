@@ -242,6 +242,37 @@ def _db_time(when):
 
 
 ANSWER_SALT = "contests.answer"
+START_SALT = "contests.start"
+START_TOKEN_AGE = 12 * 3600  # the contest page's start address lasts an evening
+
+
+def start_token(person, contest: Contest) -> str:
+    """The address a contest page's script starts a round from, without a session: it names
+    the contest and the person, signed with the site's key and dated (good for twelve hours).
+    The entry rules are checked at the start as for the page's own form."""
+    return signing.TimestampSigner(salt=START_SALT).sign(f"{contest.pk}.{person.pk}")
+
+
+def sitting_start_by_token(token: str, *, round_id, origin: str = "", device: str = ""):
+    """`sitting_start` for the holder of a contest page's start token (an active person in the
+    contest's audience). Unknown, expired or another contest's round: NotFound."""
+    from suotdoi.people.models import Person
+
+    try:
+        raw = signing.TimestampSigner(salt=START_SALT).unsign(token, max_age=START_TOKEN_AGE)
+        contest_id, person_id = (int(x) for x in raw.split("."))
+    except (signing.BadSignature, ValueError):
+        raise NotFound() from None
+    person = Person.objects.filter(pk=person_id, is_active=True).first()
+    rnd = (
+        Round.objects.select_related("contest__unit")
+        .filter(pk=round_id, contest=contest_id)
+        .first()
+    )
+    if person is None or rnd is None:
+        raise NotFound()
+    paths = entry_paths(person, rnd.contest)
+    return sitting_start(person=person, round=rnd, origin=origin, device=device, paths=paths)
 
 
 def answer_token(sitting: Sitting) -> str:

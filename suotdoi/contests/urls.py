@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:contest_id>/manage/", views.manage, name="manage"),
     path("sittings/<int:sitting_id>/", views.sitting, name="sitting"),
     path("a/<str:token>/", views.answer, name="answer"),
+    path("s/<str:token>/", views.start, name="start"),
     path("sittings/<int:sitting_id>/result/", views.result, name="result"),
     path("sittings/<int:sitting_id>/review/", views.review, name="review"),
     path("rounds/<int:round_id>/", views.ranking, name="ranking"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from suotdoi.core.clients import client_ip
 from suotdoi.core.dbrouting import replica_reads
-from suotdoi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from suotdoi.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from suotdoi.core.parsing import int_or
 from suotdoi.organisations.access import access_unit_by_id, can
 from suotdoi.organisations.policies import Capability
@@ -97,6 +97,7 @@ def contest(request, contest_id):
         request,
         "contests/contest.html",
         {
+            "start_url": reverse("contests:start", args=[actions.start_token(request.user, c)]),
             "c": c,
             "rounds": c.rounds.all(),
             "mine": mine.order_by("round__number", "attempt"),
@@ -205,6 +206,26 @@ def sitting(request, sitting_id):
             "answered_label": _("%(a)s of %(n)s answered"),
         }
     return render(request, "contests/sitting.html", context)
+
+
+@csrf_exempt  # the token in the address is the credential: another site cannot know it
+@require_POST
+def start(request, token):
+    """A round started by the contest page's script (the evening's first tap: no session
+    middleware, through the short handler as the answers are). 200 with the sitting's
+    address; 404: no such contest or round for this token, or the person is outside the
+    contest; 409 with the reason (closed, no attempt left, a phone to verify…)."""
+    try:
+        s = actions.sitting_start_by_token(
+            token, round_id=int_or(request.POST.get("round")),
+            origin=_digest(client_ip(request)),
+            device=_digest(request.headers.get("User-Agent", "")),
+        )  # fmt: skip
+    except NotFound:
+        return JsonResponse({"error": "not_found"}, status=404)
+    except ApplicationError as e:
+        return JsonResponse({"error": e.code, "message": str(e.message)}, status=409)
+    return JsonResponse({"sitting": reverse("contests:sitting", args=[s.pk])})
 
 
 @csrf_exempt  # the token in the address is the credential: another site cannot know it

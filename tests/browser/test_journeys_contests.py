@@ -43,7 +43,9 @@ def test_a_worker_takes_a_round_resumes_and_the_board_publishes(world, new_page,
     sign_in(mai, "0912000001", DEMO_PASSWORD)
     mai.goto("/contests/")
     mai.get_by_role("link", name=re.compile("Luật Công đoàn 2024")).click()
-    mai.get_by_role("button", name="Vào thi").click()
+    with mai.expect_response(re.compile(r"/contests/s/")) as started:  # the page's script
+        mai.get_by_role("button", name="Vào thi").click()
+    assert started.value.status == 200
     expect(mai.get_by_text("Câu 1/5")).to_be_visible()
     s = Sitting.objects.get()
     saved = Answer.objects.filter(sitting=s).count
