@@ -246,11 +246,18 @@ START_SALT = "contests.start"
 START_TOKEN_AGE = 12 * 3600  # the contest page's start address lasts an evening
 
 
+def _start_signer(person) -> signing.TimestampSigner:
+    # A new password (or a reset) ends every start address given out before it, as it ends
+    # the person's sessions.
+    return signing.TimestampSigner(salt=f"{START_SALT}:{person.get_session_auth_hash()}")
+
+
 def start_token(person, contest: Contest) -> str:
     """The address a contest page's script starts a round from, without a session: it names
-    the contest and the person, signed with the site's key and dated (good for twelve hours).
-    The entry rules are checked at the start as for the page's own form."""
-    return signing.TimestampSigner(salt=START_SALT).sign(f"{contest.pk}.{person.pk}")
+    the contest and the person, signed with the site's key and the person's sign-in secret,
+    and dated (good for twelve hours). The entry rules are checked at the start as for the
+    page's own form."""
+    return _start_signer(person).sign(f"{contest.pk}.{person.pk}")
 
 
 def sitting_start_by_token(token: str, *, round_id, origin: str = "", device: str = ""):
@@ -259,17 +266,25 @@ def sitting_start_by_token(token: str, *, round_id, origin: str = "", device: st
     from suotdoi.people.models import Person
 
     try:
-        raw = signing.TimestampSigner(salt=START_SALT).unsign(token, max_age=START_TOKEN_AGE)
-        contest_id, person_id = (int(x) for x in raw.split("."))
-    except (signing.BadSignature, ValueError):
+        contest_id, person_id = (int(x) for x in token.split(":", 1)[0].split("."))
+    except ValueError:
         raise NotFound() from None
     person = Person.objects.filter(pk=person_id, is_active=True).first()
+    try:
+        if (
+            person is None
+            or _start_signer(person).unsign(token, max_age=START_TOKEN_AGE)
+            != f"{contest_id}.{person_id}"
+        ):
+            raise NotFound()
+    except signing.BadSignature:
+        raise NotFound() from None
     rnd = (
         Round.objects.select_related("contest__unit")
         .filter(pk=round_id, contest=contest_id)
         .first()
     )
-    if person is None or rnd is None:
+    if rnd is None:
         raise NotFound()
     paths = entry_paths(person, rnd.contest)
     return sitting_start(person=person, round=rnd, origin=origin, device=device, paths=paths)
