@@ -149,26 +149,40 @@ def main() -> None:
         return out
 
     with serve_production(url, args.port, static=True):
+
+        def load_pages(label, items, path_of, attribute):
+            """Each phone loads a page (as its own person) and keeps the address its script
+            uses, found in the page's `attribute`. Prints the pages' times."""
+            found = {}
+            pattern = re.compile(attribute + r'="(/contests/[as]/[^"]+/)"')
+
+            def load(item):
+                key, i = item
+                status, body, ms = get(path_of(key), cookies[i])
+                m = pattern.search(body)
+                if status != 200 or not m:
+                    with lock:
+                        errors.append(f"{label} {status}")
+                    return ms
+                found[key] = m.group(1)
+                return ms
+
+            began = time.perf_counter()
+            times = run_pool(items, load, args.connections)
+            print(
+                f"{label}: {len(times)} in {time.perf_counter() - began:.1f} s; "
+                f"p50 {statistics.median(times):.0f} ms, p95 {pct(times, 0.95):.0f} ms; "
+                f"errors {len(errors)}"
+            )
+            return found
+
         # Before the round opens each phone has the contest's page (and on it the signed
         # address its script starts the round from).
-        start_urls = {}
-
-        def arrive(i):
-            status, body, ms = get(f"/contests/{c.pk}/", cookies[i])
-            m = re.search(r'data-start="(/contests/s/[^"]+/)"', body)
-            if status != 200 or not m:
-                with lock:
-                    errors.append(f"contest page {status}")
-                return ms
-            start_urls[i] = m.group(1)
-            return ms
-
-        began = time.perf_counter()
-        arrived = run_pool(list(range(len(people))), arrive, args.connections)
-        print(
-            f"contest pages (before the round): {len(arrived)} in "
-            f"{time.perf_counter() - began:.1f} s; p50 {statistics.median(arrived):.0f} ms, "
-            f"p95 {pct(arrived, 0.95):.0f} ms; errors {len(errors)}"
+        start_urls = load_pages(
+            "contest pages (before the round)",
+            [(i, i) for i in range(len(people))],
+            lambda i: f"/contests/{c.pk}/",
+            "data-start",
         )
         # Starts, spread over the window (each at its own moment, as people arrive), as the
         # page's script sends them.
@@ -205,25 +219,11 @@ def main() -> None:
 
         # Each phone then loads its sitting's page once: the first question, the whole sheet
         # and the address its script saves the answers to.
-        save_urls = {}
-
-        def first_page(item):
-            i, sid = item
-            status, body, ms = get(f"/contests/sittings/{sid}/", cookies[i])
-            m = re.search(r'data-save="(/contests/a/[^"]+/)"', body)
-            if status != 200 or not m:
-                with lock:
-                    errors.append(f"page {status}")
-                return ms
-            save_urls[sid] = m.group(1)
-            return ms
-
-        began = time.perf_counter()
-        pages = run_pool(list(sittings.items()), first_page, args.connections)
-        took = time.perf_counter() - began
-        print(
-            f"sitting pages: {len(pages)} in {took:.1f} s; p50 {statistics.median(pages):.0f} ms, "
-            f"p95 {pct(pages, 0.95):.0f} ms; errors {len(errors)}"
+        save_urls = load_pages(
+            "sitting pages",
+            [(sid, i) for i, sid in sittings.items()],
+            lambda sid: f"/contests/sittings/{sid}/",
+            "data-save",
         )
 
         def answer(job):
