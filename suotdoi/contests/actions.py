@@ -230,15 +230,9 @@ def _answer_write(sitting: Sitting, position: int, shown: int, now) -> bool:
         f"INSERT INTO {table} (sitting_id, position, choice, at) VALUES (%s, %s, %s, %s) "  # noqa: S608
         "ON CONFLICT (sitting_id, position) DO UPDATE SET choice = excluded.choice, "
         "at = excluded.at",
-        [sitting.pk, position, order[shown], _db_time(now)],
+        [sitting.pk, position, order[shown], fastsql.moment(Answer, now)],
     )
     return True
-
-
-def _db_time(when):
-    from django.db import connections, router
-
-    return connections[router.db_for_write(Answer)].ops.adapt_datetimefield_value(when)
 
 
 ANSWER_SALT = "contests.answer"

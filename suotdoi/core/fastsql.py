@@ -61,6 +61,12 @@ def insert(objs: list[Model], *, unless_conflict: bool = False) -> list[Model]:
     return objs
 
 
+def moment(model, when):
+    """A date and time as a plain statement on `model`'s database takes it (SQLite keeps
+    them as text in UTC)."""
+    return connections[router.db_for_write(model)].ops.adapt_datetimefield_value(when)
+
+
 def rows(model, sql: str, params) -> list[tuple]:
     """A plain statement on the database that `model` is written to (inside the caller's
     transaction, where there is one)."""

@@ -319,8 +319,8 @@ def _hold(*, person, fund: Fund, course, run, made_by, origin: str = "") -> Spen
         }
     )
     audit_log_each(audit)
-    # The money moves last: the fund's `held` row, which every spend updates, stays locked
-    # only until the commit.
+    # The money moves last: the `held` row (of the learner's slot) stays locked only until
+    # the commit.
     mine = (
         LedgerAccount(pk=q.learner_account, fund=fund, kind=LedgerAccount.LEARNER, person=person)
         if q.learner_account

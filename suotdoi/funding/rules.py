@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from suotdoi.core import fastsql
 from suotdoi.core.errors import ValidationFailed
 from suotdoi.core.vn import format_vnd
 
@@ -237,9 +238,9 @@ def _spend_read(fund: Fund, person, course, made_by, origin: str):
     from .models import LedgerAccount
 
     conn = connections[router.db_for_write(Spend)]
-    at = conn.ops.adapt_datetimefield_value
     now = timezone.now()
-    day, half_year = at(now - dt.timedelta(days=1)), at(now - dt.timedelta(days=180))
+    day = fastsql.moment(Spend, now - dt.timedelta(days=1))
+    half_year = fastsql.moment(Spend, now - dt.timedelta(days=180))
     t = {
         "course": Course._meta.db_table,
         "vetted": Fund.providers.through._meta.db_table,
