@@ -90,15 +90,13 @@ def _spend_flow(request, *, person, fund, course, done, done_args=(), membership
     runs = list(course.runs.all())
     run = next((r for r in runs if r.pk == int_or(request.POST.get("run"))), None)
     amount, refused, code_sent = None, None, False
-    try:
-        amount = rules.quote(fund, person, course, run)
-    except ApplicationError as exc:  # the rule that is not met, in words
-        refused = exc.message
     form = CodeForm(request.POST if "confirm" in request.POST else None)
     if membership is not None:
         form.fields["code"].label = _("The code the member reads out to you")
     made_by = request.user
-    if request.method == "POST" and refused is None:
+    # A course the rules refuse is refused by the actions too, in the same words: the page
+    # works the amount out only when it is shown (not again before a code is checked).
+    if request.method == "POST":
         if runs and run is None:
             messages.error(request, _("Choose a run of the course."))
         elif "send" in request.POST:
@@ -128,6 +126,10 @@ def _spend_flow(request, *, person, fund, course, done, done_args=(), membership
                     else _("Done: enrolled. A second officer checks this payment."),
                 )
                 return redirect(done, *done_args)
+    try:
+        amount = rules.quote(fund, person, course, run)
+    except ApplicationError as exc:  # the rule that is not met, in words
+        refused = exc.message
     return render(
         request,
         "funding/spend.html",
