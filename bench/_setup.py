@@ -47,11 +47,20 @@ BENCH_SECRET = "bench-only-secret-key-not-for-production-0123456789abcdef"  # no
 
 
 @contextmanager
-def serve_production(url: str, port: int, *, static: bool = False):
+def serve_production(
+    url: str,
+    port: int,
+    *,
+    static: bool = False,
+    cache_dir: str | None = None,
+    redis_url: str | None = None,
+):
     """The app under granian (production settings; 2 workers of 8 threads, as deploy/systemd
     runs it, unless BENCH_GRANIAN_WORKERS / BENCH_GRANIAN_THREADS say otherwise) on 127.0.0.1:`port`, until the
     block ends. The bench process must use BENCH_SECRET as SECRET_KEY for sessions and LRS
-    secrets made in-process to be valid there. Yields the base URL once /healthz answers."""
+    secrets made in-process to be valid there; `cache_dir`: the file cache it shares with the
+    bench process (codes issued in-process), else a new one; `redis_url`: the shared cache
+    production uses instead (docs/operations.md). Yields the base URL once /healthz answers."""
     import subprocess
     import time
     import urllib.request
@@ -69,8 +78,10 @@ def serve_production(url: str, port: int, *, static: bool = False):
         "SUOTDOI_PERSONAL_DATA_KEYS": Fernet.generate_key().decode(),
         "SUOTDOI_LOOKUP_KEYS": Fernet.generate_key().decode(),
         "SECURE_SSL_REDIRECT": "false",
-        "CACHE_DIR": tempfile.mkdtemp(prefix="suotdoi-bench-cache-"),
+        "CACHE_DIR": cache_dir or tempfile.mkdtemp(prefix="suotdoi-bench-cache-"),
     }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     if static:  # production settings serve hashed static files: collect them first
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
@@ -112,3 +123,36 @@ def serve_production(url: str, port: int, *, static: bool = False):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+@contextmanager
+def redis_server(port: int):
+    """A throwaway Redis on 127.0.0.1:`port`, as production's shared cache (no disk), for the
+    block; yields its URL, or None where redis-server is not installed."""
+    import shutil
+    import subprocess
+    import time
+
+    exe = shutil.which("redis-server")
+    if exe is None:
+        yield None
+        return
+    server = subprocess.Popen(
+        [exe, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import random
 import re
 import statistics
 import threading
 import time
 
+from _http import Client, run_pool, signed_in_cookies
 from _setup import BENCH_SECRET, serve_production, use_database
 from campaigns import build_tree
 
@@ -45,8 +45,6 @@ def main() -> None:
     from django.conf import settings
 
     settings.SECRET_KEY = BENCH_SECRET
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.utils import timezone
 
@@ -82,71 +80,15 @@ def main() -> None:
     people = list(
         Person.objects.filter(memberships__unit__in=grassroots).order_by("pk")[: args.contestants]
     )
-    csrf = "b" * 32
-    cookies = []
-    for p in people:
-        store = SessionStore()
-        store[SESSION_KEY] = str(p.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = p.get_session_auth_hash()
-        store.create()
-        cookies.append(f"sessionid={store.session_key}; csrftoken={csrf}")
+    cookies = signed_in_cookies(people)
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     print(f"seeded {len(people)} contestants, 400 questions in {time.perf_counter() - t0:.1f} s")
 
-    local = threading.local()
-
-    def send(method: str, path: str, body: str | None, cookie: str):
-        """One request on this thread's kept-alive connection: (status, Location, body, ms)."""
-        conn = getattr(local, "conn", None)
-        if conn is None:
-            conn = local.conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
-        headers = {"Cookie": cookie}
-        if method == "POST":
-            headers |= {"X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"}
-        s = time.perf_counter()
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            resp = conn.getresponse()
-            text = resp.read().decode()
-        except (OSError, http.client.HTTPException):
-            local.conn = None
-            return 0, "", "", (time.perf_counter() - s) * 1000
-        ms = (time.perf_counter() - s) * 1000
-        return resp.status, resp.getheader("Location") or "", text, ms
-
-    def post(path: str, body: str, cookie: str):
-        status, where, _text, ms = send("POST", path, body, cookie)
-        return status, where, ms
-
-    def get(path: str, cookie: str):
-        status, _where, text, ms = send("GET", path, None, cookie)
-        return status, text, ms
-
+    client = Client(args.port)
+    send, post, get = client.send, client.post, client.get
     errors: list[str] = []
     lock = threading.Lock()
-
-    def run_pool(jobs, fn, workers):
-        queue = list(reversed(jobs))
-        out = []
-
-        def worker():
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    job = queue.pop()
-                result = fn(job)
-                with lock:
-                    out.append(result)
-
-        threads = [threading.Thread(target=worker) for _ in range(workers)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return out
 
     with serve_production(url, args.port, static=True):
 
