@@ -217,3 +217,63 @@ def test_an_officer_pays_for_a_member_only_with_consent_and_her_code(people, uni
     assert ev.actor_id == leader.pk and ev.on_behalf_of_id == mai.pk
     # An officer of another tree never reaches it.
     assert client_for(people["foreign_officer"]).get(url).status_code == 404
+
+
+def test_a_course_the_fund_does_not_pay_for_is_refused_on_the_page_with_its_rule(
+    people, units, client_for
+):
+    """The page works the amount out only to show it; a code sent or a confirmation for a
+    course the rules refuse is refused by the actions, in the rule's own words, nothing sent
+    and nothing held."""
+    from suotdoi.core import onetime
+    from suotdoi.funding import actions
+
+    from .funding_world import fund_for, paid_course
+
+    chair, mai = people["grassroots_chair"], people["member"]
+    course = paid_course(people, units)
+    fund = fund_for(people, units, course, categories=["health"])
+    actions.grant(actor=chair, fund=fund, person=mai, round_label="2026")
+    me = client_for(mai)
+    url = f"/funding/funds/{fund.pk}/courses/{course.pk}/"
+    rule = "Quỹ không hỗ trợ loại khóa học này."
+    page = me.get(url).content.decode()
+    assert rule in page and 'name="confirm"' not in page
+    MemoryBackend.outbox.clear()
+    r = me.post(url, {"send": "1"})
+    assert r.status_code == 200 and rule in r.content.decode()
+    assert MemoryBackend.outbox == []
+    # A code that would be right for this course (as if the rule changed after it was sent).
+    intent = actions._intent(fund, course, None, 360_000)
+    code = onetime.issue(f"spend-code:{mai.pk}", bound={"intent": intent})
+    r = me.post(url, {"confirm": "1", "code": code})
+    assert r.status_code == 200 and rule in r.content.decode()
+    assert not Spend.objects.exists()
+    assert LedgerAccount.objects.get(fund=fund, person=mai).balance == 1_000_000
+
+
+def test_a_confirmation_reads_the_spends_figures_once(
+    people, units, client_for, django_assert_num_queries
+):
+    """The request a phone sends with its code: the session, the person, her grants, her
+    account and the course, the course's runs, then the hold's one read and its writes (the
+    figures are not read again before the code is checked)."""
+    from suotdoi.core import onetime
+    from suotdoi.funding import actions
+
+    from .funding_world import fund_for, paid_course
+
+    chair, mai = people["grassroots_chair"], people["member"]
+    course = paid_course(people, units)
+    fund = fund_for(people, units, course)
+    actions.grant(actor=chair, fund=fund, person=mai, round_label="2026")
+    me = client_for(mai)
+    url = f"/funding/funds/{fund.pk}/courses/{course.pk}/"
+    intent = actions._intent(fund, course, None, 400_000)
+    code = onetime.issue(f"spend-code:{mai.pk}", bound={"intent": intent})
+    with django_assert_num_queries(16) as ctx:  # with the test's savepoint and its release
+        r = me.post(url, {"confirm": "1", "code": code})
+    assert r.status_code == 302
+    reads = [q for q in ctx.captured_queries if "funding_fund_providers" in q["sql"]]
+    assert len(reads) == 1
+    assert Spend.objects.get().amount == 400_000
