@@ -155,8 +155,11 @@ def test_check_deploy_is_clean_with_prod_settings(tmp_path):
         text=True,
     )
     assert r.returncode != 0 and "suotdoi.E001" in r.stdout + r.stderr
+    # Without Redis, the file cache: codes and rate-limit counts dropped past 300 entries.
+    assert "suotdoi.W001" in r.stdout + r.stderr
     env["SMS_GATEWAY_URL"] = "https://sms-gateway.example.vn/send"
     env["SMS_GATEWAY_TOKEN"] = "a-token"
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/0"  # not reached: the check reads the setting
     r = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=root,
