@@ -152,6 +152,8 @@ def redis_server(port: int):
                 break
             except redis.ConnectionError:
                 time.sleep(0.1)
+        else:
+            raise SystemExit(f"redis-server did not answer on 127.0.0.1:{port}")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         server.terminate()

@@ -84,7 +84,8 @@ def seed_spends(fund, provider, chair, history, rng) -> None:
     """The spends behind the seed's cycles, as a fund in service has them: an enrolment in one
     of 20 past courses, held and then released (most cancelled, some no-shows), over the
     half-year before today. The checks a spend runs then count over tables as full as in
-    service, and the planner's statistics say so (an empty table's would mislead it)."""
+    service (with them empty, the spends measured slower, for a reason not pinned down:
+    docs/benchmarks.md)."""
     from django.db import connections
 
     from suotdoi.catalog import actions as catalog
